@@ -1,0 +1,29 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Marketing Connector Base",
+    "summary": "Shared engine for syncing Odoo with marketing platforms",
+    "version": "18.0.1.0.0",
+    "category": "Connector",
+    "website": "https://github.com/OCA/connector-marketing",
+    "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
+    "maintainers": ["marketing-connectors"],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["base", "mail", "queue_job", "connector", "component_event"],
+    "external_dependencies": {
+        "python": ["requests", "tenacity", "phonenumbers"],
+    },
+    "data": [
+        "security/marketing_security.xml",
+        "security/ir.model.access.csv",
+        "data/queue_job_channel.xml",
+        "views/marketing_sync_issue_views.xml",
+        "views/marketing_activity_views.xml",
+        "views/marketing_webhook_event_views.xml",
+        "views/marketing_field_mapping_views.xml",
+        "views/res_partner_views.xml",
+        "views/marketing_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,269 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from typing import NamedTuple
+
+import requests
+import tenacity
+
+from odoo import _
+
+from odoo.addons.component.core import AbstractComponent
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..exceptions import (
+    BadDataError,
+    ConfigurationError,
+    RateLimited,
+    ReauthRequired,
+    TransientError,
+)
+
+_logger = logging.getLogger(__name__)
+
+
+class Page(NamedTuple):
+    """One page of remote records and the cursor state that follows it."""
+
+    records: list
+    state: dict
+    has_more: bool
+
+
+class MarketingAdapter(AbstractComponent):
+    """The only place that speaks HTTP (DESIGN §3).
+
+    Every call goes through :meth:`_call`: a slot of the shared rate limiter,
+    one ``requests.Session`` per job, explicit timeouts, tenacity for transient
+    errors inside the job, one re-authentication on an expired token, and the
+    classification of the answer into success / retry later / re-auth / bad
+    data / configuration error.  A provider adapter implements the contact
+    methods below and, where its dialect differs from plain HTTP status codes,
+    :meth:`_classify`.
+    """
+
+    _name = "marketing.adapter"
+    _inherit = ["base.backend.adapter", "marketing.base"]
+    _usage = "backend.adapter"
+
+    #: records per write/read request the provider accepts
+    batch_size = 100
+    #: attempts of one call on transient errors, inside one job
+    transient_attempts = 3
+    #: key of the remote id and last-change time in a contact record
+    external_key = "id"
+    updated_key = "updated_at"
+
+    # ------------------------------------------------------------------
+    # contact API each provider implements
+    # ------------------------------------------------------------------
+    def check_connection(self):
+        """Return a short text describing the account, or raise."""
+        raise NotImplementedError
+
+    def initial_state(self, full=False):
+        """Cursor state of a first delta import (or of a full scan)."""
+        return {}
+
+    def search_page(self, state):
+        """Return a :class:`Page` of contacts changed since ``state``."""
+        raise NotImplementedError
+
+    def read(self, external_id):
+        raise NotImplementedError
+
+    def upsert(self, payloads):
+        """Create or update contacts; one result per payload, in order.
+
+        A result is a dict: ``status`` (created / updated / error),
+        ``external_id``, and for errors ``code`` and ``message``.
+        """
+        raise NotImplementedError
+
+    def delete(self, external_id):
+        raise NotImplementedError
+
+    def count(self):
+        raise NotImplementedError
+
+    def external_id_of(self, record):
+        return str(record[self.external_key])
+
+    # ------------------------------------------------------------------
+    # authentication (providers with tokens override _fetch_token)
+    # ------------------------------------------------------------------
+    def _auth_headers(self):
+        """Headers that authenticate a call (bearer token from the store)."""
+        self._current_token = self.env["marketing.token"].sudo()._get_access_token(
+            self.backend_record, self._fetch_token
+        )
+        return {"Authorization": f"Bearer {self._current_token}"}
+
+    def _fetch_token(self, refresh_token):
+        raise NotImplementedError
+
+    def _drop_token(self):
+        token = getattr(self, "_current_token", None)
+        if token:
+            self.env["marketing.token"].sudo()._invalidate(self.backend_record, token)
+
+    # ------------------------------------------------------------------
+    # HTTP
+    # ------------------------------------------------------------------
+    @property
+    def session(self):
+        if getattr(self, "_session", None) is None:
+            self._session = requests.Session()
+        return self._session
+
+    def _base_url(self):
+        raise NotImplementedError
+
+    def _timeout(self):
+        """One number (connect and read): every call has a deadline."""
+        return self.backend_record.request_timeout or 30.0
+
+    def _call(self, method, path, **kwargs):
+        """One logical API call; returns the classified answer (parsed body)."""
+        try:
+            return self._call_with_retries(method, path, **kwargs)
+        except ReauthRequired:
+            # the token may have expired between our check and the call
+            self._drop_token()
+        try:
+            return self._call_with_retries(method, path, **kwargs)
+        except ReauthRequired as err:
+            raise ConfigurationError(
+                _(
+                    "%(provider)s refused our credentials twice (%(err)s). "
+                    "Check the credentials of backend %(backend)s.",
+                    provider=self.backend_record._provider_label,
+                    err=err,
+                    backend=self.backend_record.name,
+                )
+            ) from err
+
+    def _call_with_retries(self, method, path, **kwargs):
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(TransientError),
+            stop=tenacity.stop_after_attempt(self.transient_attempts),
+            wait=tenacity.wait_random_exponential(multiplier=0.5, max=8),
+            reraise=True,
+            before_sleep=self._log_retry,
+        )
+        try:
+            return retrying(self._call_once, method, path, **kwargs)
+        except TransientError as err:
+            raise RetryableJobError(
+                _(
+                    "%(provider)s: %(err)s (gave up after %(n)s attempts, "
+                    "the job will retry later)",
+                    provider=self.backend_record._provider_label,
+                    err=err,
+                    n=self.transient_attempts,
+                ),
+                seconds=err.retry_after,
+            ) from err
+
+    def _log_retry(self, retry_state):
+        _logger.info(
+            "%s: transient error, attempt %s: %s",
+            self.backend_record.display_name,
+            retry_state.attempt_number,
+            retry_state.outcome.exception(),
+        )
+
+    def _call_once(self, method, path, auth=True, **kwargs):
+        throttle = self.env["marketing.throttle"].sudo()
+        backend = self.backend_record
+        lease = throttle._acquire(backend)
+        healthy = None
+        try:
+            headers = dict(kwargs.pop("headers", None) or {})
+            try:
+                if auth:
+                    headers.update(self._auth_headers())
+                response = self.session.request(
+                    method,
+                    self._base_url().rstrip("/") + path,
+                    headers=headers,
+                    timeout=self._timeout(),
+                    **kwargs,
+                )
+            except (requests.ConnectionError, requests.Timeout) as err:
+                raise TransientError(
+                    _("%s is unreachable", backend._provider_label)
+                    + f" ({type(err).__name__})"
+                ) from err
+            _logger.debug("%s %s -> %s", method, path, response.status_code)
+            result = self._classify(response)
+            healthy = True
+            return result
+        except RateLimited as err:
+            if err.retry_after:
+                throttle._block(backend, err.retry_after, str(err))
+            raise
+        except TransientError:
+            healthy = False
+            raise
+        except (BadDataError, ConfigurationError, ReauthRequired):
+            healthy = True
+            raise
+        finally:
+            throttle._release(backend, lease, healthy)
+
+    def _classify(self, response):
+        """Turn an HTTP answer into a result or one of the four error kinds."""
+        status = response.status_code
+        if status < 300:
+            return response.json() if response.content else None
+        message = self._error_message(response)
+        if status == 401:
+            raise ReauthRequired(message)
+        if status == 403:
+            raise ConfigurationError(
+                _(
+                    "%(provider)s denied access (%(msg)s): check the permissions "
+                    "of the API user of backend %(backend)s.",
+                    provider=self.backend_record._provider_label,
+                    msg=message,
+                    backend=self.backend_record.name,
+                )
+            )
+        if status == 429:
+            raise RateLimited(message, retry_after=self._retry_after(response))
+        if status == 408 or status >= 500:
+            raise TransientError(
+                f"HTTP {status}: {message}", retry_after=self._retry_after(response)
+            )
+        if status == 404:
+            raise BadDataError(message, code="not_found")
+        raise BadDataError(f"HTTP {status}: {message}", code=f"http_{status}")
+
+    def _quota_exhausted(self, seconds, reason):
+        """Postpone every job of the backend until the quota resets."""
+        self.env["marketing.throttle"].sudo()._block(
+            self.backend_record, seconds, reason
+        )
+        raise RetryableJobError(reason, seconds=max(1, int(seconds)), ignore_retry=True)
+
+    @staticmethod
+    def _retry_after(response):
+        value = response.headers.get("Retry-After")
+        try:
+            return max(0.0, float(value)) if value else None
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _error_message(response):
+        """The provider's own words, never our request (it holds secrets)."""
+        try:
+            body = response.json()
+        except ValueError:
+            return response.text[:200] or response.reason
+        if isinstance(body, dict):
+            for key in ("message", "error_message", "error", "errors"):
+                if body.get(key):
+                    return str(body[key])[:500]
+        return str(body)[:500]

@@ -1,0 +1,183 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import Counter
+
+import psycopg2
+
+from odoo import _, fields
+
+from odoo.addons.component.core import AbstractComponent
+
+from ..exceptions import BadDataError
+from ..tools.normalize import payload_hash
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class MarketingBatchExporter(AbstractComponent):
+    """Export bindings in as few calls as the provider allows.
+
+    Each binding is mapped and validated on its own (an invalid partner goes
+    to the review queue, the others go on), skipped when its payload hash is
+    the one the platform already has, and sent in chunks of the adapter's
+    ``batch_size``.  Each per-record status of the answer is applied in its
+    own savepoint: created/updated bind the remote id, errors become review
+    items.  Payloads are locked per email (transaction advisory lock) so two
+    jobs never upsert the same person at once and create a duplicate.
+
+    It never commits: the job's transaction holds the bindings and the
+    hashes, so ``allow_commit`` stays off for export jobs.
+    """
+
+    _name = "marketing.batch.exporter"
+    _inherit = ["base.exporter", "marketing.base"]
+    _usage = "batch.exporter"
+
+    def _payload(self, binding):
+        return self.mapper.map_record(binding).values()
+
+    def _payload_hash(self, binding):
+        """Hash of what an export of ``binding`` would send now (or False)."""
+        try:
+            return payload_hash(self._payload(binding))
+        except BadDataError:
+            return False
+
+    def run(self, bindings):
+        outcomes = Counter()
+        to_send = []
+        seen_emails = {}
+        for binding in bindings:
+            try:
+                payload = self._payload(binding)
+            except BadDataError as err:
+                self._issue("export", err.code, str(err), record=binding)
+                outcomes["sent to review"] += 1
+                continue
+            digest = payload_hash(payload)
+            if binding.external_id and digest == binding.export_hash:
+                outcomes["unchanged"] += 1
+                continue
+            email = binding.email_normalized
+            if email in seen_emails:
+                self._issue(
+                    "export",
+                    "duplicate_email",
+                    _(
+                        "%(a)s and %(b)s have the same email %(email)s: the "
+                        "platform would merge them. Fix one of them.",
+                        a=seen_emails[email].display_name,
+                        b=binding.display_name,
+                        email=email,
+                    ),
+                    record=binding,
+                )
+                outcomes["sent to review"] += 1
+                continue
+            seen_emails[email] = binding
+            to_send.append((binding, payload, digest))
+        for email in sorted(seen_emails):
+            self.advisory_lock_or_retry(
+                f"marketing-export-{self.backend_record._name}-"
+                f"{self.backend_record.id}-{email}",
+                retry_seconds=5,
+            )
+        adapter = self.backend_adapter
+        for chunk in _chunks(to_send, adapter.batch_size):
+            results = adapter.upsert([payload for __, payload, __ in chunk])
+            for (binding, payload, digest), result in zip(chunk, results, strict=True):
+                outcomes[self._apply_result(binding, payload, digest, result)] += 1
+        return self._summary(len(bindings), outcomes)
+
+    def _apply_result(self, binding, payload, digest, result):
+        status = result.get("status")
+        if status not in ("created", "updated"):
+            self._issue(
+                "export",
+                result.get("code") or "rejected",
+                result.get("message") or _("Rejected by the platform"),
+                record=binding,
+                payload=payload,
+            )
+            return "sent to review"
+        try:
+            with self._isolated():
+                self.binder.bind(result["external_id"], binding)
+                binding.write({"export_hash": digest, "sync_date": fields.Datetime.now()})
+        except psycopg2.IntegrityError:
+            self.env.invalidate_all()
+            other = self.binder.to_internal(result["external_id"])
+            self._issue(
+                "export",
+                "duplicate_remote",
+                _(
+                    "The platform merged %(a)s into the contact of %(b)s "
+                    "(remote id %(id)s): they share an email.",
+                    a=binding.display_name,
+                    b=other.display_name,
+                    id=result["external_id"],
+                ),
+                record=binding,
+                payload=payload,
+            )
+            return "sent to review"
+        self.env["marketing.sync.issue"].sudo()._resolve(
+            self.backend_record, record=binding, directions=("export",)
+        )
+        return status
+
+    @staticmethod
+    def _summary(total, outcomes):
+        details = ", ".join(f"{count} {name}" for name, count in sorted(outcomes.items()))
+        return _("%(n)s partners: %(details)s", n=total, details=details or "-")
+
+    def enqueue_all(self):
+        """Bind the partners of the sync domain and enqueue batch exports.
+
+        Only bindings never exported, or whose partner changed since their
+        last sync, are enqueued; the hash check then skips those whose
+        payload did not really change.
+        """
+        backend = self.backend_record
+        partners = self.env["res.partner"].search(backend._partner_domain())
+        bound = self.model.with_context(active_test=False).search(
+            [("backend_id", "=", backend.id), ("odoo_id", "in", partners.ids)]
+        )
+        unbound = partners - bound.mapped("odoo_id")
+        new = self.model.with_context(connector_no_export=True).create(
+            [{"backend_id": backend.id, "odoo_id": p.id} for p in unbound]
+        )
+        pending = new | bound.filtered(
+            lambda b: not b.external_id
+            or not b.sync_date
+            or b.odoo_id.write_date > b.sync_date
+        )
+        size = self.backend_adapter.batch_size
+        for chunk in _chunks(pending.ids, size):
+            batch = self.model.browse(chunk)
+            batch.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    _("Export %s partners", len(batch))
+                ),
+            ).export_batch()
+        return _(
+            "%(pending)s of %(total)s partners to export in %(jobs)s jobs",
+            pending=len(pending),
+            total=len(partners),
+            jobs=-(-len(pending) // size),
+        )
+
+
+class MarketingRecordExporter(AbstractComponent):
+    """Export one binding: a batch of one, through the same rules."""
+
+    _name = "marketing.record.exporter"
+    _inherit = ["base.exporter", "marketing.base"]
+    _usage = "record.exporter"
+
+    def run(self, binding):
+        return self.component(usage="batch.exporter").run(binding)

@@ -1,0 +1,271 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import Counter
+
+import psycopg2
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.component.core import AbstractComponent
+
+from ..exceptions import BadDataError
+
+_logger = logging.getLogger(__name__)
+
+#: outcomes of one record import, counted in the job result
+CREATED, UPDATED, LINKED, UNCHANGED, REVIEW = (
+    "created",
+    "updated",
+    "linked",
+    "unchanged",
+    "sent to review",
+)
+
+
+class MarketingRecordImporter(AbstractComponent):
+    """Import one remote contact into a partner.
+
+    Matching follows DESIGN §7: the binding (external id) first, then the
+    normalized email; several partners with the email is a review item, not a
+    guess.  On an existing partner each field obeys its conflict rule.  All
+    writes carry ``connector_no_export`` (set here, inside the job: context is
+    not carried into jobs), and the binding stores the hash of the payload an
+    export would now send, so the import does not echo back to the platform.
+    """
+
+    _name = "marketing.record.importer"
+    _inherit = ["base.importer", "marketing.base"]
+    _usage = "record.importer"
+
+    def run(self, external_id=None, record=None, force_create=False):
+        """Import ``record`` (or read ``external_id``); return the outcome."""
+        if record is None:
+            try:
+                record = self.backend_adapter.read(external_id)
+            except BadDataError as err:
+                self._issue(
+                    "import", "remote_missing", str(err), external_id=external_id
+                )
+                return REVIEW
+        try:
+            external_id = self.backend_adapter.external_id_of(record)
+        except (KeyError, TypeError) as err:
+            self._issue(
+                "import", "malformed_record", _("Record without id"), payload=record
+            )
+            _logger.debug("malformed record: %s", err)
+            return REVIEW
+        try:
+            with self._isolated():
+                return self._import(external_id, record, force_create)
+        except BadDataError as err:
+            self._issue(
+                "import", err.code, str(err), external_id=external_id, payload=record
+            )
+        except (ValidationError, UserError, psycopg2.IntegrityError) as err:
+            self.env.invalidate_all()
+            self._issue(
+                "import",
+                "rejected_by_odoo",
+                str(err),
+                external_id=external_id,
+                payload=record,
+            )
+        return REVIEW
+
+    def _import(self, external_id, record, force_create):
+        backend = self.backend_record
+        binding = self.binder.to_internal(external_id)
+        remote_updated_at = self._remote_updated_at(record)
+        if (
+            binding
+            and not force_create
+            and remote_updated_at
+            and binding.remote_updated_at
+            and remote_updated_at <= binding.remote_updated_at
+        ):
+            return UNCHANGED
+        values = self.mapper.map_record(record).values(for_create=not binding)
+        model = self.model.with_context(connector_no_export=True)
+        if binding:
+            binding = binding.with_context(connector_no_export=True)
+            partner = binding.odoo_id
+            values = self._resolve_conflicts(partner, values, remote_updated_at, record)
+            if values:
+                partner.write(values)
+            outcome = UPDATED
+        else:
+            partner = None
+            if not force_create:
+                partner = self._match_partner(values["email"], external_id, record)
+                if partner is False:
+                    return REVIEW
+            if partner:
+                values = self._resolve_conflicts(
+                    partner, values, remote_updated_at, record
+                )
+                if values:
+                    partner.with_context(connector_no_export=True).write(values)
+                binding = model.create(
+                    {"backend_id": backend.id, "odoo_id": partner.id}
+                )
+                outcome = LINKED
+            else:
+                binding = model.create(dict(values, backend_id=backend.id))
+                outcome = CREATED
+        binding.write(
+            {
+                "external_id": external_id,
+                "sync_date": fields.Datetime.now(),
+                "remote_updated_at": remote_updated_at,
+                "export_hash": self._export_hash(binding),
+            }
+        )
+        self.env["marketing.sync.issue"].sudo()._resolve(
+            backend, external_id=external_id, directions=("import",)
+        )
+        self._after_import(binding, record)
+        return outcome
+
+    def _after_import(self, binding, record):
+        """Hook for providers (tags, scores, activities of the contact)."""
+
+    def _remote_updated_at(self, record):
+        value = record.get(self.backend_adapter.updated_key)
+        if not value:
+            return False
+        try:
+            return fields.Datetime.to_datetime(
+                str(value).replace("T", " ").replace("Z", "")[:19]
+            )
+        except ValueError:
+            return False
+
+    def _match_partner(self, email, external_id, record):
+        """The one partner with this email, None for none, False if ambiguous."""
+        partners = self.env["res.partner"].search(
+            [("email_normalized", "=", email)], limit=10
+        )
+        if len(partners) > 1:
+            self._issue(
+                "import",
+                "ambiguous_match",
+                _(
+                    "%(n)s partners have the email %(email)s: choose the one to "
+                    "link, or create a new partner.",
+                    n=len(partners),
+                    email=email,
+                ),
+                external_id=external_id,
+                candidates=partners,
+                payload=record,
+            )
+            return False
+        if partners and self.model.search_count(
+            [("backend_id", "=", self.backend_record.id), ("odoo_id", "=", partners.id)]
+        ):
+            self._issue(
+                "import",
+                "duplicate_remote",
+                _(
+                    "%(partner)s is already bound to another remote contact with "
+                    "the same email %(email)s.",
+                    partner=partners.display_name,
+                    email=email,
+                ),
+                external_id=external_id,
+                partner=partners,
+                payload=record,
+            )
+            return False
+        return partners or None
+
+    def _conflict_rules(self):
+        backend = self.backend_record
+        return {
+            line.field_name: line._effective_rule(backend)
+            for line in backend._field_mappings("import")
+        }
+
+    def _resolve_conflicts(self, partner, values, remote_updated_at, record):
+        """Keep the values the import may write on an existing partner."""
+        rules = self._conflict_rules()
+        default = self.backend_record.conflict_rule
+        newer = bool(remote_updated_at and remote_updated_at > partner.write_date)
+        result = {}
+        for field, value in values.items():
+            current = partner[field]
+            if isinstance(current, models.BaseModel):
+                current = current.id
+            if current == value or (not current and not value):
+                continue
+            if field == "email" and current:
+                self._issue(
+                    "import",
+                    "email_changed",
+                    _(
+                        "The email changed on the platform (%(remote)s) but "
+                        "Odoo has %(odoo)s: kept Odoo's, please review.",
+                        remote=value,
+                        odoo=current,
+                    ),
+                    external_id=self.backend_adapter.external_id_of(record),
+                    partner=partner,
+                    payload=record,
+                )
+                continue
+            rule = rules.get(field, default)
+            if (
+                not current
+                or rule == "remote_wins"
+                or (rule == "latest_wins" and newer)
+            ):
+                result[field] = value
+        return result
+
+    def _export_hash(self, binding):
+        exporter = self.component(usage="batch.exporter")
+        return exporter._payload_hash(binding)
+
+
+class MarketingBatchImporter(AbstractComponent):
+    """Import one page of changed contacts and move the cursor past it.
+
+    The cursor is written in the job's transaction, after the page: if the
+    job dies, neither the records nor the cursor are stored and the next run
+    reads the same page again (imports are idempotent).  The next page is a
+    new job, so a million contacts are many short jobs, not one long one.
+    """
+
+    _name = "marketing.batch.importer"
+    _inherit = ["base.importer", "marketing.base"]
+    _usage = "batch.importer"
+
+    def run(self, cursor_name="contacts"):
+        backend = self.backend_record
+        cursors = self.env["marketing.sync.cursor"].sudo()
+        state = cursors._get(backend, cursor_name)
+        if state is None:
+            state = self.backend_adapter.initial_state()
+        page = self.backend_adapter.search_page(state)
+        importer = self.component(usage="record.importer")
+        outcomes = Counter(importer.run(record=record) for record in page.records)
+        cursors._set(backend, cursor_name, page.state)
+        if page.has_more:
+            backend.with_delay(
+                priority=20,
+                description=backend._job_description(_("Import next contact page")),
+            ).import_contacts_page(cursor_name)
+        return self._summary(len(page.records), outcomes, page.has_more)
+
+    @staticmethod
+    def _summary(total, outcomes, has_more):
+        details = ", ".join(f"{count} {name}" for name, count in sorted(outcomes.items()))
+        text = _("%(n)s contacts read", n=total)
+        if details:
+            text += f" ({details})"
+        if has_more:
+            text += _("; next page enqueued")
+        return text

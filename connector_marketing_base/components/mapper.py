@@ -1,0 +1,247 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Partner ⇄ contact mapping shared by every provider.
+
+Both directions go through a *canonical contact*: a dict with the keys of
+:data:`CANONICAL_KEYS`.  The base turns a partner into a canonical contact
+(name split, email, E.164 phones, ISO codes, clean text) and back; a provider
+mapper only says which remote key holds each canonical key (``_remote_keys``)
+and the provider's length limits.  Customer-specific fields come from the
+``marketing.field.mapping`` lines of the backend.
+"""
+
+from odoo import _
+from odoo.tools import email_normalize
+
+from odoo.addons.component.core import AbstractComponent
+from odoo.addons.connector.components.mapper import mapping
+
+from ..exceptions import BadDataError
+from ..tools.normalize import (
+    InvalidValue,
+    join_name,
+    nfc,
+    phone_e164,
+    split_name,
+    strip_html,
+    truncate,
+)
+
+CANONICAL_KEYS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "mobile",
+    "company",
+    "job_title",
+    "street",
+    "street2",
+    "city",
+    "zip",
+    "country_code",
+    "state_code",
+)
+#: canonical keys that hold a plain partner char field of the same meaning
+_PARTNER_TEXT_FIELDS = {
+    "job_title": "function",
+    "street": "street",
+    "street2": "street2",
+    "city": "city",
+    "zip": "zip",
+}
+#: mapping-line rules that let the platform own the field (not exported)
+_REMOTE_OWNED_RULES = ("remote_wins", "only_if_empty")
+
+
+def _bad_data(err):
+    """An :class:`InvalidValue` of the pure helpers, as a review-queue error."""
+    return BadDataError(str(err), code=err.code, field=err.field)
+
+
+class MarketingMapperMixin(AbstractComponent):
+    _name = "marketing.mapper.mixin"
+    _inherit = "marketing.base"
+
+    #: canonical key -> remote key (providers fill it in)
+    _remote_keys = {}
+    #: remote key -> maximum length on the platform
+    _length_limits = {}
+
+    def _convert_line_value(self, line, value, to_remote):
+        """Apply a mapping line's transform to one value."""
+        if value is False or value is None:
+            return None if to_remote else False
+        if line.transform == "text":
+            value = strip_html(value)
+        elif line.transform in ("lower", "upper"):
+            value = getattr(nfc(value), line.transform)()
+        elif line.transform == "phone":
+            try:
+                value = phone_e164(value, field=line.remote_field)
+            except InvalidValue as err:
+                raise _bad_data(err) from err
+        elif line.transform == "bool":
+            value = str(value).strip().lower() in ("1", "true", "yes", "y", "on")
+        elif isinstance(value, str):
+            value = nfc(value)
+        if isinstance(value, str) and line.max_length:
+            value = truncate(value, line.max_length)
+        return value
+
+
+class MarketingExportMapper(AbstractComponent):
+    """Partner (through its binding) → remote contact payload."""
+
+    _name = "marketing.export.mapper"
+    _inherit = ["base.export.mapper", "marketing.mapper.mixin"]
+    _usage = "export.mapper"
+
+    def canonical(self, record):
+        """The canonical contact of a partner; raises BadDataError if invalid."""
+        email = email_normalize(record.email or "", strict=True)
+        if not email:
+            raise BadDataError(
+                _("%(name)s has no valid email address (%(email)r)",
+                  name=record.display_name, email=record.email or ""),
+                code="invalid_email",
+                field="email",
+            )
+        if record.is_company:
+            first, last = "", nfc(record.name)
+        else:
+            first, last = split_name(record.name)
+        country = record.country_id.code or ""
+        contact = {
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "company": nfc(record.parent_id.name or record.company_name or ""),
+            "country_code": country,
+            "state_code": record.state_id.code or "",
+        }
+        for key, field in _PARTNER_TEXT_FIELDS.items():
+            contact[key] = strip_html(record[field] or "")
+        for key in ("phone", "mobile"):
+            try:
+                contact[key] = phone_e164(record[key] or "", country or None, field=key)
+            except InvalidValue as err:
+                raise _bad_data(err) from err
+        return contact
+
+    @mapping
+    def standard_fields(self, record):
+        contact = self.canonical(record)
+        return {
+            remote: contact[key]
+            for key, remote in self._remote_keys.items()
+            if key in contact
+        }
+
+    @mapping
+    def mapped_fields(self, record):
+        values = {}
+        for line in self.backend_record._field_mappings("export"):
+            if line._effective_rule(self.backend_record) in _REMOTE_OWNED_RULES:
+                continue
+            values[line.remote_field] = self._convert_line_value(
+                line, record[line.field_name], to_remote=True
+            )
+        return values
+
+    def finalize(self, map_record, values):
+        """Respect the provider's length limits (names are cut, not refused)."""
+        for key, limit in self._length_limits.items():
+            if isinstance(values.get(key), str):
+                values[key] = truncate(values[key], limit)
+        return values
+
+
+class MarketingImportMapper(AbstractComponent):
+    """Remote contact → partner values."""
+
+    _name = "marketing.import.mapper"
+    _inherit = ["base.import.mapper", "marketing.mapper.mixin"]
+    _usage = "import.mapper"
+
+    def canonical(self, record):
+        """The canonical contact of a remote record (missing keys are None)."""
+        return {key: record.get(remote) for key, remote in self._remote_keys.items()}
+
+    @mapping
+    def standard_fields(self, record):
+        contact = self.canonical(record)
+        email = email_normalize(contact.get("email") or "", strict=True)
+        if not email:
+            raise BadDataError(
+                _("Remote contact has no valid email address (%r)",
+                  contact.get("email") or ""),
+                code="invalid_email",
+                field="email",
+            )
+        values = {"email": email}
+        name = join_name(contact.get("first_name"), contact.get("last_name"))
+        values["name"] = name or email
+        country = self._country(contact.get("country_code"))
+        if "country_code" in contact:
+            values["country_id"] = country.id
+        if "state_code" in contact:
+            values["state_id"] = self._state(country, contact.get("state_code")).id
+        for key in ("phone", "mobile"):
+            if key in contact:
+                values[key] = self._phone(contact[key], country)
+        for key, field in _PARTNER_TEXT_FIELDS.items():
+            if key in contact:
+                values[field] = strip_html(contact[key] or "") or False
+        if contact.get("company"):
+            values["parent_id"] = self._company_partner(contact["company"]).id
+        return values
+
+    @mapping
+    def mapped_fields(self, record):
+        values = {}
+        for line in self.backend_record._field_mappings("import"):
+            if line.remote_field in record:
+                values[line.field_name] = self._convert_line_value(
+                    line, record[line.remote_field], to_remote=False
+                )
+        return values
+
+    def _country(self, code):
+        code = nfc(code or "").upper()
+        if not code:
+            return self.env["res.country"]
+        country = self.env["res.country"].search([("code", "=", code)], limit=1)
+        if not country:
+            raise BadDataError(
+                _("Unknown country code %r", code), code="invalid_country",
+                field="country",
+            )
+        return country
+
+    def _state(self, country, code):
+        code = nfc(code or "").upper().split("-")[-1]
+        if not code or not country:
+            return self.env["res.country.state"]
+        return self.env["res.country.state"].search(
+            [("country_id", "=", country.id), ("code", "=", code)], limit=1
+        )
+
+    @staticmethod
+    def _phone(value, country):
+        """E.164 when it parses; otherwise the text as received (never lost)."""
+        try:
+            return phone_e164(value or "", country.code or None) or False
+        except InvalidValue:
+            return nfc(value) or False
+
+    def _company_partner(self, name):
+        """The company partner of that name, created when unknown."""
+        name = nfc(name)
+        Partner = self.env["res.partner"]
+        company = Partner.search(
+            [("is_company", "=", True), ("name", "=", name)], limit=1
+        )
+        return company or Partner.with_context(connector_no_export=True).create(
+            {"name": name, "is_company": True}
+        )

@@ -1,0 +1,348 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..exceptions import ConfigurationError
+
+_logger = logging.getLogger(__name__)
+
+
+class MarketingBackend(models.AbstractModel):
+    """What every marketing platform backend has.
+
+    A provider addon defines ``<provider>.backend`` with ``_inherit =
+    "marketing.backend"``, adds its credentials and URLs, and gets the buttons,
+    the scheduler, the shared rate limiter, the review queue and the jobs
+    below for free.  Jobs live on the concrete model so their
+    ``queue.job.function`` records (channel, retry pattern) apply.
+    """
+
+    _name = "marketing.backend"
+    _inherit = ["connector.backend", "mail.thread", "mail.activity.mixin"]
+    _description = "Marketing Platform Backend (abstract)"
+    #: name of the provider shown in job descriptions ("Marketo")
+    _provider_label = "Marketing platform"
+    #: binding model of contacts (``<provider>.res.partner``)
+    _partner_binding_model = None
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Not checked"),
+            ("ok", "Connected"),
+            ("error", "Connection error"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    health_message = fields.Text(readonly=True)
+    health_checked_at = fields.Datetime(readonly=True)
+    partner_domain = fields.Char(
+        string="Partners to sync",
+        default="[('email', '!=', False)]",
+        required=True,
+        help="Only partners matching this domain are exported.",
+    )
+    conflict_rule = fields.Selection(
+        [
+            ("odoo_wins", "Odoo wins"),
+            ("remote_wins", "Remote wins"),
+            ("latest_wins", "Latest change wins"),
+            ("only_if_empty", "Only fill empty Odoo fields"),
+        ],
+        default="odoo_wins",
+        required=True,
+        help="Default rule when an imported value differs from Odoo's; "
+        "field mapping lines can override it.",
+    )
+    delete_remote_on_unlink = fields.Boolean(
+        help="Delete the remote contact when its partner is deleted in Odoo. "
+        "Off by default: the platform keeps consent and engagement history.",
+    )
+    webhook_secret = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        help="Shared secret the provider sends with each webhook.",
+    )
+    # rate limits (DESIGN §5): the defaults are the provider's documented limits
+    rate_limit_calls = fields.Integer(string="Calls per window", default=10)
+    rate_limit_window = fields.Float(string="Window (seconds)", default=1.0)
+    rate_limit_concurrency = fields.Integer(string="Concurrent calls", default=5)
+    daily_quota = fields.Integer(help="0 means no daily quota.")
+    max_inline_wait = fields.Float(
+        default=30.0,
+        help="A job waits this long for a free rate-limit slot before it is "
+        "postponed instead.",
+    )
+    circuit_threshold = fields.Integer(
+        default=5,
+        help="Consecutive transient failures that open the circuit breaker.",
+    )
+    circuit_cooldown = fields.Integer(
+        string="Circuit cooldown (seconds)",
+        default=60,
+    )
+    request_timeout = fields.Float(string="HTTP timeout (seconds)", default=30.0)
+    retention_days = fields.Integer(
+        default=30,
+        help="Activities, processed webhook events and resolved review items "
+        "older than this are deleted by the maintenance job.",
+    )
+    throttle_status = fields.Char(compute="_compute_throttle_status")
+    issue_count = fields.Integer(compute="_compute_issue_count")
+
+    def _compute_throttle_status(self):
+        Throttle = self.env["marketing.throttle"]
+        for backend in self:
+            backend.throttle_status = Throttle._status_text(backend)
+
+    def _compute_issue_count(self):
+        data = self.env["marketing.sync.issue"]._read_group(
+            [
+                ("backend_model", "=", self._name),
+                ("backend_id", "in", self.ids),
+                ("state", "=", "open"),
+            ],
+            ["backend_id"],
+            ["__count"],
+        )
+        counts = dict(data)
+        for backend in self:
+            backend.issue_count = counts.get(backend.id, 0)
+
+    # ------------------------------------------------------------------
+    # plumbing
+    # ------------------------------------------------------------------
+    def _scope_domain(self):
+        """Domain selecting the generic records (issues, events...) of self."""
+        self.ensure_one()
+        return [("backend_model", "=", self._name), ("backend_id", "=", self.id)]
+
+    def _field_mappings(self, direction):
+        """Active mapping lines of this backend usable in ``direction``."""
+        return self.env["marketing.field.mapping"].search(
+            self._scope_domain()
+            + [("active", "=", True), ("direction", "in", (direction, "both"))]
+        )
+
+    @api.model
+    def _concrete_backend_models(self):
+        """Every installed ``<provider>.backend`` model."""
+        names = self.env.registry.descendants(["marketing.backend"], "_inherit")
+        return [
+            self.env[name]
+            for name in sorted(names)
+            if not self.env[name]._abstract and not self.env[name]._transient
+        ]
+
+    def _partner_domain(self):
+        self.ensure_one()
+        return safe_eval(self.partner_domain or "[]")
+
+    def _job_description(self, action, record=None):
+        """Text shown in Queue > Jobs: say what, where and for whom."""
+        self.ensure_one()
+        target = f" {record.display_name}" if record else ""
+        return _(
+            "%(action)s%(target)s (%(provider)s backend %(backend)s)",
+            action=action,
+            target=target,
+            provider=self._provider_label,
+            backend=self.name,
+        )
+
+    def _check_can_sync(self):
+        """Refuse to start work for an archived backend (a clear failure)."""
+        self.ensure_one()
+        if not self.active:
+            raise ConfigurationError(
+                _("Backend %s is archived: nothing is synchronized.", self.name)
+            )
+
+    # ------------------------------------------------------------------
+    # buttons
+    # ------------------------------------------------------------------
+    def action_check_connection(self):
+        """Ask the provider who we are and show the result on the backend."""
+        self.ensure_one()
+        with self.work_on(self._name) as work:
+            adapter = work.component(usage="backend.adapter")
+            try:
+                message = adapter.check_connection()
+            except (ConfigurationError, RetryableJobError) as err:
+                self.write(
+                    {
+                        "state": "error",
+                        "health_message": str(err),
+                        "health_checked_at": fields.Datetime.now(),
+                    }
+                )
+                raise UserError(str(err)) from err
+        self.write(
+            {
+                "state": "ok",
+                "health_message": message,
+                "health_checked_at": fields.Datetime.now(),
+            }
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "success", "sticky": False},
+        }
+
+    def action_import_contacts(self):
+        """Start a delta import now (one job per page)."""
+        for backend in self:
+            backend._check_can_sync()
+            backend.with_delay(
+                priority=30,
+                description=backend._job_description(_("Import contacts")),
+            ).import_contacts_page()
+        return True
+
+    def action_export_contacts(self):
+        """Export every partner of the sync domain (unchanged ones are skipped)."""
+        for backend in self:
+            backend._check_can_sync()
+            backend.with_delay(
+                priority=30,
+                description=backend._job_description(_("Export contacts")),
+            ).export_contacts()
+        return True
+
+    def action_reconcile(self):
+        for backend in self:
+            backend.with_delay(
+                priority=50,
+                description=backend._job_description(_("Reconcile contacts")),
+            ).reconcile_contacts_page()
+        return True
+
+    def _open_scoped(self, xmlid):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = self._scope_domain()
+        action["context"] = {
+            "default_backend_model": self._name,
+            "default_backend_id": self.id,
+        }
+        return action
+
+    def action_open_issues(self):
+        return self._open_scoped("connector_marketing_base.action_marketing_sync_issue")
+
+    def action_open_field_mapping(self):
+        return self._open_scoped(
+            "connector_marketing_base.action_marketing_field_mapping"
+        )
+
+    def action_reset_throttle(self):
+        """Close the circuit and clear provider blocks (after fixing the cause)."""
+        for backend in self:
+            self.env["marketing.throttle"]._reset(backend)
+        return True
+
+    # ------------------------------------------------------------------
+    # jobs (declared per provider in queue.job.function XML)
+    # ------------------------------------------------------------------
+    def import_contacts_page(self, cursor_name="contacts"):
+        """Import one page of changed contacts; enqueue the next page."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="batch.importer").run(cursor_name)
+
+    def import_contact(self, external_id, force_create=False):
+        """Import one contact by id (webhook refresh, review-queue retry)."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="record.importer").run(
+                external_id, force_create=force_create
+            )
+
+    def export_contacts(self):
+        """Bind the partners of the sync domain and export them in batches."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="batch.exporter").enqueue_all()
+
+    def delete_remote_contact(self, external_id):
+        self.ensure_one()
+        with self.work_on(self._partner_binding_model) as work:
+            work.component(usage="backend.adapter").delete(external_id)
+        return _("Deleted remote contact %s", external_id)
+
+    def process_webhook_event(self, event):
+        """Apply one stored webhook event (see the provider's webhook.handler)."""
+        self.ensure_one()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="webhook.handler").run(event)
+
+    def reconcile_contacts_page(self, cursor_name="reconcile"):
+        """Compare counts and field hashes with the remote side, page by page."""
+        self.ensure_one()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="reconciler").run(cursor_name)
+
+    def cleanup_old_records(self):
+        """Retention: drop old activities, processed events, resolved issues."""
+        self.ensure_one()
+        limit = fields.Datetime.now() - timedelta(days=self.retention_days or 30)
+        scope = self._scope_domain()
+        counts = {}
+        for model, domain in (
+            ("marketing.activity", [("create_date", "<", limit)]),
+            (
+                "marketing.webhook.event",
+                [("create_date", "<", limit), ("state", "in", ("done", "ignored"))],
+            ),
+            (
+                "marketing.sync.issue",
+                [("write_date", "<", limit), ("state", "in", ("resolved", "ignored"))],
+            ),
+        ):
+            records = self.env[model].sudo().search(scope + domain)
+            counts[model] = len(records)
+            records.unlink()
+        return _(
+            "Deleted %(act)s activities, %(evt)s webhook events, %(iss)s issues",
+            act=counts["marketing.activity"],
+            evt=counts["marketing.webhook.event"],
+            iss=counts["marketing.sync.issue"],
+        )
+
+    # ------------------------------------------------------------------
+    # scheduler (one ir.cron per provider calls these on its model)
+    # ------------------------------------------------------------------
+    @api.model
+    def _scheduler_sync(self):
+        """Delta import and export of pending changes for every active backend."""
+        for backend in self.search([]):
+            backend.action_import_contacts()
+            backend.action_export_contacts()
+
+    @api.model
+    def _scheduler_maintenance(self):
+        for backend in self.search([]):
+            backend.with_delay(
+                priority=50,
+                description=backend._job_description(_("Clean up old records")),
+            ).cleanup_old_records()
+            backend.action_reconcile()

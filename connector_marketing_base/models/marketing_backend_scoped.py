@@ -1,0 +1,79 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo import api, fields, models
+from odoo.sql_db import TestCursor
+
+
+class MarketingBackendScoped(models.AbstractModel):
+    """Records that belong to one backend of any provider.
+
+    Review issues, activities, webhook events, cursors and mapping lines are
+    shared by all providers, so they point at their backend with a
+    ``(backend_model, backend_id)`` reference rather than one Many2one per
+    provider.  ``company_id`` is copied from the backend so multi-company record
+    rules stay simple and fast.
+    """
+
+    _name = "marketing.backend.scoped"
+    _description = "Record belonging to a marketing backend"
+
+    backend_model = fields.Char(required=True, index=True, readonly=True)
+    backend_id = fields.Many2oneReference(
+        string="Backend ID",
+        model_field="backend_model",
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    backend_name = fields.Char(compute="_compute_backend_name", string="Backend")
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        index=True,
+        readonly=True,
+    )
+
+    @api.depends("backend_model", "backend_id")
+    def _compute_company_id(self):
+        for record in self:
+            backend = record._backend()
+            record.company_id = backend.company_id if backend else False
+
+    @api.depends("backend_model", "backend_id")
+    def _compute_backend_name(self):
+        for record in self:
+            backend = record._backend()
+            record.backend_name = backend.sudo().display_name if backend else ""
+
+    def _backend(self):
+        """The backend record, or None when it (or its addon) no longer exists."""
+        self.ensure_one()
+        if not self.backend_model or self.backend_model not in self.env:
+            return None
+        return self.env[self.backend_model].browse(self.backend_id).exists() or None
+
+    @api.model
+    @contextmanager
+    def _own_transaction(self):
+        """A short transaction of its own, committed on exit.
+
+        For state shared by all workers (rate limiter, tokens): what it writes
+        must outlive the job's transaction.  READ COMMITTED, unlike Odoo's
+        default REPEATABLE READ, lets ``SELECT ... FOR UPDATE`` wait for a
+        concurrent writer and then read its row instead of failing with a
+        serialization error.  (Tests running inside one shared transaction get
+        a TestCursor, which keeps that transaction's isolation.)
+        """
+        with self.env.registry.cursor() as cr:
+            if not isinstance(cr, TestCursor):
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            yield cr
+
+    @api.model
+    def _scope_vals(self, backend):
+        return {"backend_model": backend._name, "backend_id": backend.id}

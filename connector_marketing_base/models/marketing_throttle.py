@@ -1,0 +1,322 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+import logging
+import math
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
+
+from odoo import _, api, fields, models
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+_logger = logging.getLogger(__name__)
+
+#: a lease lives this much longer than the HTTP timeout: a worker that dies
+#: mid-call frees its concurrency slot by itself
+LEASE_GRACE = 10.0
+#: calls are timed when the slot is taken, the provider times them on arrival;
+#: this margin absorbs the difference so jitter never makes us exceed a window
+WINDOW_MARGIN_RATIO = 0.02
+WINDOW_MARGIN_MIN = 0.05
+#: how long to back off when all concurrency slots are taken
+CONCURRENCY_BACKOFF = 0.1
+
+
+class Limits(NamedTuple):
+    """A snapshot of a backend's limits: plain values, safe to use in threads."""
+
+    key: tuple
+    label: str
+    calls: int
+    window: float
+    concurrency: int
+    daily_quota: int
+    lease_seconds: float
+    circuit_threshold: int
+    circuit_cooldown: int
+
+    @classmethod
+    def of(cls, backend):
+        return cls(
+            key=(backend._name, backend.id),
+            label=backend.display_name,
+            calls=backend.rate_limit_calls,
+            window=backend.rate_limit_window or 1.0,
+            concurrency=backend.rate_limit_concurrency,
+            daily_quota=backend.daily_quota,
+            lease_seconds=(backend.request_timeout or 30.0) + LEASE_GRACE,
+            circuit_threshold=backend.circuit_threshold or 1,
+            circuit_cooldown=backend.circuit_cooldown or 60,
+        )
+
+
+class MarketingThrottle(models.Model):
+    """Rate limiter, quota counter and circuit breaker of one backend.
+
+    Odoo runs many workers on many servers: a limiter in process memory would
+    let each of them spend the provider's whole budget.  This row is the
+    single source of truth.  It is always read and written in its own short
+    transaction under ``SELECT ... FOR UPDATE`` and timed with the database
+    clock, so every process sees the same window, and a job that rolls back
+    cannot give back calls it really made.
+
+    * sliding window: the start times of the calls of the current window;
+    * concurrency: leases with an expiry (a crashed worker cannot leak a slot);
+    * daily quota: a counter reset at 00:00 UTC;
+    * provider signals (429 Retry-After, quota exhausted) set ``blocked_until``
+      and win over our own estimate;
+    * circuit breaker: after N consecutive transient failures no call is made
+      for the cooldown; the first call after it probes the provider, a success
+      closes the circuit, a failure opens it again.
+    """
+
+    _name = "marketing.throttle"
+    _inherit = "marketing.backend.scoped"
+    _description = "Marketing Rate Limiter State"
+
+    calls = fields.Json(readonly=True, help="Start times of the calls in window.")
+    leases = fields.Json(readonly=True, help="Running calls and their expiry.")
+    quota_day = fields.Date(readonly=True)
+    quota_used = fields.Integer(readonly=True)
+    blocked_until = fields.Datetime(readonly=True)
+    blocked_reason = fields.Char(readonly=True)
+    failures = fields.Integer(readonly=True)
+    circuit_open_until = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        (
+            "backend_uniq",
+            "unique(backend_model, backend_id)",
+            "One rate limiter per backend.",
+        )
+    ]
+
+    # ------------------------------------------------------------------
+    # own-transaction plumbing
+    # ------------------------------------------------------------------
+    @api.model
+    def _locked_row(self, cr, key):
+        """Lock (creating if needed) the row of backend ``key``; return it."""
+        cr.execute(
+            """
+            INSERT INTO marketing_throttle
+                (backend_model, backend_id, calls, leases, quota_used, failures,
+                 create_date, write_date)
+            VALUES (%s, %s, '[]'::jsonb, '{}'::jsonb, 0, 0,
+                    now() at time zone 'UTC', now() at time zone 'UTC')
+            ON CONFLICT (backend_model, backend_id) DO NOTHING
+            """,
+            key,
+        )
+        cr.execute(
+            """
+            SELECT id, calls, leases, quota_day, quota_used, blocked_until,
+                   blocked_reason, failures, circuit_open_until,
+                   extract(epoch from clock_timestamp())
+              FROM marketing_throttle
+             WHERE backend_model = %s AND backend_id = %s
+               FOR UPDATE
+            """,
+            key,
+        )
+        row = cr.fetchone()
+        keys = (
+            "id calls leases quota_day quota_used blocked_until blocked_reason "
+            "failures circuit_open_until now"
+        ).split()
+        state = dict(zip(keys, row, strict=True))
+        state["now"] = float(state["now"])
+        return state
+
+    @api.model
+    def _write_row(self, cr, state, **values):
+        assignments = []
+        params = []
+        for key, value in values.items():
+            if key in ("calls", "leases"):
+                assignments.append(f"{key} = %s::jsonb")
+                params.append(json.dumps(value))
+            else:
+                assignments.append(f"{key} = %s")
+                params.append(value)
+        cr.execute(
+            "UPDATE marketing_throttle SET {}, write_date = now() at time zone 'UTC' "
+            "WHERE id = %s".format(", ".join(assignments)),
+            params + [state["id"]],
+        )
+
+    @staticmethod
+    def _epoch(dt):
+        return dt.replace(tzinfo=timezone.utc).timestamp() if dt else 0.0
+
+    @staticmethod
+    def _utc(epoch):
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
+
+    # ------------------------------------------------------------------
+    # API used by the adapter
+    # ------------------------------------------------------------------
+    @api.model
+    def _acquire(self, backend):
+        """Take a call slot, waiting up to ``backend.max_inline_wait``.
+
+        Returns a lease id to give back to :meth:`_release`.  When the wait
+        would be longer, the job is postponed (``RetryableJobError`` with
+        ``ignore_retry``: waiting for a limit is not a failure of the job).
+        """
+        limits = Limits.of(backend)
+        deadline = time.monotonic() + (backend.max_inline_wait or 0.0)
+        while True:
+            lease, wait, reason = self._try_acquire(limits)
+            if lease:
+                return lease
+            if time.monotonic() + wait > deadline:
+                raise RetryableJobError(
+                    reason, seconds=max(1, math.ceil(wait)), ignore_retry=True
+                )
+            time.sleep(wait)
+
+    @api.model
+    def _try_acquire(self, limits):
+        """One attempt: ``(lease_id, 0, None)`` or ``(None, wait, reason)``."""
+        with self._own_transaction() as cr:
+            state = self._locked_row(cr, limits.key)
+            now = state["now"]
+            open_until = self._epoch(state["circuit_open_until"])
+            if now < open_until:
+                return None, open_until - now, _(
+                    "Circuit open after %(n)s consecutive failures of %(b)s; "
+                    "next attempt at %(t)s UTC",
+                    n=state["failures"],
+                    b=limits.label,
+                    t=state["circuit_open_until"].strftime("%H:%M:%S"),
+                )
+            blocked_until = self._epoch(state["blocked_until"])
+            if now < blocked_until:
+                return None, blocked_until - now, state["blocked_reason"] or _(
+                    "Provider asked to wait"
+                )
+            today = self._utc(now).date()
+            quota_used = state["quota_used"] if state["quota_day"] == today else 0
+            if limits.daily_quota and quota_used >= limits.daily_quota:
+                reset = datetime.combine(today + timedelta(days=1), datetime.min.time())
+                return None, self._epoch(reset) - now, _(
+                    "Daily quota of %(q)s calls used up; resumes at 00:00 UTC",
+                    q=limits.daily_quota,
+                )
+            window = limits.window
+            margin = max(WINDOW_MARGIN_MIN, window * WINDOW_MARGIN_RATIO)
+            calls = [t for t in state["calls"] or [] if t > now - window - margin]
+            if limits.calls and len(calls) >= limits.calls:
+                oldest = calls[-limits.calls]
+                return None, oldest + window + margin - now, _(
+                    "Rate limit: %(n)s calls per %(w)s s",
+                    n=limits.calls,
+                    w=window,
+                )
+            leases = {k: v for k, v in (state["leases"] or {}).items() if v > now}
+            if limits.concurrency and len(leases) >= limits.concurrency:
+                return None, CONCURRENCY_BACKOFF, _(
+                    "All %(n)s concurrent call slots are busy",
+                    n=limits.concurrency,
+                )
+            lease = uuid.uuid4().hex
+            calls.append(now)
+            leases[lease] = now + limits.lease_seconds
+            self._write_row(
+                cr,
+                state,
+                calls=calls,
+                leases=leases,
+                quota_day=today,
+                quota_used=quota_used + 1,
+            )
+            return lease, 0.0, None
+
+    @api.model
+    def _release(self, backend, lease, success=None):
+        """Give back a concurrency slot and feed the circuit breaker.
+
+        ``success`` is True after a good answer, False after a transient
+        failure (5xx, timeout), None when the answer says nothing about the
+        provider's health (a 4xx for bad data).
+        """
+        limits = Limits.of(backend)
+        with self._own_transaction() as cr:
+            state = self._locked_row(cr, limits.key)
+            leases = dict(state["leases"] or {})
+            leases.pop(lease, None)
+            values = {"leases": leases}
+            if success:
+                values.update(failures=0, circuit_open_until=None)
+            elif success is False:
+                failures = state["failures"] + 1
+                values["failures"] = failures
+                if failures >= limits.circuit_threshold:
+                    values["circuit_open_until"] = self._utc(
+                        state["now"] + limits.circuit_cooldown
+                    )
+                    _logger.warning(
+                        "%s: circuit opened for %ss after %s failures",
+                        limits.label,
+                        limits.circuit_cooldown,
+                        failures,
+                    )
+            self._write_row(cr, state, **values)
+
+    @api.model
+    def _block(self, backend, seconds, reason):
+        """Honour a provider signal: no call before ``seconds`` from now."""
+        with self._own_transaction() as cr:
+            state = self._locked_row(cr, (backend._name, backend.id))
+            until = state["now"] + seconds
+            if until > self._epoch(state["blocked_until"]):
+                self._write_row(
+                    cr, state, blocked_until=self._utc(until), blocked_reason=reason
+                )
+        return until
+
+    @api.model
+    def _reset(self, backend):
+        with self._own_transaction() as cr:
+            state = self._locked_row(cr, (backend._name, backend.id))
+            self._write_row(
+                cr,
+                state,
+                failures=0,
+                circuit_open_until=None,
+                blocked_until=None,
+                blocked_reason=None,
+            )
+
+    @api.model
+    def _status_text(self, backend):
+        """One line for the backend form: what the limiter is doing now."""
+        if not backend.id:
+            return ""
+        row = self.sudo().search(backend._scope_domain(), limit=1)
+        if not row:
+            return _("No call made yet")
+        now = fields.Datetime.now()
+        parts = []
+        if row.circuit_open_until and row.circuit_open_until > now:
+            parts.append(
+                _("circuit open until %s UTC", row.circuit_open_until.strftime("%H:%M"))
+            )
+        if row.blocked_until and row.blocked_until > now:
+            parts.append(
+                _(
+                    "%(reason)s (until %(t)s UTC)",
+                    reason=row.blocked_reason or _("blocked"),
+                    t=row.blocked_until.strftime("%H:%M"),
+                )
+            )
+        used = row.quota_used if row.quota_day == now.date() else 0
+        if backend.daily_quota:
+            parts.append(_("%(u)s / %(q)s calls today", u=used, q=backend.daily_quota))
+        else:
+            parts.append(_("%s calls today", used))
+        return " · ".join(parts)

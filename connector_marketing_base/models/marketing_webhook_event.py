@@ -1,0 +1,94 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+import psycopg2
+
+from odoo import _, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class MarketingWebhookEvent(models.Model):
+    """Every inbound webhook accepted, raw, once.
+
+    Providers deliver at least once (ActiveCampaign never retries, others may
+    repeat): the dedupe key (the provider's event id, or a hash of the body)
+    is unique per backend, so a replayed delivery is a no-op.  The controller
+    only stores the event and enqueues its job; the job re-reads the
+    authoritative data through the API.
+    """
+
+    _name = "marketing.webhook.event"
+    _inherit = "marketing.backend.scoped"
+    _description = "Marketing Webhook Event"
+    _order = "id desc"
+    _rec_name = "event_type"
+
+    dedupe_key = fields.Char(required=True, readonly=True)
+    event_type = fields.Char(readonly=True)
+    external_id = fields.Char(readonly=True, index=True, help="Remote contact id.")
+    payload = fields.Json(readonly=True)
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("done", "Done"),
+            ("ignored", "Ignored"),
+            ("failed", "Failed"),
+        ],
+        default="pending",
+        required=True,
+        index=True,
+    )
+    result = fields.Text(readonly=True)
+    job_uuid = fields.Char(readonly=True, index=True)
+
+    _sql_constraints = [
+        (
+            "dedupe_uniq",
+            "unique(backend_model, backend_id, dedupe_key)",
+            "This webhook event was already received.",
+        )
+    ]
+
+    @api.model
+    def _receive(self, backend, dedupe_key, event_type, payload, external_id=None):
+        """Store an event; return ``(event, created)``.
+
+        A concurrent duplicate delivery hits the unique constraint inside a
+        savepoint and is reported as not created.
+        """
+        domain = backend._scope_domain() + [("dedupe_key", "=", dedupe_key)]
+        existing = self.search(domain, limit=1)
+        if existing:
+            return existing, False
+        vals = dict(
+            self._scope_vals(backend),
+            dedupe_key=dedupe_key,
+            event_type=event_type,
+            payload=payload,
+            external_id=external_id or False,
+        )
+        try:
+            with self.env.cr.savepoint(flush=True):
+                event = self.create(vals)
+                event.flush_recordset()
+        except psycopg2.errors.UniqueViolation:
+            return self.search(domain, limit=1), False
+        return event, True
+
+    def _enqueue(self):
+        """One high-priority job per event; remember it for the operator."""
+        for event in self:
+            backend = event._backend()
+            job = backend.with_delay(
+                priority=5,
+                description=backend._job_description(
+                    _("Process %(type)s webhook", type=event.event_type or "")
+                ),
+            ).process_webhook_event(event)
+            event.job_uuid = job.uuid
+
+    def _mark(self, state, result):
+        self.write({"state": state, "result": result})
+        return result

@@ -1,0 +1,179 @@
+"""The whole demo provider: as thin as a real one should be."""
+
+from odoo import _
+
+from odoo.addons.component.core import AbstractComponent, Component
+from odoo.addons.connector_marketing_base.components.adapter import Page
+from odoo.addons.connector_marketing_base.exceptions import (
+    ConfigurationError,
+    TransientError,
+)
+
+#: canonical contact key -> demo API key
+REMOTE_KEYS = {
+    "email": "email",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "phone": "phone",
+    "company": "company",
+    "country_code": "country",
+}
+
+
+class TestMarketingBase(AbstractComponent):
+    _name = "test.marketing.base"
+    _inherit = "marketing.base"
+    _collection = "test.marketing.backend"
+
+
+class TestMarketingAdapter(Component):
+    _name = "test.marketing.adapter"
+    _inherit = ["marketing.adapter", "test.marketing.base"]
+    _apply_on = ["test.marketing.backend", "test.marketing.res.partner"]
+
+    batch_size = 100
+    page_size = 100
+
+    def _base_url(self):
+        return self.backend_record.api_url
+
+    def _fetch_token(self, refresh_token):
+        backend = self.backend_record.sudo()
+        response = self.session.post(
+            self._base_url().rstrip("/") + "/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": backend.client_id or "",
+                "client_secret": backend.client_secret or "",
+            },
+            timeout=self._timeout(),
+        )
+        if response.status_code == 401:
+            raise ConfigurationError(
+                _("Demo rejected the client id / secret of %s", backend.name)
+            )
+        if response.status_code != 200:
+            raise TransientError(f"token endpoint answered {response.status_code}")
+        return response.json()
+
+    def _classify(self, response):
+        """The demo tells a spent daily quota apart from the per-second limit."""
+        if response.status_code == 429:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            if body.get("error") == "quota_exceeded":
+                self._quota_exhausted(
+                    self._retry_after(response) or 3600,
+                    _("Demo daily quota exhausted until %s", body.get("reset_at")),
+                )
+        return super()._classify(response)
+
+    def check_connection(self):
+        count = self._call("GET", "/v1/contacts/count")["count"]
+        return _("Connected: %s contacts on the platform", count)
+
+    def initial_state(self, full=False):
+        return {"updated_after": None, "cursor": None, "max_seen": None}
+
+    def search_page(self, state):
+        params = {"limit": self.page_size}
+        if state.get("cursor"):
+            params["cursor"] = state["cursor"]
+        if state.get("updated_after"):
+            params["updated_after"] = state["updated_after"]
+        body = self._call("GET", "/v1/contacts", params=params)
+        records = body["contacts"]
+        seen = [state.get("max_seen") or ""] + [r["updated_at"] for r in records]
+        max_seen = max(seen) or None
+        if body.get("next_cursor"):
+            return Page(
+                records,
+                dict(state, cursor=body["next_cursor"], max_seen=max_seen),
+                True,
+            )
+        since = max_seen or state.get("updated_after")
+        return Page(
+            records, {"updated_after": since, "cursor": None, "max_seen": None}, False
+        )
+
+    def read(self, external_id):
+        return self._call("GET", f"/v1/contacts/{external_id}")
+
+    def upsert(self, payloads):
+        body = self._call("POST", "/v1/contacts/batch", json={"contacts": payloads})
+        return [
+            {
+                "status": item["status"],
+                "external_id": item.get("id"),
+                "code": (item.get("error") or {}).get("code"),
+                "message": (item.get("error") or {}).get("message"),
+            }
+            for item in body["results"]
+        ]
+
+    def delete(self, external_id):
+        return self._call("DELETE", f"/v1/contacts/{external_id}")
+
+    def count(self):
+        return self._call("GET", "/v1/contacts/count")["count"]
+
+
+class TestMarketingBinder(Component):
+    _name = "test.marketing.binder"
+    _inherit = ["marketing.binder", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+
+
+class TestMarketingExportMapper(Component):
+    _name = "test.marketing.res.partner.export.mapper"
+    _inherit = ["marketing.export.mapper", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+    _remote_keys = REMOTE_KEYS
+    # last_name is left without a limit on purpose: the sandbox refuses more
+    # than 40 characters, which exercises per-record errors of a batch
+    _length_limits = {"first_name": 40, "company": 80}
+
+
+class TestMarketingImportMapper(Component):
+    _name = "test.marketing.res.partner.import.mapper"
+    _inherit = ["marketing.import.mapper", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+    _remote_keys = REMOTE_KEYS
+
+
+class TestMarketingRecordImporter(Component):
+    _name = "test.marketing.res.partner.record.importer"
+    _inherit = ["marketing.record.importer", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+
+
+class TestMarketingBatchImporter(Component):
+    _name = "test.marketing.res.partner.batch.importer"
+    _inherit = ["marketing.batch.importer", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+
+
+class TestMarketingBatchExporter(Component):
+    _name = "test.marketing.res.partner.batch.exporter"
+    _inherit = ["marketing.batch.exporter", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+
+
+class TestMarketingRecordExporter(Component):
+    _name = "test.marketing.res.partner.record.exporter"
+    _inherit = ["marketing.record.exporter", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+
+
+class TestMarketingReconciler(Component):
+    _name = "test.marketing.res.partner.reconciler"
+    _inherit = ["marketing.reconciler", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+
+
+class TestMarketingWebhookHandler(Component):
+    _name = "test.marketing.res.partner.webhook.handler"
+    _inherit = ["marketing.webhook.handler", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]

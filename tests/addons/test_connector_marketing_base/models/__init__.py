@@ -1,0 +1,2 @@
+from . import test_marketing_backend
+from . import test_marketing_res_partner

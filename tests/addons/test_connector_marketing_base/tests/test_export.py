@@ -1,0 +1,133 @@
+from odoo.addons.queue_job.job import identity_exact
+
+from .common import BINDING_MODEL, MarketingCase
+
+
+class TestExport(MarketingCase):
+    def setUp(self):
+        super().setUp()
+        self.emulator.contacts.clear()
+
+    def test_export_batch_binds_and_reports_per_record(self):
+        ok = [self.make_partner(f"Person {i}", f"p{i}@example.com") for i in range(3)]
+        too_long = self.make_partner("Zed " + "x" * 60, "zed@example.com")
+        no_email = self.make_partner("Nobody", False)
+        bindings = self.env[BINDING_MODEL]
+        for partner in ok + [too_long, no_email]:
+            bindings |= self.bind(partner)
+        batch_calls = self.emulator.stats["per_route"].get("POST /v1/contacts/batch", 0)
+        message = bindings.export_batch()
+        self.assertIn("3 created", message)
+        self.assertIn("2 sent to review", message)
+        self.assertEqual(
+            self.emulator.stats["per_route"]["POST /v1/contacts/batch"] - batch_calls, 1,
+            "one call for the whole batch",
+        )
+        for partner in ok:
+            binding = partner.test_marketing_bind_ids
+            self.assertTrue(binding.external_id)
+            self.assertTrue(binding.export_hash)
+            self.assertEqual(
+                self.emulator.contacts[binding.external_id]["email"], partner.email
+            )
+        self.assertEqual(self.issues(reason_code="field_too_long").partner_id, too_long)
+        self.assertEqual(self.issues(reason_code="invalid_email").partner_id, no_email)
+
+    def test_unchanged_payload_is_not_sent_again(self):
+        binding = self.bind(self.make_partner("Same Same", "same@example.com"))
+        self.assertIn("1 created", binding.export_record())
+        calls = self.emulator.stats["total"]
+        self.assertIn("1 unchanged", binding.export_record())
+        self.assertEqual(self.emulator.stats["total"], calls)
+        binding.odoo_id.with_context(connector_no_export=True).city = "Lyon"
+        binding.odoo_id.with_context(connector_no_export=True).name = "Same Changed"
+        self.assertIn("1 updated", binding.export_record())
+        self.assertEqual(
+            self.emulator.contacts[binding.external_id]["last_name"], "Changed"
+        )
+
+    def test_success_resolves_the_open_export_issue(self):
+        partner = self.make_partner("Fix Me", "not-an-email")
+        binding = self.bind(partner)
+        binding.export_record()
+        issue = self.issues(reason_code="invalid_email")
+        self.assertEqual(issue.state, "open")
+        partner.with_context(connector_no_export=True).email = "fixed@example.com"
+        binding.export_record()
+        self.assertEqual(issue.state, "resolved")
+
+    def test_duplicate_emails_in_one_batch(self):
+        a = self.bind(self.make_partner("Dup A", "dup@example.com"))
+        b = self.bind(self.make_partner("Dup B", "dup@example.com"))
+        message = (a | b).export_batch()
+        self.assertIn("1 created", message)
+        self.assertEqual(self.issues(reason_code="duplicate_email").partner_id, b.odoo_id)
+
+    def test_listener_enqueues_only_bound_partners_in_domain(self):
+        bound = self.make_partner("Bound Partner", "bound@example.com")
+        binding = self.bind(bound)
+        unbound = self.make_partner("Free Partner", "free@example.com")
+        with self.trap() as trap:
+            bound.write({"city": "Nantes"})
+            bound.write({"city": "Lille"})
+            unbound.write({"city": "Nantes"})
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(
+                binding.export_record,
+                properties={
+                    "priority": 10,
+                    "identity_key": identity_exact,
+                    "description": "Export partner Bound Partner (Demo backend Demo)",
+                },
+            )
+        self.backend.partner_domain = "[('customer_rank', '>', 0)]"
+        with self.trap() as trap:
+            bound.write({"city": "Brest"})
+            trap.assert_jobs_count(0)
+
+    def test_listener_ignores_imports_and_noise(self):
+        partner = self.make_partner("Quiet", "quiet@example.com")
+        self.bind(partner)
+        with self.trap() as trap:
+            partner.with_context(connector_no_export=True).write({"city": "Metz"})
+            partner.message_subscribe(partner_ids=self.env.user.partner_id.ids)
+            trap.assert_jobs_count(0)
+
+    def test_unlink_deletes_remotely_only_when_asked(self):
+        partner = self.make_partner("Gone", "gone@example.com")
+        binding = self.bind(partner)
+        binding.export_record()
+        external_id = binding.external_id
+        with self.trap() as trap:
+            partner.unlink()
+            trap.assert_jobs_count(0)
+        other = self.make_partner("Gone Too", "gone2@example.com")
+        binding = self.bind(other)
+        binding.export_record()
+        external_id = binding.external_id
+        self.backend.delete_remote_on_unlink = True
+        with self.trap() as trap:
+            other.unlink()
+            trap.assert_enqueued_job(
+                self.backend.delete_remote_contact, args=(external_id,)
+            )
+            trap.perform_enqueued_jobs()
+        self.assertNotIn(external_id, self.emulator.contacts)
+
+    def test_export_contacts_binds_the_domain_and_batches(self):
+        self.backend.partner_domain = "[('email', '=like', 'bulk%@example.com')]"
+        for i in range(150):
+            self.make_partner(f"Bulk {i}", f"bulk{i}@example.com")
+        self.make_partner("Outside", "outside@example.com")
+        with self.trap() as trap:
+            message = self.backend.export_contacts()
+            self.assertEqual(message, "150 of 150 partners to export in 2 jobs")
+            trap.assert_jobs_count(2)
+            trap.perform_enqueued_jobs()
+        bindings = self.env[BINDING_MODEL].search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(len(bindings), 150)
+        self.assertTrue(all(bindings.mapped("external_id")))
+        with self.trap() as trap:
+            self.assertEqual(
+                self.backend.export_contacts(), "0 of 150 partners to export in 0 jobs"
+            )

@@ -1,0 +1,94 @@
+from odoo.tests.common import TransactionCase
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import BINDING_MODEL, BackendMixin
+
+EXPECTED = {
+    # (model, method): (channel, retry pattern)
+    ("test.marketing.backend", "process_webhook_event"): (
+        "root.marketing.test.webhook", {1: 5, 5: 30, 10: 300}),
+    ("test.marketing.backend", "import_contact"): (
+        "root.marketing.test.webhook", {1: 5, 5: 30, 10: 300}),
+    ("test.marketing.res.partner", "export_record"): (
+        "root.marketing.test.export", {1: 10, 5: 60, 10: 600}),
+    ("test.marketing.backend", "delete_remote_contact"): (
+        "root.marketing.test.export", {1: 10, 5: 60, 10: 600}),
+    ("test.marketing.res.partner", "export_batch"): (
+        "root.marketing.test.batch", {1: 30, 5: 300, 10: 1800}),
+    ("test.marketing.backend", "import_contacts_page"): (
+        "root.marketing.test.batch", {1: 30, 5: 300, 10: 1800}),
+    ("test.marketing.backend", "export_contacts"): (
+        "root.marketing.test.batch", {1: 30, 5: 300, 10: 1800}),
+    ("test.marketing.backend", "reconcile_contacts_page"): (
+        "root.marketing.test.maintenance", {1: 600}),
+    ("test.marketing.backend", "cleanup_old_records"): (
+        "root.marketing.test.maintenance", {1: 600}),
+}
+
+
+class TestJobConfiguration(BackendMixin, TransactionCase):
+    """Channel, priority and retry pattern of every job, as enqueued."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backend = cls._create_backend(cls.env)
+        partner = cls.env["res.partner"].create({"name": "Jo", "email": "jo@example.com"})
+        cls.binding = cls.env[BINDING_MODEL].with_context(
+            connector_no_export=True
+        ).create({"backend_id": cls.backend.id, "odoo_id": partner.id,
+                  "external_id": "c_1"})
+
+    def assert_job(self, job, priority):
+        key = (job.model_name, job.method_name)
+        channel, pattern = EXPECTED[key]
+        self.assertEqual(job.channel, channel, key)
+        self.assertEqual(job.priority, priority, key)
+        self.assertEqual(job.job_config.retry_pattern, pattern, key)
+        self.assertIn("Demo backend Demo", job.description, key)
+
+    def test_every_declared_function_is_on_a_concrete_model(self):
+        functions = self.env["queue.job.function"].search(
+            [("model_id.model", "in", ["test.marketing.backend", BINDING_MODEL])]
+        )
+        self.assertEqual(
+            {(f.model_id.model, f.method) for f in functions}, set(EXPECTED)
+        )
+        for function in functions:
+            self.assertFalse(
+                function.allow_commit, "no sync step commits: rollback is atomic"
+            )
+
+    def test_enqueued_jobs_carry_their_configuration(self):
+        event, _created = self.env["marketing.webhook.event"]._receive(
+            self.backend, "k", "contact.updated", {}, "c_1"
+        )
+        with trap_jobs() as trap:
+            event._enqueue()
+            self.backend.action_import_contacts()
+            self.backend.action_export_contacts()
+            self.backend.action_reconcile()
+            self.backend._scheduler_maintenance()
+            self.env["res.partner"].browse(self.binding.odoo_id.id).write({"city": "Rome"})
+            self.binding.with_delay(priority=20, description=self.binding._job_description("Export")).export_batch()
+            self.env["marketing.sync.issue"]._report(
+                self.backend, "import", "x", "y", external_id="c_1"
+            ).action_retry()
+            self.backend.delete_remote_on_unlink = True
+            expected_priority = {
+                "process_webhook_event": 5,
+                "import_contact": 10,
+                "export_record": 10,
+                "export_batch": 20,
+                "import_contacts_page": 30,
+                "export_contacts": 30,
+                "reconcile_contacts_page": 50,
+                "cleanup_old_records": 50,
+            }
+            seen = set()
+            for job in trap.enqueued_jobs:
+                self.assert_job(job, expected_priority[job.method_name])
+                seen.add(job.method_name)
+            self.assertEqual(seen, set(expected_priority))
+        self.assertTrue(event.job_uuid)
