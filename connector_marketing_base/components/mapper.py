@@ -19,6 +19,8 @@ from odoo.addons.connector.components.mapper import mapping
 from ..exceptions import BadDataError
 from ..tools.normalize import (
     InvalidValue,
+    iso_country,
+    iso_state,
     join_name,
     nfc,
     phone_e164,
@@ -68,7 +70,7 @@ class MarketingMapperMixin(AbstractComponent):
     #: remote key -> maximum length on the platform
     _length_limits = {}
 
-    def _convert_line_value(self, line, value, to_remote):
+    def _convert_line_value(self, line, value, to_remote, country_code=None):
         """Apply a mapping line's transform to one value."""
         if value is False or value is None:
             return None if to_remote else False
@@ -78,7 +80,7 @@ class MarketingMapperMixin(AbstractComponent):
             value = getattr(nfc(value), line.transform)()
         elif line.transform == "phone":
             try:
-                value = phone_e164(value, field=line.remote_field)
+                value = phone_e164(value, country_code, field=line.remote_field)
             except InvalidValue as err:
                 raise _bad_data(err) from err
         elif line.transform == "bool":
@@ -87,7 +89,28 @@ class MarketingMapperMixin(AbstractComponent):
             value = nfc(value)
         if isinstance(value, str) and line.max_length:
             value = truncate(value, line.max_length)
-        return value
+        return value if to_remote else self._to_field_type(line, value)
+
+    @staticmethod
+    def _to_field_type(line, value):
+        """Cast an imported value to the type of the Odoo field it lands in."""
+        casts = {"char": str, "text": str, "html": str, "integer": int, "float": float}
+        cast = casts.get(line.field_id.ttype)
+        if cast is None or value is None or isinstance(value, bool):
+            return value
+        try:
+            return cast(value)
+        except (TypeError, ValueError) as err:
+            raise BadDataError(
+                _(
+                    "%(value)r is not a valid %(type)s for %(field)s",
+                    value=value,
+                    type=line.field_id.ttype,
+                    field=line.field_id.name,
+                ),
+                code="invalid_value",
+                field=line.remote_field,
+            ) from err
 
 
 class MarketingExportMapper(AbstractComponent):
@@ -145,7 +168,10 @@ class MarketingExportMapper(AbstractComponent):
             if line._effective_rule(self.backend_record) in _REMOTE_OWNED_RULES:
                 continue
             values[line.remote_field] = self._convert_line_value(
-                line, record[line.field_name], to_remote=True
+                line,
+                record[line.field_name],
+                to_remote=True,
+                country_code=record.country_id.code,
             )
         return values
 
@@ -200,15 +226,22 @@ class MarketingImportMapper(AbstractComponent):
     @mapping
     def mapped_fields(self, record):
         values = {}
+        country = record.get(self._remote_keys.get("country_code", ""))
         for line in self.backend_record._field_mappings("import"):
             if line.remote_field in record:
                 values[line.field_name] = self._convert_line_value(
-                    line, record[line.remote_field], to_remote=False
+                    line,
+                    record[line.remote_field],
+                    to_remote=False,
+                    country_code=country if isinstance(country, str) else None,
                 )
         return values
 
     def _country(self, code):
-        code = nfc(code or "").upper()
+        try:
+            code = iso_country(code)
+        except InvalidValue as err:
+            raise _bad_data(err) from err
         if not code:
             return self.env["res.country"]
         country = self.env["res.country"].search([("code", "=", code)], limit=1)
@@ -220,7 +253,11 @@ class MarketingImportMapper(AbstractComponent):
         return country
 
     def _state(self, country, code):
-        code = nfc(code or "").upper().split("-")[-1]
+        """The state of that code in ``country``; unknown codes are left empty."""
+        try:
+            code = iso_state(code)
+        except InvalidValue:
+            code = ""
         if not code or not country:
             return self.env["res.country.state"]
         return self.env["res.country.state"].search(

@@ -4,12 +4,11 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..exceptions import ConfigurationError
+from ..exceptions import BadDataError, ConfigurationError
 
 _logger = logging.getLogger(__name__)
 
@@ -177,24 +176,22 @@ class MarketingBackend(models.AbstractModel):
     # buttons
     # ------------------------------------------------------------------
     def action_check_connection(self):
-        """Ask the provider who we are and show the result on the backend."""
+        """Ask the provider who we are; keep and show the verdict.
+
+        A failure is a result, not an exception: the backend keeps the
+        message (bad credentials, unreachable, missing permission) so the
+        next person who opens it sees it too.
+        """
         self.ensure_one()
         with self.work_on(self._name) as work:
             adapter = work.component(usage="backend.adapter")
             try:
-                message = adapter.check_connection()
-            except (ConfigurationError, RetryableJobError) as err:
-                self.write(
-                    {
-                        "state": "error",
-                        "health_message": str(err),
-                        "health_checked_at": fields.Datetime.now(),
-                    }
-                )
-                raise UserError(str(err)) from err
+                message, state = adapter.check_connection(), "ok"
+            except (ConfigurationError, RetryableJobError, BadDataError) as err:
+                message, state = str(err), "error"
         self.write(
             {
-                "state": "ok",
+                "state": state,
                 "health_message": message,
                 "health_checked_at": fields.Datetime.now(),
             }
@@ -202,7 +199,12 @@ class MarketingBackend(models.AbstractModel):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"message": message, "type": "success", "sticky": False},
+            "params": {
+                "title": _("Connection to %s", self._provider_label),
+                "message": message,
+                "type": "success" if state == "ok" else "danger",
+                "sticky": state != "ok",
+            },
         }
 
     def action_import_contacts(self):

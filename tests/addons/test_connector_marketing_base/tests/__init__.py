@@ -1,4 +1,5 @@
 from . import test_models
+from . import test_mapper
 from . import test_throttle
 from . import test_token
 from . import test_adapter

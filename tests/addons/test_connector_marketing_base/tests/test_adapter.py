@@ -26,9 +26,10 @@ class TestAdapter(MarketingCase):
         self.backend.client_secret = "wrong"
         with self.assertRaisesRegex(ConfigurationError, "client id / secret"):
             self.adapter().count()
-        with self.assertRaises(Exception):
-            self.backend.action_check_connection()
+        action = self.backend.action_check_connection()
+        self.assertEqual(action["params"]["type"], "danger")
         self.assertEqual(self.backend.state, "error")
+        self.assertIn("client id / secret", self.backend.health_message)
 
     def test_unreachable_provider_is_retried_later(self):
         backend = self._create_backend(self.env, url="http://127.0.0.1:9", name="Off")

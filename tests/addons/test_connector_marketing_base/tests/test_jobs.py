@@ -92,3 +92,17 @@ class TestJobConfiguration(BackendMixin, TransactionCase):
                 seen.add(job.method_name)
             self.assertEqual(seen, set(expected_priority))
         self.assertTrue(event.job_uuid)
+
+
+class TestScheduler(BackendMixin, TransactionCase):
+    def test_scheduler_starts_import_and_export_of_active_backends(self):
+        active = self._create_backend(self.env, name="On")
+        archived = self._create_backend(self.env, name="Off", active=False)
+        with trap_jobs() as trap:
+            self.env["test.marketing.backend"]._scheduler_sync()
+            trap.assert_enqueued_job(active.import_contacts_page,
+                                     properties={"priority": 30})
+            trap.assert_enqueued_job(active.export_contacts,
+                                     properties={"priority": 30})
+            backends = {job.recordset for job in trap.enqueued_jobs}
+        self.assertNotIn(archived, backends)
