@@ -139,7 +139,9 @@ class MarketingBatchExporter(AbstractComponent):
 
         Only bindings never exported, or whose partner changed since their
         last sync, are enqueued; the hash check then skips those whose
-        payload did not really change.
+        payload did not really change.  (``sync_date`` has second precision:
+        a partner written in the second of its export is enqueued again rather
+        than risk missing a change.)
         """
         backend = self.backend_record
         partners = self.env["res.partner"].search(backend._partner_domain())

@@ -69,7 +69,7 @@ class MarketingReconciler(AbstractComponent):
     def _compare_page(self, records):
         adapter = self.component(usage="backend.adapter")
         exporter = self.component(usage="batch.exporter")
-        bindings = self.binder.to_internal_many(
+        bindings = self.binder_for().to_internal_many(
             [adapter.external_id_of(record) for record in records]
         )
         mismatches = 0

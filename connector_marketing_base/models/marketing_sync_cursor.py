@@ -34,8 +34,11 @@ class MarketingSyncCursor(models.Model):
 
     @api.model
     def _set(self, backend, name, value):
+        """Store ``value``; ``None`` forgets the cursor (next run starts over)."""
         cursor = self.search(backend._scope_domain() + [("name", "=", name)])
-        if cursor:
+        if value is None:
+            cursor.unlink()
+        elif cursor:
             cursor.value = value
         else:
             self.create(dict(self._scope_vals(backend), name=name, value=value))

@@ -65,6 +65,7 @@ class TestAdapter(MarketingCase):
             self.adapter().count()
 
     def test_circuit_opens_after_repeated_failures(self):
+        self.backend.circuit_cooldown = 60
         self.emulator.faults.configure(burst={"status": 503, "count": 100})
         with self.assertRaises(RetryableJobError):
             self.adapter().count()  # 3 failures = threshold

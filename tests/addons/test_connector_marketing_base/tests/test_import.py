@@ -161,6 +161,7 @@ class TestImport(MarketingCase):
         self.backend.conflict_rule = "latest_wins"
         self.emulator.touch(external_id, last_name="Older")
         partner.with_context(connector_no_export=True).name = "Carl Newer"
+        self.env.flush_all()
         self.env.cr.execute(
             "UPDATE res_partner SET write_date = now() at time zone 'UTC' "
             "+ interval '1 hour' WHERE id = %s", (partner.id,)
