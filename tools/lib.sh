@@ -1,0 +1,116 @@
+# Shared by tools/setup.sh and tools/test.sh: where things live, how to find
+# Odoo, how to run the project-local PostgreSQL cluster.  Sourced, not run.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+LOCAL="$ROOT/.local"
+PGDIR="$LOCAL/pg"
+PGDATA="$PGDIR/data"
+PGRUN="$PGDIR/run"
+ODOO_CONF="$LOCAL/odoo.conf"
+ODOO_ENV="$LOCAL/odoo.env"
+TEST_DB="${TEST_DB:-marketing_test}"
+DEFAULT_ODOO_SRC="/opt/odoo18"
+
+say() { printf '\n==> %s\n' "$*"; }
+loud() {
+    printf '\n%s\n' "################################################################"
+    printf '# %s\n' "$@"
+    printf '%s\n\n' "################################################################"
+}
+
+# PostgreSQL refuses to run as root: run its commands as `postgres` then.
+pg_bin() {
+    local dir
+    for dir in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
+        [ -x "$dir/pg_ctl" ] && { echo "$dir"; return; }
+    done
+    dirname "$(command -v pg_ctl)"
+}
+as_pg_user() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Is $1 an Odoo 18 source tree?
+is_odoo18_src() {
+    [ -f "$1/odoo/release.py" ] && grep -Eq '^version_info = \(18,' "$1/odoo/release.py"
+}
+
+# Sets ODOO_MODE (src | installed | none) and ODOO_SRC.
+find_odoo() {
+    ODOO_MODE=none
+    if [ -n "${ODOO_SRC:-}" ]; then
+        if is_odoo18_src "$ODOO_SRC"; then
+            ODOO_MODE=src
+            ODOO_SRC="$(cd "$ODOO_SRC" && pwd)"
+            return
+        fi
+        loud "ODOO_SRC=$ODOO_SRC is not an Odoo 18 source tree (no odoo/release.py" \
+             "with version 18): ignoring it."
+    fi
+    if python3 -c 'import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)' \
+        2>/dev/null; then
+        ODOO_MODE=installed
+        ODOO_SRC=""
+        return
+    fi
+    if is_odoo18_src "$DEFAULT_ODOO_SRC"; then
+        ODOO_MODE=src
+        ODOO_SRC="$DEFAULT_ODOO_SRC"
+        return
+    fi
+    ODOO_SRC=""
+}
+
+# Directory holding the OCA addons installed from wheels (odoo/addons namespace).
+oca_addons_dir() {
+    "$PY" - <<'PY'
+import importlib.util, pathlib
+spec = importlib.util.find_spec("odoo.addons.queue_job")
+print(pathlib.Path(spec.origin).parent.parent)
+PY
+}
+
+# Addons of this repository: root folders and tests/addons with a manifest.
+repo_addons() {
+    local dir
+    for dir in "$ROOT"/*/ "$ROOT"/tests/addons/*/; do
+        [ -f "$dir/__manifest__.py" ] && basename "$dir"
+    done | paste -sd, -
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+pg_port() { cat "$PGDIR/port"; }
+
+pg_running() {
+    [ -f "$PGDIR/port" ] && as_pg_user "$(pg_bin)/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
+}
+
+pg_start() {
+    pg_running && return
+    local port
+    port="$(pg_port)"
+    # a port taken since the set-up (another cluster, a new session): pick again
+    if ! python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', $port))" 2>/dev/null; then
+        port="$(free_port)"
+        echo "$port" >"$PGDIR/port"
+        sed -i "s/^db_port = .*/db_port = $port/" "$ODOO_CONF" 2>/dev/null || true
+    fi
+    as_pg_user "$(pg_bin)/pg_ctl" -D "$PGDATA" -l "$PGDIR/server.log" -w \
+        -o "-p $port -k $PGRUN -c listen_addresses=127.0.0.1" start >/dev/null
+}
+
+odoo_cmd() {
+    # shellcheck disable=SC1090
+    . "$ODOO_ENV"
+    if [ "$ODOO_MODE" = src ]; then
+        "$PY" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"
+    else
+        "$PY" -m odoo -c "$ODOO_CONF" "$@"
+    fi
+}
