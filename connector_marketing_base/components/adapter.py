@@ -6,8 +6,6 @@ from typing import NamedTuple
 import requests
 import tenacity
 
-from odoo import _
-
 from odoo.addons.component.core import AbstractComponent
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -69,7 +67,7 @@ class MarketingAdapter(AbstractComponent):
         """Return a :class:`Page` of contacts changed since ``state``."""
         raise NotImplementedError
 
-    def read(self, external_id):
+    def fetch(self, external_id):
         raise NotImplementedError
 
     def upsert(self, payloads):
@@ -94,8 +92,10 @@ class MarketingAdapter(AbstractComponent):
     # ------------------------------------------------------------------
     def _auth_headers(self):
         """Headers that authenticate a call (bearer token from the store)."""
-        self._current_token = self.env["marketing.token"].sudo()._get_access_token(
-            self.backend_record, self._fetch_token
+        self._current_token = (
+            self.env["marketing.token"]
+            .sudo()
+            ._get_access_token(self.backend_record, self._fetch_token)
         )
         return {"Authorization": f"Bearer {self._current_token}"}
 
@@ -134,7 +134,7 @@ class MarketingAdapter(AbstractComponent):
             return self._call_with_retries(method, path, **kwargs)
         except ReauthRequired as err:
             raise ConfigurationError(
-                _(
+                self.env._(
                     "%(provider)s refused our credentials twice (%(err)s). "
                     "Check the credentials of backend %(backend)s.",
                     provider=self.backend_record._provider_label,
@@ -155,7 +155,7 @@ class MarketingAdapter(AbstractComponent):
             return retrying(self._call_once, method, path, **kwargs)
         except TransientError as err:
             raise RetryableJobError(
-                _(
+                self.env._(
                     "%(provider)s: %(err)s (gave up after %(n)s attempts, "
                     "the job will retry later)",
                     provider=self.backend_record._provider_label,
@@ -192,7 +192,7 @@ class MarketingAdapter(AbstractComponent):
                 )
             except (requests.ConnectionError, requests.Timeout) as err:
                 raise TransientError(
-                    _("%s is unreachable", backend._provider_label)
+                    self.env._("%s is unreachable", backend._provider_label)
                     + f" ({type(err).__name__})"
                 ) from err
             _logger.debug("%s %s -> %s", method, path, response.status_code)
@@ -222,7 +222,7 @@ class MarketingAdapter(AbstractComponent):
             raise ReauthRequired(message)
         if status == 403:
             raise ConfigurationError(
-                _(
+                self.env._(
                     "%(provider)s denied access (%(msg)s): check the permissions "
                     "of the API user of backend %(backend)s.",
                     provider=self.backend_record._provider_label,

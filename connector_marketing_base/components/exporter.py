@@ -4,7 +4,7 @@ from collections import Counter
 
 import psycopg2
 
-from odoo import _, fields
+from odoo import fields
 
 from odoo.addons.component.core import AbstractComponent
 
@@ -66,7 +66,7 @@ class MarketingBatchExporter(AbstractComponent):
                 self._issue(
                     "export",
                     "duplicate_email",
-                    _(
+                    self.env._(
                         "%(a)s and %(b)s have the same email %(email)s: the "
                         "platform would merge them. Fix one of them.",
                         a=seen_emails[email].display_name,
@@ -98,7 +98,7 @@ class MarketingBatchExporter(AbstractComponent):
             self._issue(
                 "export",
                 result.get("code") or "rejected",
-                result.get("message") or _("Rejected by the platform"),
+                result.get("message") or self.env._("Rejected by the platform"),
                 record=binding,
                 payload=payload,
             )
@@ -106,14 +106,16 @@ class MarketingBatchExporter(AbstractComponent):
         try:
             with self._isolated():
                 self.binder.bind(result["external_id"], binding)
-                binding.write({"export_hash": digest, "sync_date": fields.Datetime.now()})
+                binding.write(
+                    {"export_hash": digest, "sync_date": fields.Datetime.now()}
+                )
         except psycopg2.IntegrityError:
             self.env.invalidate_all()
             other = self.binder.to_internal(result["external_id"])
             self._issue(
                 "export",
                 "duplicate_remote",
-                _(
+                self.env._(
                     "The platform merged %(a)s into the contact of %(b)s "
                     "(remote id %(id)s): they share an email.",
                     a=binding.display_name,
@@ -129,10 +131,13 @@ class MarketingBatchExporter(AbstractComponent):
         )
         return status
 
-    @staticmethod
-    def _summary(total, outcomes):
-        details = ", ".join(f"{count} {name}" for name, count in sorted(outcomes.items()))
-        return _("%(n)s partners: %(details)s", n=total, details=details or "-")
+    def _summary(self, total, outcomes):
+        details = ", ".join(
+            f"{count} {name}" for name, count in sorted(outcomes.items())
+        )
+        return self.env._(
+            "%(n)s partners: %(details)s", n=total, details=details or "-"
+        )
 
     def enqueue_all(self):
         """Bind the partners of the sync domain and enqueue batch exports.
@@ -153,9 +158,11 @@ class MarketingBatchExporter(AbstractComponent):
             [{"backend_id": backend.id, "odoo_id": p.id} for p in unbound]
         )
         pending = new | bound.filtered(
-            lambda b: not b.external_id
-            or not b.sync_date
-            or b.odoo_id.write_date > b.sync_date
+            lambda b: (
+                not b.external_id
+                or not b.sync_date
+                or b.odoo_id.write_date > b.sync_date
+            )
         )
         size = self.backend_adapter.batch_size
         for chunk in _chunks(pending.ids, size):
@@ -163,10 +170,10 @@ class MarketingBatchExporter(AbstractComponent):
             batch.with_delay(
                 priority=20,
                 description=backend._job_description(
-                    _("Export %s partners", len(batch))
+                    self.env._("Export %s partners", len(batch))
                 ),
             ).export_batch()
-        return _(
+        return self.env._(
             "%(pending)s of %(total)s partners to export in %(jobs)s jobs",
             pending=len(pending),
             total=len(partners),

@@ -5,7 +5,7 @@ from collections import Counter
 
 import psycopg2
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.component.core import AbstractComponent
@@ -43,7 +43,7 @@ class MarketingRecordImporter(AbstractComponent):
         """Import ``record`` (or read ``external_id``); return the outcome."""
         if record is None:
             try:
-                record = self.backend_adapter.read(external_id)
+                record = self.backend_adapter.fetch(external_id)
             except BadDataError as err:
                 self._issue(
                     "import", "remote_missing", str(err), external_id=external_id
@@ -53,7 +53,10 @@ class MarketingRecordImporter(AbstractComponent):
             external_id = self.backend_adapter.external_id_of(record)
         except (KeyError, TypeError) as err:
             self._issue(
-                "import", "malformed_record", _("Record without id"), payload=record
+                "import",
+                "malformed_record",
+                self.env._("Record without id"),
+                payload=record,
             )
             _logger.debug("malformed record: %s", err)
             return REVIEW
@@ -152,7 +155,7 @@ class MarketingRecordImporter(AbstractComponent):
             self._issue(
                 "import",
                 "ambiguous_match",
-                _(
+                self.env._(
                     "%(n)s partners have the email %(email)s: choose the one to "
                     "link, or create a new partner.",
                     n=len(partners),
@@ -169,7 +172,7 @@ class MarketingRecordImporter(AbstractComponent):
             self._issue(
                 "import",
                 "duplicate_remote",
-                _(
+                self.env._(
                     "%(partner)s is already bound to another remote contact with "
                     "the same email %(email)s.",
                     partner=partners.display_name,
@@ -205,7 +208,7 @@ class MarketingRecordImporter(AbstractComponent):
                 self._issue(
                     "import",
                     "email_changed",
-                    _(
+                    self.env._(
                         "The email changed on the platform (%(remote)s) but "
                         "Odoo has %(odoo)s: kept Odoo's, please review.",
                         remote=value,
@@ -256,16 +259,19 @@ class MarketingBatchImporter(AbstractComponent):
         if page.has_more:
             backend.with_delay(
                 priority=20,
-                description=backend._job_description(_("Import next contact page")),
+                description=backend._job_description(
+                    self.env._("Import next contact page")
+                ),
             ).import_contacts_page(cursor_name)
         return self._summary(len(page.records), outcomes, page.has_more)
 
-    @staticmethod
-    def _summary(total, outcomes, has_more):
-        details = ", ".join(f"{count} {name}" for name, count in sorted(outcomes.items()))
-        text = _("%(n)s contacts read", n=total)
+    def _summary(self, total, outcomes, has_more):
+        details = ", ".join(
+            f"{count} {name}" for name, count in sorted(outcomes.items())
+        )
+        text = self.env._("%(n)s contacts read", n=total)
         if details:
             text += f" ({details})"
         if has_more:
-            text += _("; next page enqueued")
+            text += self.env._("; next page enqueued")
         return text

@@ -1,6 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _
 
 from odoo.addons.component.core import Component
 from odoo.addons.component_event import skip_if
@@ -47,17 +46,21 @@ class MarketingPartnerListener(Component):
             binding.with_delay(
                 priority=10,
                 identity_key=identity_exact,
-                description=binding._job_description(_("Export partner")),
+                description=binding._job_description(self.env._("Export partner")),
             ).export_record()
 
     @skip_if(lambda self, record, **kwargs: self.no_connector_export(record))
     def on_record_unlink(self, record):
         for binding in self._bindings(record):
             backend = binding.backend_id
-            if backend.active and backend.delete_remote_on_unlink and binding.external_id:
+            if (
+                backend.active
+                and backend.delete_remote_on_unlink
+                and binding.external_id
+            ):
                 backend.with_delay(
                     priority=10,
                     description=backend._job_description(
-                        _("Delete remote contact of"), record
+                        self.env._("Delete remote contact of"), record
                     ),
                 ).delete_remote_contact(binding.external_id)

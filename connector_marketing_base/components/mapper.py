@@ -10,7 +10,6 @@ and the provider's length limits.  Customer-specific fields come from the
 ``marketing.field.mapping`` lines of the backend.
 """
 
-from odoo import _
 from odoo.tools import email_normalize
 
 from odoo.addons.component.core import AbstractComponent
@@ -91,8 +90,7 @@ class MarketingMapperMixin(AbstractComponent):
             value = truncate(value, line.max_length)
         return value if to_remote else self._to_field_type(line, value)
 
-    @staticmethod
-    def _to_field_type(line, value):
+    def _to_field_type(self, line, value):
         """Cast an imported value to the type of the Odoo field it lands in."""
         casts = {"char": str, "text": str, "html": str, "integer": int, "float": float}
         cast = casts.get(line.field_id.ttype)
@@ -102,7 +100,7 @@ class MarketingMapperMixin(AbstractComponent):
             return cast(value)
         except (TypeError, ValueError) as err:
             raise BadDataError(
-                _(
+                self.env._(
                     "%(value)r is not a valid %(type)s for %(field)s",
                     value=value,
                     type=line.field_id.ttype,
@@ -125,8 +123,11 @@ class MarketingExportMapper(AbstractComponent):
         email = email_normalize(record.email or "", strict=True)
         if not email:
             raise BadDataError(
-                _("%(name)s has no valid email address (%(email)r)",
-                  name=record.display_name, email=record.email or ""),
+                self.env._(
+                    "%(name)s has no valid email address (%(email)r)",
+                    name=record.display_name,
+                    email=record.email or "",
+                ),
                 code="invalid_email",
                 field="email",
             )
@@ -200,8 +201,10 @@ class MarketingImportMapper(AbstractComponent):
         email = email_normalize(contact.get("email") or "", strict=True)
         if not email:
             raise BadDataError(
-                _("Remote contact has no valid email address (%r)",
-                  contact.get("email") or ""),
+                self.env._(
+                    "Remote contact has no valid email address (%r)",
+                    contact.get("email") or "",
+                ),
                 code="invalid_email",
                 field="email",
             )
@@ -247,7 +250,8 @@ class MarketingImportMapper(AbstractComponent):
         country = self.env["res.country"].search([("code", "=", code)], limit=1)
         if not country:
             raise BadDataError(
-                _("Unknown country code %r", code), code="invalid_country",
+                self.env._("Unknown country code %r", code),
+                code="invalid_country",
                 field="country",
             )
         return country

@@ -1,6 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _
 
 from odoo.addons.component.core import AbstractComponent
 
@@ -36,24 +35,27 @@ class MarketingReconciler(AbstractComponent):
             cursors._set(backend, cursor_name, page.state)
             backend.with_delay(
                 priority=50,
-                description=backend._job_description(_("Reconcile next page")),
+                description=backend._job_description(self.env._("Reconcile next page")),
             ).reconcile_contacts_page(cursor_name)
-            return _("%(n)s mismatches in this page", n=mismatches)
+            return self.env._("%(n)s mismatches in this page", n=mismatches)
         cursors._set(backend, cursor_name, None)
-        remote, local = adapter.count(), self.model.search_count(
-            [("backend_id", "=", backend.id), ("external_id", "!=", False)]
+        remote, local = (
+            adapter.count(),
+            self.model.search_count(
+                [("backend_id", "=", backend.id), ("external_id", "!=", False)]
+            ),
         )
         if remote != local:
             self._issue(
                 "reconcile",
                 "count_mismatch",
-                _(
+                self.env._(
                     "%(remote)s contacts on the platform, %(local)s bound in Odoo",
                     remote=remote,
                     local=local,
                 ),
             )
-        return _(
+        return self.env._(
             "%(n)s mismatches in this page; %(remote)s remote / %(local)s bound",
             n=mismatches,
             remote=remote,
@@ -62,9 +64,7 @@ class MarketingReconciler(AbstractComponent):
 
     @staticmethod
     def _comparable(values, keys):
-        return {
-            key: nfc(str(values.get(key) or "")).casefold() for key in sorted(keys)
-        }
+        return {key: nfc(str(values.get(key) or "")).casefold() for key in sorted(keys)}
 
     def _compare_page(self, records):
         adapter = self.component(usage="backend.adapter")
@@ -95,7 +95,7 @@ class MarketingReconciler(AbstractComponent):
             self._issue(
                 "reconcile",
                 "field_mismatch",
-                _("Differs from the platform: %s", ", ".join(fields)),
+                self.env._("Differs from the platform: %s", ", ".join(fields)),
                 external_id=external_id,
                 record=binding,
                 payload={"odoo": ours, "platform": theirs},

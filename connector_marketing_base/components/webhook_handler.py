@@ -1,6 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _
 
 from odoo.addons.component.core import AbstractComponent
 
@@ -20,13 +19,14 @@ class MarketingWebhookHandler(AbstractComponent):
 
     def run(self, event):
         if event.state == "done":
-            return _("Already processed")
+            return self.env._("Already processed")
         state, result = self._handle(event)
         return event._mark(state, result)
 
     def _handle(self, event):
         if not event.external_id:
-            return "ignored", _("No contact in this event")
+            return "ignored", self.env._("No contact in this event")
         outcome = self.component(usage="record.importer").run(event.external_id)
-        return "done", _("Contact %(id)s: %(outcome)s", id=event.external_id,
-                         outcome=outcome)
+        return "done", self.env._(
+            "Contact %(id)s: %(outcome)s", id=event.external_id, outcome=outcome
+        )

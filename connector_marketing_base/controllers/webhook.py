@@ -54,9 +54,7 @@ def body_hash(data):
 
 class MarketingWebhookController(http.Controller):
     def _answer(self, status, message, **extra):
-        return request.make_json_response(
-            dict(extra, status=message), status=status
-        )
+        return request.make_json_response(dict(extra, status=message), status=status)
 
     def _accept(self, backend_model, backend_id, secret, parse):
         """Authenticate, cap, parse, store (deduplicated) and enqueue.
@@ -72,9 +70,7 @@ class MarketingWebhookController(http.Controller):
             not backend
             or not backend.active
             or not expected
-            or not hmac.compare_digest(
-                (secret or "").encode(), expected.encode()
-            )
+            or not hmac.compare_digest((secret or "").encode(), expected.encode())
         ):
             return self._answer(403, "forbidden")
         httprequest = request.httprequest

@@ -1,6 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import email_normalize
 
 ACTIVITY_TYPES = [
@@ -61,9 +61,9 @@ class MarketingActivity(models.Model):
         scope = self._scope_vals(backend)
         ids = [vals["external_id"] for vals in vals_list]
         known = set(
-            self.search(
-                backend._scope_domain() + [("external_id", "in", ids)]
-            ).mapped("external_id")
+            self.search(backend._scope_domain() + [("external_id", "in", ids)]).mapped(
+                "external_id"
+            )
         )
         new_vals = []
         for vals in vals_list:
@@ -83,9 +83,9 @@ class MarketingActivity(models.Model):
             return
         self.env["mail.blacklist"].sudo()._add(
             email,
-            message=_(
+            message=self.env._(
                 "Unsubscribed on %(backend)s (%(campaign)s)",
                 backend=self.backend_name,
-                campaign=self.campaign or _("no campaign"),
+                campaign=self.campaign or self.env._("no campaign"),
             ),
         )

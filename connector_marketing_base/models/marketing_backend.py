@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -156,7 +156,7 @@ class MarketingBackend(models.AbstractModel):
         """Text shown in Queue > Jobs: say what, where and for whom."""
         self.ensure_one()
         target = f" {record.display_name}" if record else ""
-        return _(
+        return self.env._(
             "%(action)s%(target)s (%(provider)s backend %(backend)s)",
             action=action,
             target=target,
@@ -169,7 +169,9 @@ class MarketingBackend(models.AbstractModel):
         self.ensure_one()
         if not self.active:
             raise ConfigurationError(
-                _("Backend %s is archived: nothing is synchronized.", self.name)
+                self.env._(
+                    "Backend %s is archived: nothing is synchronized.", self.name
+                )
             )
 
     # ------------------------------------------------------------------
@@ -200,7 +202,7 @@ class MarketingBackend(models.AbstractModel):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("Connection to %s", self._provider_label),
+                "title": self.env._("Connection to %s", self._provider_label),
                 "message": message,
                 "type": "success" if state == "ok" else "danger",
                 "sticky": state != "ok",
@@ -213,7 +215,7 @@ class MarketingBackend(models.AbstractModel):
             backend._check_can_sync()
             backend.with_delay(
                 priority=30,
-                description=backend._job_description(_("Import contacts")),
+                description=backend._job_description(self.env._("Import contacts")),
             ).import_contacts_page()
         return True
 
@@ -223,7 +225,7 @@ class MarketingBackend(models.AbstractModel):
             backend._check_can_sync()
             backend.with_delay(
                 priority=30,
-                description=backend._job_description(_("Export contacts")),
+                description=backend._job_description(self.env._("Export contacts")),
             ).export_contacts()
         return True
 
@@ -231,7 +233,7 @@ class MarketingBackend(models.AbstractModel):
         for backend in self:
             backend.with_delay(
                 priority=50,
-                description=backend._job_description(_("Reconcile contacts")),
+                description=backend._job_description(self.env._("Reconcile contacts")),
             ).reconcile_contacts_page()
         return True
 
@@ -289,7 +291,7 @@ class MarketingBackend(models.AbstractModel):
         self.ensure_one()
         with self.work_on(self._partner_binding_model) as work:
             work.component(usage="backend.adapter").delete(external_id)
-        return _("Deleted remote contact %s", external_id)
+        return self.env._("Deleted remote contact %s", external_id)
 
     def process_webhook_event(self, event):
         """Apply one stored webhook event (see the provider's webhook.handler)."""
@@ -323,7 +325,7 @@ class MarketingBackend(models.AbstractModel):
             records = self.env[model].sudo().search(scope + domain)
             counts[model] = len(records)
             records.unlink()
-        return _(
+        return self.env._(
             "Deleted %(act)s activities, %(evt)s webhook events, %(iss)s issues",
             act=counts["marketing.activity"],
             evt=counts["marketing.webhook.event"],
@@ -345,6 +347,8 @@ class MarketingBackend(models.AbstractModel):
         for backend in self.search([]):
             backend.with_delay(
                 priority=50,
-                description=backend._job_description(_("Clean up old records")),
+                description=backend._job_description(
+                    self.env._("Clean up old records")
+                ),
             ).cleanup_old_records()
             backend.action_reconcile()

@@ -1,6 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class MarketingBinding(models.AbstractModel):
@@ -48,7 +48,7 @@ class MarketingBinding(models.AbstractModel):
     def export_batch(self):
         """Job: export these bindings in as few calls as the provider allows."""
         if not self:
-            return _("Nothing to export")
+            return self.env._("Nothing to export")
         with self.backend_id.work_on(self._name) as work:
             return work.component(usage="batch.exporter").run(self)
 

@@ -32,7 +32,11 @@ class MarketingFieldMapping(models.Model):
         help="Key or id of the field on the platform (e.g. a custom field id).",
     )
     direction = fields.Selection(
-        [("export", "Odoo → platform"), ("import", "Platform → Odoo"), ("both", "Both")],
+        [
+            ("export", "Odoo → platform"),
+            ("import", "Platform → Odoo"),
+            ("both", "Both"),
+        ],
         default="both",
         required=True,
     )

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -147,7 +147,7 @@ class MarketingSyncIssue(models.Model):
     def _backend_or_raise(self):
         backend = self._backend()
         if not backend:
-            raise UserError(_("The backend of this issue no longer exists."))
+            raise UserError(self.env._("The backend of this issue no longer exists."))
         return backend
 
     def action_retry(self):
@@ -158,19 +158,21 @@ class MarketingSyncIssue(models.Model):
             if issue.direction == "export" and record is not None:
                 record.with_delay(
                     priority=10,
-                    description=backend._job_description(_("Export"), record),
+                    description=backend._job_description(self.env._("Export"), record),
                 ).export_record()
             elif issue.external_id:
                 backend.with_delay(
                     priority=10,
                     description=backend._job_description(
-                        _("Import contact %s", issue.external_id)
+                        self.env._("Import contact %s", issue.external_id)
                     ),
                 ).import_contact(issue.external_id)
             else:
                 raise UserError(
-                    _("Issue %s has no record to retry; fix the data and ignore it.")
-                    % issue.display_name
+                    self.env._(
+                        "Issue %s has no record to retry; fix the data and ignore it.",
+                        issue.display_name,
+                    )
                 )
         return True
 
@@ -178,7 +180,7 @@ class MarketingSyncIssue(models.Model):
         """Bind the remote record to the partner chosen by the reviewer."""
         for issue in self:
             if not issue.link_partner_id or not issue.external_id:
-                raise UserError(_("Choose a partner to link to first."))
+                raise UserError(self.env._("Choose a partner to link to first."))
             backend = issue._backend_or_raise()
             binding_model = self.env[backend._partner_binding_model]
             existing = binding_model.with_context(active_test=False).search(
@@ -191,7 +193,7 @@ class MarketingSyncIssue(models.Model):
             )
             if len(existing) > 1:
                 raise UserError(
-                    _(
+                    self.env._(
                         "This remote record and this partner are already bound "
                         "to different records; unlink one binding first."
                     )
@@ -215,7 +217,7 @@ class MarketingSyncIssue(models.Model):
             backend.with_delay(
                 priority=10,
                 description=backend._job_description(
-                    _("Import contact %s", issue.external_id)
+                    self.env._("Import contact %s", issue.external_id)
                 ),
             ).import_contact(issue.external_id)
         return True
@@ -224,13 +226,15 @@ class MarketingSyncIssue(models.Model):
         """Import the remote record as a new partner despite matching ones."""
         for issue in self:
             if not issue.external_id:
-                raise UserError(_("Only imported records can create a partner."))
+                raise UserError(
+                    self.env._("Only imported records can create a partner.")
+                )
             backend = issue._backend_or_raise()
             issue.state = "resolved"
             backend.with_delay(
                 priority=10,
                 description=backend._job_description(
-                    _("Import contact %s as a new partner", issue.external_id)
+                    self.env._("Import contact %s as a new partner", issue.external_id)
                 ),
             ).import_contact(issue.external_id, force_create=True)
         return True

@@ -5,10 +5,11 @@ import logging
 import math
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -123,38 +124,46 @@ class MarketingThrottle(models.Model):
             key,
         )
         row = cr.fetchone()
-        keys = (
-            "id calls leases quota_day quota_used blocked_until blocked_reason "
-            "failures circuit_open_until now"
-        ).split()
+        keys = [
+            "id",
+            "calls",
+            "leases",
+            "quota_day",
+            "quota_used",
+            "blocked_until",
+            "blocked_reason",
+            "failures",
+            "circuit_open_until",
+            "now",
+        ]
         state = dict(zip(keys, row, strict=True))
         state["now"] = float(state["now"])
         return state
 
     @api.model
     def _write_row(self, cr, state, **values):
-        assignments = []
-        params = []
-        for key, value in values.items():
-            if key in ("calls", "leases"):
-                assignments.append(f"{key} = %s::jsonb")
-                params.append(json.dumps(value))
-            else:
-                assignments.append(f"{key} = %s")
-                params.append(value)
+        assignments = [
+            SQL("%s = %s::jsonb", SQL.identifier(key), json.dumps(value))
+            if key in ("calls", "leases")
+            else SQL("%s = %s", SQL.identifier(key), value)
+            for key, value in values.items()
+        ]
         cr.execute(
-            "UPDATE marketing_throttle SET {}, write_date = now() at time zone 'UTC' "
-            "WHERE id = %s".format(", ".join(assignments)),
-            params + [state["id"]],
+            SQL(
+                "UPDATE marketing_throttle SET %s, "
+                "write_date = now() at time zone 'UTC' WHERE id = %s",
+                SQL(", ").join(assignments),
+                state["id"],
+            )
         )
 
     @staticmethod
     def _epoch(dt):
-        return dt.replace(tzinfo=timezone.utc).timestamp() if dt else 0.0
+        return dt.replace(tzinfo=UTC).timestamp() if dt else 0.0
 
     @staticmethod
     def _utc(epoch):
-        return datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(epoch, tz=UTC).replace(tzinfo=None)
 
     # ------------------------------------------------------------------
     # API used by the adapter
@@ -187,41 +196,59 @@ class MarketingThrottle(models.Model):
             now = state["now"]
             open_until = self._epoch(state["circuit_open_until"])
             if now < open_until:
-                return None, open_until - now, _(
-                    "Circuit open after %(n)s consecutive failures of %(b)s; "
-                    "next attempt at %(t)s UTC",
-                    n=state["failures"],
-                    b=limits.label,
-                    t=state["circuit_open_until"].strftime("%H:%M:%S"),
+                return (
+                    None,
+                    open_until - now,
+                    self.env._(
+                        "Circuit open after %(n)s consecutive failures of %(b)s; "
+                        "next attempt at %(t)s UTC",
+                        n=state["failures"],
+                        b=limits.label,
+                        t=state["circuit_open_until"].strftime("%H:%M:%S"),
+                    ),
                 )
             blocked_until = self._epoch(state["blocked_until"])
             if now < blocked_until:
-                return None, blocked_until - now, state["blocked_reason"] or _(
-                    "Provider asked to wait"
+                return (
+                    None,
+                    blocked_until - now,
+                    state["blocked_reason"] or self.env._("Provider asked to wait"),
                 )
             today = self._utc(now).date()
             quota_used = state["quota_used"] if state["quota_day"] == today else 0
             if limits.daily_quota and quota_used >= limits.daily_quota:
                 reset = datetime.combine(today + timedelta(days=1), datetime.min.time())
-                return None, self._epoch(reset) - now, _(
-                    "Daily quota of %(q)s calls used up; resumes at 00:00 UTC",
-                    q=limits.daily_quota,
+                return (
+                    None,
+                    self._epoch(reset) - now,
+                    self.env._(
+                        "Daily quota of %(q)s calls used up; resumes at 00:00 UTC",
+                        q=limits.daily_quota,
+                    ),
                 )
             window = limits.window
             margin = max(WINDOW_MARGIN_MIN, window * WINDOW_MARGIN_RATIO)
             calls = [t for t in state["calls"] or [] if t > now - window - margin]
             if limits.calls and len(calls) >= limits.calls:
                 oldest = calls[-limits.calls]
-                return None, oldest + window + margin - now, _(
-                    "Rate limit: %(n)s calls per %(w)s s",
-                    n=limits.calls,
-                    w=window,
+                return (
+                    None,
+                    oldest + window + margin - now,
+                    self.env._(
+                        "Rate limit: %(n)s calls per %(w)s s",
+                        n=limits.calls,
+                        w=window,
+                    ),
                 )
             leases = {k: v for k, v in (state["leases"] or {}).items() if v > now}
             if limits.concurrency and len(leases) >= limits.concurrency:
-                return None, CONCURRENCY_BACKOFF, _(
-                    "All %(n)s concurrent call slots are busy",
-                    n=limits.concurrency,
+                return (
+                    None,
+                    CONCURRENCY_BACKOFF,
+                    self.env._(
+                        "All %(n)s concurrent call slots are busy",
+                        n=limits.concurrency,
+                    ),
                 )
             lease = uuid.uuid4().hex
             calls.append(now)
@@ -299,24 +326,29 @@ class MarketingThrottle(models.Model):
             return ""
         row = self.sudo().search(backend._scope_domain(), limit=1)
         if not row:
-            return _("No call made yet")
+            return self.env._("No call made yet")
         now = fields.Datetime.now()
         parts = []
         if row.circuit_open_until and row.circuit_open_until > now:
             parts.append(
-                _("circuit open until %s UTC", row.circuit_open_until.strftime("%H:%M"))
+                self.env._(
+                    "circuit open until %s UTC",
+                    row.circuit_open_until.strftime("%H:%M"),
+                )
             )
         if row.blocked_until and row.blocked_until > now:
             parts.append(
-                _(
+                self.env._(
                     "%(reason)s (until %(t)s UTC)",
-                    reason=row.blocked_reason or _("blocked"),
+                    reason=row.blocked_reason or self.env._("blocked"),
                     t=row.blocked_until.strftime("%H:%M"),
                 )
             )
         used = row.quota_used if row.quota_day == now.date() else 0
         if backend.daily_quota:
-            parts.append(_("%(u)s / %(q)s calls today", u=used, q=backend.daily_quota))
+            parts.append(
+                self.env._("%(u)s / %(q)s calls today", u=used, q=backend.daily_quota)
+            )
         else:
-            parts.append(_("%s calls today", used))
+            parts.append(self.env._("%s calls today", used))
         return " · ".join(parts)

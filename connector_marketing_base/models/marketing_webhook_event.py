@@ -4,7 +4,7 @@ import logging
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class MarketingWebhookEvent(models.Model):
             job = backend.with_delay(
                 priority=5,
                 description=backend._job_description(
-                    _("Process %(type)s webhook", type=event.event_type or "")
+                    self.env._("Process %(type)s webhook", type=event.event_type or "")
                 ),
             ).process_webhook_event(event)
             event.job_uuid = job.uuid

@@ -1,7 +1,5 @@
 """The whole demo provider: as thin as a real one should be."""
 
-from odoo import _
-
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.exceptions import (
@@ -50,7 +48,7 @@ class TestMarketingAdapter(Component):
         )
         if response.status_code == 401:
             raise ConfigurationError(
-                _("Demo rejected the client id / secret of %s", backend.name)
+                self.env._("Demo rejected the client id / secret of %s", backend.name)
             )
         if response.status_code != 200:
             raise TransientError(f"token endpoint answered {response.status_code}")
@@ -66,13 +64,15 @@ class TestMarketingAdapter(Component):
             if body.get("error") == "quota_exceeded":
                 self._quota_exhausted(
                     self._retry_after(response) or 3600,
-                    _("Demo daily quota exhausted until %s", body.get("reset_at")),
+                    self.env._(
+                        "Demo daily quota exhausted until %s", body.get("reset_at")
+                    ),
                 )
         return super()._classify(response)
 
     def check_connection(self):
         count = self._call("GET", "/v1/contacts/count")["count"]
-        return _("Connected: %s contacts on the platform", count)
+        return self.env._("Connected: %s contacts on the platform", count)
 
     def initial_state(self, full=False):
         return {"updated_after": None, "cursor": None, "max_seen": None}
@@ -98,7 +98,7 @@ class TestMarketingAdapter(Component):
             records, {"updated_after": since, "cursor": None, "max_seen": None}, False
         )
 
-    def read(self, external_id):
+    def fetch(self, external_id):
         return self._call("GET", f"/v1/contacts/{external_id}")
 
     def upsert(self, payloads):

@@ -75,8 +75,9 @@ class TestAdapter(MarketingCase):
         self.assertEqual(self.stats()["total"], total, "no call while open")
 
     def test_quota_exceeded_postpones_until_reset(self):
-        self.emulator.faults.configure(burst={"status": 429, "count": 1,
-                                               "error": "quota_exceeded"})
+        self.emulator.faults.configure(
+            burst={"status": 429, "count": 1, "error": "quota_exceeded"}
+        )
         adapter = self.adapter()
         with self.assertRaises(RetryableJobError) as ctx:
             adapter.count()
@@ -85,7 +86,7 @@ class TestAdapter(MarketingCase):
 
     def test_missing_record_is_bad_data(self):
         with self.assertRaises(BadDataError) as ctx:
-            self.adapter().read("c_999999")
+            self.adapter().fetch("c_999999")
         self.assertEqual(ctx.exception.code, "not_found")
 
     def test_secrets_never_reach_the_logs(self):

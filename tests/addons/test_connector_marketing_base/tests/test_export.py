@@ -20,7 +20,8 @@ class TestExport(MarketingCase):
         self.assertIn("3 created", message)
         self.assertIn("2 sent to review", message)
         self.assertEqual(
-            self.emulator.stats["per_route"]["POST /v1/contacts/batch"] - batch_calls, 1,
+            self.emulator.stats["per_route"]["POST /v1/contacts/batch"] - batch_calls,
+            1,
             "one call for the whole batch",
         )
         for partner in ok:
@@ -61,7 +62,9 @@ class TestExport(MarketingCase):
         b = self.bind(self.make_partner("Dup B", "dup@example.com"))
         message = (a | b).export_batch()
         self.assertIn("1 created", message)
-        self.assertEqual(self.issues(reason_code="duplicate_email").partner_id, b.odoo_id)
+        self.assertEqual(
+            self.issues(reason_code="duplicate_email").partner_id, b.odoo_id
+        )
 
     def test_listener_enqueues_only_bound_partners_in_domain(self):
         bound = self.make_partner("Bound Partner", "bound@example.com")
@@ -124,7 +127,9 @@ class TestExport(MarketingCase):
             self.assertEqual(message, "150 of 150 partners to export in 2 jobs")
             trap.assert_jobs_count(2)
             trap.perform_enqueued_jobs()
-        bindings = self.env[BINDING_MODEL].search([("backend_id", "=", self.backend.id)])
+        bindings = self.env[BINDING_MODEL].search(
+            [("backend_id", "=", self.backend.id)]
+        )
         self.assertEqual(len(bindings), 150)
         self.assertTrue(all(bindings.mapped("external_id")))
         # a second run sends nothing: what is enqueued again is hash-skipped

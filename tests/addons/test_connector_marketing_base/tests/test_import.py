@@ -49,7 +49,9 @@ class TestImport(MarketingCase):
             )
             while trap.enqueued_jobs:
                 trap.perform_enqueued_jobs()
-        bindings = self.env[BINDING_MODEL].search([("backend_id", "=", self.backend.id)])
+        bindings = self.env[BINDING_MODEL].search(
+            [("backend_id", "=", self.backend.id)]
+        )
         self.assertEqual(len(bindings), 250)
         cursor = self.env["marketing.sync.cursor"]._get(self.backend, "contacts")
         self.assertTrue(cursor["updated_after"])
@@ -62,8 +64,12 @@ class TestImport(MarketingCase):
 
     def test_mapping_of_a_contact(self):
         external_id = self.remote(
-            "Ann.Lee@Example.com", first_name="Ann", last_name="Lee",
-            phone="06 12 34 56 78", country="FR", company="ACME",
+            "Ann.Lee@Example.com",
+            first_name="Ann",
+            last_name="Lee",
+            phone="06 12 34 56 78",
+            country="FR",
+            company="ACME",
         )
         self.run_import()
         partner = self.binding_of(external_id).odoo_id
@@ -76,8 +82,12 @@ class TestImport(MarketingCase):
 
     def test_matches_existing_partner_by_normalized_email(self):
         partner = self.make_partner("Bob Odoo", "bob@example.com", phone=False)
-        external_id = self.remote("BOB@example.com", first_name="Bob", last_name="Remote",
-                                  phone="+44 20 7946 0958")
+        external_id = self.remote(
+            "BOB@example.com",
+            first_name="Bob",
+            last_name="Remote",
+            phone="+44 20 7946 0958",
+        )
         self.run_import()
         binding = self.binding_of(external_id)
         self.assertEqual(binding.odoo_id, partner)
@@ -112,25 +122,33 @@ class TestImport(MarketingCase):
         def failing(importer, external_id, record, force_create):
             if external_id == ids[1]:
                 importer.env["res.partner"].create({"name": "half written"})
-                raise ValidationError("constraint says no")
+                raise ValidationError(importer.env._("constraint says no"))
             return original(importer, external_id, record, force_create)
 
         with mock.patch.object(MarketingRecordImporter, "_import", failing):
             self.run_import()
         self.assertTrue(self.binding_of(ids[0]))
         self.assertTrue(self.binding_of(ids[2]))
-        self.assertFalse(self.env["res.partner"].search([("name", "=", "half written")]))
-        self.assertEqual(self.issues(reason_code="rejected_by_odoo").external_id, ids[1])
+        self.assertFalse(
+            self.env["res.partner"].search([("name", "=", "half written")])
+        )
+        self.assertEqual(
+            self.issues(reason_code="rejected_by_odoo").external_id, ids[1]
+        )
 
     def test_cursor_does_not_move_when_the_page_fails(self):
         self.emulator.seed(5)
-        with mock.patch.object(
-            MarketingRecordImporter, "run", side_effect=RuntimeError("crash")
+        with (
+            mock.patch.object(
+                MarketingRecordImporter, "run", side_effect=RuntimeError("crash")
+            ),
+            self.assertRaises(RuntimeError),
+            self.env.cr.savepoint(),
         ):
-            with self.assertRaises(RuntimeError):
-                with self.env.cr.savepoint():
-                    self.backend.import_contacts_page()
-        self.assertIsNone(self.env["marketing.sync.cursor"]._get(self.backend, "contacts"))
+            self.backend.import_contacts_page()
+        self.assertIsNone(
+            self.env["marketing.sync.cursor"]._get(self.backend, "contacts")
+        )
         self.assertIn("5 contacts read", self.run_import())
 
     def test_import_does_not_echo_back(self):
@@ -150,7 +168,9 @@ class TestImport(MarketingCase):
 
     def test_conflict_rules(self):
         partner = self.make_partner("Carl Odoo", "carl@example.com", city="Paris")
-        external_id = self.remote("carl@example.com", first_name="Carl", last_name="Remote")
+        external_id = self.remote(
+            "carl@example.com", first_name="Carl", last_name="Remote"
+        )
         self.run_import()
         self.assertEqual(partner.name, "Carl Odoo")
         self.backend.conflict_rule = "remote_wins"
@@ -164,7 +184,8 @@ class TestImport(MarketingCase):
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE res_partner SET write_date = now() at time zone 'UTC' "
-            "+ interval '1 hour' WHERE id = %s", (partner.id,)
+            "+ interval '1 hour' WHERE id = %s",
+            (partner.id,),
         )
         self.env.invalidate_all()
         self.run_import()
@@ -173,9 +194,15 @@ class TestImport(MarketingCase):
     def test_mapping_line_conflict_rule_overrides_backend(self):
         field = self.env["ir.model.fields"]._get("res.partner", "ref")
         Mapping = self.env["marketing.field.mapping"]
-        Mapping.create(dict(Mapping._scope_vals(self.backend), field_id=field.id,
-                            remote_field="last_name", direction="import",
-                            conflict_rule="remote_wins"))
+        Mapping.create(
+            dict(
+                Mapping._scope_vals(self.backend),
+                field_id=field.id,
+                remote_field="last_name",
+                direction="import",
+                conflict_rule="remote_wins",
+            )
+        )
         partner = self.make_partner("Dan Odoo", "dan@example.com", ref="OLD")
         self.remote("dan@example.com", last_name="REF-42")
         self.run_import()
@@ -191,7 +218,11 @@ class TestImport(MarketingCase):
         self.assertEqual(self.issues(reason_code="email_changed").partner_id, partner)
 
     def test_invalid_email_from_the_platform(self):
-        record = {"id": "c_bad", "email": "not-an-email", "updated_at": "2026-01-01T00:00:00Z"}
+        record = {
+            "id": "c_bad",
+            "email": "not-an-email",
+            "updated_at": "2026-01-01T00:00:00Z",
+        }
         outcome = self.component("record.importer").run(record=record)
         self.assertEqual(outcome, "sent to review")
         self.assertEqual(self.issues(reason_code="invalid_email").external_id, "c_bad")
@@ -202,4 +233,6 @@ class TestImport(MarketingCase):
 
     def test_missing_remote_contact(self):
         self.backend.import_contact("c_404404")
-        self.assertEqual(self.issues(reason_code="remote_missing").external_id, "c_404404")
+        self.assertEqual(
+            self.issues(reason_code="remote_missing").external_id, "c_404404"
+        )

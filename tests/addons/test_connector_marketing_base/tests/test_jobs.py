@@ -7,23 +7,41 @@ from .common import BINDING_MODEL, BackendMixin
 EXPECTED = {
     # (model, method): (channel, retry pattern)
     ("test.marketing.backend", "process_webhook_event"): (
-        "root.marketing.test.webhook", {1: 5, 5: 30, 10: 300}),
+        "root.marketing.test.webhook",
+        {1: 5, 5: 30, 10: 300},
+    ),
     ("test.marketing.backend", "import_contact"): (
-        "root.marketing.test.webhook", {1: 5, 5: 30, 10: 300}),
+        "root.marketing.test.webhook",
+        {1: 5, 5: 30, 10: 300},
+    ),
     ("test.marketing.res.partner", "export_record"): (
-        "root.marketing.test.export", {1: 10, 5: 60, 10: 600}),
+        "root.marketing.test.export",
+        {1: 10, 5: 60, 10: 600},
+    ),
     ("test.marketing.backend", "delete_remote_contact"): (
-        "root.marketing.test.export", {1: 10, 5: 60, 10: 600}),
+        "root.marketing.test.export",
+        {1: 10, 5: 60, 10: 600},
+    ),
     ("test.marketing.res.partner", "export_batch"): (
-        "root.marketing.test.batch", {1: 30, 5: 300, 10: 1800}),
+        "root.marketing.test.batch",
+        {1: 30, 5: 300, 10: 1800},
+    ),
     ("test.marketing.backend", "import_contacts_page"): (
-        "root.marketing.test.batch", {1: 30, 5: 300, 10: 1800}),
+        "root.marketing.test.batch",
+        {1: 30, 5: 300, 10: 1800},
+    ),
     ("test.marketing.backend", "export_contacts"): (
-        "root.marketing.test.batch", {1: 30, 5: 300, 10: 1800}),
+        "root.marketing.test.batch",
+        {1: 30, 5: 300, 10: 1800},
+    ),
     ("test.marketing.backend", "reconcile_contacts_page"): (
-        "root.marketing.test.maintenance", {1: 600}),
+        "root.marketing.test.maintenance",
+        {1: 600},
+    ),
     ("test.marketing.backend", "cleanup_old_records"): (
-        "root.marketing.test.maintenance", {1: 600}),
+        "root.marketing.test.maintenance",
+        {1: 600},
+    ),
 }
 
 
@@ -34,11 +52,20 @@ class TestJobConfiguration(BackendMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.backend = cls._create_backend(cls.env)
-        partner = cls.env["res.partner"].create({"name": "Jo", "email": "jo@example.com"})
-        cls.binding = cls.env[BINDING_MODEL].with_context(
-            connector_no_export=True
-        ).create({"backend_id": cls.backend.id, "odoo_id": partner.id,
-                  "external_id": "c_1"})
+        partner = cls.env["res.partner"].create(
+            {"name": "Jo", "email": "jo@example.com"}
+        )
+        cls.binding = (
+            cls.env[BINDING_MODEL]
+            .with_context(connector_no_export=True)
+            .create(
+                {
+                    "backend_id": cls.backend.id,
+                    "odoo_id": partner.id,
+                    "external_id": "c_1",
+                }
+            )
+        )
 
     def assert_job(self, job, priority):
         key = (job.model_name, job.method_name)
@@ -70,8 +97,12 @@ class TestJobConfiguration(BackendMixin, TransactionCase):
             self.backend.action_export_contacts()
             self.backend.action_reconcile()
             self.backend._scheduler_maintenance()
-            self.env["res.partner"].browse(self.binding.odoo_id.id).write({"city": "Rome"})
-            self.binding.with_delay(priority=20, description=self.binding._job_description("Export")).export_batch()
+            self.env["res.partner"].browse(self.binding.odoo_id.id).write(
+                {"city": "Rome"}
+            )
+            self.binding.with_delay(
+                priority=20, description=self.binding._job_description("Export")
+            ).export_batch()
             self.env["marketing.sync.issue"]._report(
                 self.backend, "import", "x", "y", external_id="c_1"
             ).action_retry()
@@ -100,9 +131,11 @@ class TestScheduler(BackendMixin, TransactionCase):
         archived = self._create_backend(self.env, name="Off", active=False)
         with trap_jobs() as trap:
             self.env["test.marketing.backend"]._scheduler_sync()
-            trap.assert_enqueued_job(active.import_contacts_page,
-                                     properties={"priority": 30})
-            trap.assert_enqueued_job(active.export_contacts,
-                                     properties={"priority": 30})
+            trap.assert_enqueued_job(
+                active.import_contacts_page, properties={"priority": 30}
+            )
+            trap.assert_enqueued_job(
+                active.export_contacts, properties={"priority": 30}
+            )
             backends = {job.recordset for job in trap.enqueued_jobs}
         self.assertNotIn(archived, backends)

@@ -18,13 +18,17 @@ class TestMappers(BackendMixin, TransactionCase):
         partner = self.env["res.partner"].create(
             dict({"name": "Jane Doe", "email": "jane@example.com"}, **vals)
         )
-        binding = self.env[BINDING_MODEL].with_context(connector_no_export=True).create(
-            {"backend_id": self.backend.id, "odoo_id": partner.id}
+        binding = (
+            self.env[BINDING_MODEL]
+            .with_context(connector_no_export=True)
+            .create({"backend_id": self.backend.id, "odoo_id": partner.id})
         )
         return self.component("export.mapper").map_record(binding).values()
 
     def import_(self, record):
-        return self.component("import.mapper").map_record(record).values(for_create=True)
+        return (
+            self.component("import.mapper").map_record(record).values(for_create=True)
+        )
 
     def test_name_split_edge_cases(self):
         cases = {
@@ -35,17 +39,25 @@ class TestMappers(BackendMixin, TransactionCase):
         }
         for name, (first, last) in cases.items():
             payload = self.export(name=name)
-            self.assertEqual((payload["first_name"], payload["last_name"]), (first, last), name)
+            self.assertEqual(
+                (payload["first_name"], payload["last_name"]), (first, last), name
+            )
 
     def test_company_partner_keeps_its_name_whole(self):
         payload = self.export(name="ACME Widgets Ltd", is_company=True)
-        self.assertEqual((payload["first_name"], payload["last_name"]), ("", "ACME Widgets Ltd"))
+        self.assertEqual(
+            (payload["first_name"], payload["last_name"]), ("", "ACME Widgets Ltd")
+        )
 
     def test_email_phone_country_text(self):
-        parent = self.env["res.partner"].create({"name": "<b>Big</b> Corp", "is_company": True})
+        parent = self.env["res.partner"].create(
+            {"name": "<b>Big</b> Corp", "is_company": True}
+        )
         payload = self.export(
-            email=" Jane.Doe@Example.COM ", phone="06 12 34 56 78",
-            country_id=self.france.id, parent_id=parent.id,
+            email=" Jane.Doe@Example.COM ",
+            phone="06 12 34 56 78",
+            country_id=self.france.id,
+            parent_id=parent.id,
         )
         self.assertEqual(payload["email"], "jane.doe@example.com")
         self.assertEqual(payload["phone"], "+33612345678")
@@ -73,41 +85,74 @@ class TestMappers(BackendMixin, TransactionCase):
     def test_mapping_lines_add_fields_both_ways(self):
         Mapping = self.env["marketing.field.mapping"]
         scope = Mapping._scope_vals(self.backend)
-        Mapping.create(dict(scope, field_id=self.env["ir.model.fields"]._get("res.partner", "comment").id,
-                            remote_field="notes", transform="text", max_length=10))
-        Mapping.create(dict(scope, field_id=self.env["ir.model.fields"]._get("res.partner", "ref").id,
-                            remote_field="score", direction="import"))
+        Mapping.create(
+            dict(
+                scope,
+                field_id=self.env["ir.model.fields"]._get("res.partner", "comment").id,
+                remote_field="notes",
+                transform="text",
+                max_length=10,
+            )
+        )
+        Mapping.create(
+            dict(
+                scope,
+                field_id=self.env["ir.model.fields"]._get("res.partner", "ref").id,
+                remote_field="score",
+                direction="import",
+            )
+        )
         payload = self.export(comment="<p>Hello <b>big</b> world</p>", ref="R1")
         self.assertEqual(payload["notes"], "Hello big")
         self.assertNotIn("score", payload, "import-only line is not exported")
-        values = self.import_({"id": "c1", "email": "x@example.com", "score": 42,
-                               "notes": "<i>hi</i>"})
+        values = self.import_(
+            {"id": "c1", "email": "x@example.com", "score": 42, "notes": "<i>hi</i>"}
+        )
         self.assertEqual(values["ref"], "42", "cast to the Char field")
         self.assertEqual(values["comment"], "hi")
 
     def test_mapping_line_type_errors_are_bad_data(self):
         Mapping = self.env["marketing.field.mapping"]
-        Mapping.create(dict(Mapping._scope_vals(self.backend),
-                            field_id=self.env["ir.model.fields"]._get("res.partner", "color").id,
-                            remote_field="colour", direction="import"))
-        self.assertEqual(self.import_({"id": "c", "email": "a@example.com", "colour": "3"})["color"], 3)
+        Mapping.create(
+            dict(
+                Mapping._scope_vals(self.backend),
+                field_id=self.env["ir.model.fields"]._get("res.partner", "color").id,
+                remote_field="colour",
+                direction="import",
+            )
+        )
+        self.assertEqual(
+            self.import_({"id": "c", "email": "a@example.com", "colour": "3"})["color"],
+            3,
+        )
         with self.assertRaises(BadDataError) as ctx:
             self.import_({"id": "c", "email": "a@example.com", "colour": "red"})
         self.assertEqual(ctx.exception.code, "invalid_value")
 
     def test_remote_owned_lines_are_not_exported(self):
         Mapping = self.env["marketing.field.mapping"]
-        Mapping.create(dict(Mapping._scope_vals(self.backend),
-                            field_id=self.env["ir.model.fields"]._get("res.partner", "ref").id,
-                            remote_field="ref", conflict_rule="remote_wins"))
+        Mapping.create(
+            dict(
+                Mapping._scope_vals(self.backend),
+                field_id=self.env["ir.model.fields"]._get("res.partner", "ref").id,
+                remote_field="ref",
+                conflict_rule="remote_wins",
+            )
+        )
         self.assertNotIn("ref", self.export(ref="R1"))
 
     def test_import_mapping(self):
-        values = self.import_({
-            "id": "c1", "email": "ANN@Example.com", "first_name": "Ann",
-            "last_name": "de la Cruz", "phone": "0612345678", "country": "fr",
-            "company": "Newco",
-        })
+        values = self.import_(
+            {
+                "id": "c1",
+                "email": "ANN@Example.com",
+                "first_name": "Ann",
+                "last_name": "de la Cruz",
+                "phone": "0612345678",
+                "country": "fr",
+                "company": "Newco",
+            }
+        )
         self.assertEqual(values["name"], "Ann de la Cruz")
         self.assertEqual(values["email"], "ann@example.com")
         self.assertEqual(values["phone"], "+33612345678")
@@ -119,7 +164,9 @@ class TestMappers(BackendMixin, TransactionCase):
         self.assertEqual(again["parent_id"], company.id, "company partner reused")
 
     def test_import_keeps_unparseable_phone_as_text(self):
-        values = self.import_({"id": "c1", "email": "a@example.com", "phone": "call reception"})
+        values = self.import_(
+            {"id": "c1", "email": "a@example.com", "phone": "call reception"}
+        )
         self.assertEqual(values["phone"], "call reception")
 
     def test_import_without_name_uses_email(self):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from psycopg2 import IntegrityError
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
 
@@ -124,8 +125,8 @@ class TestModels(BackendMixin, TransactionCase):
             candidates=self.partner,
         )
         self.assertEqual(issue.candidate_partner_ids, self.partner)
-        with self.assertRaises(Exception):
-            issue.action_link_partner()  # no partner chosen yet
+        with self.assertRaisesRegex(UserError, "Choose a partner"):
+            issue.action_link_partner()
         issue.link_partner_id = self.partner
         from odoo.addons.queue_job.tests.common import trap_jobs
 

@@ -7,7 +7,9 @@ class TestReconcile(MarketingCase):
         self.emulator.contacts.clear()
 
     def test_field_and_count_differences_become_review_items(self):
-        partners = [self.make_partner(f"Rec {i}", f"rec{i}@example.com") for i in range(3)]
+        partners = [
+            self.make_partner(f"Rec {i}", f"rec{i}@example.com") for i in range(3)
+        ]
         bindings = self.env["test.marketing.res.partner"]
         for partner in partners:
             bindings |= self.bind(partner)

@@ -10,15 +10,18 @@ class TestSecurity(BackendMixin, TransactionCase):
         super().setUpClass()
         cls.backend = cls._create_backend(cls.env)
         cls.manager = new_test_user(
-            cls.env, "mkt_manager",
+            cls.env,
+            "mkt_manager",
             groups="base.group_user,connector_marketing_base.group_marketing_manager",
         )
         cls.reviewer = new_test_user(
-            cls.env, "mkt_user",
+            cls.env,
+            "mkt_user",
             groups="base.group_user,connector_marketing_base.group_marketing_user",
         )
         cls.admin = new_test_user(
-            cls.env, "mkt_admin",
+            cls.env,
+            "mkt_admin",
             groups="base.group_system,connector_marketing_base.group_marketing_manager",
         )
         cls.issue = cls.env["marketing.sync.issue"]._report(
@@ -39,7 +42,8 @@ class TestSecurity(BackendMixin, TransactionCase):
         with self.assertRaises(AccessError):
             self.env["marketing.token"].with_user(self.manager).search([])
         self.assertNotIn(
-            "access_token", self.env["marketing.token"].with_user(self.manager).fields_get()
+            "access_token",
+            self.env["marketing.token"].with_user(self.manager).fields_get(),
         )
 
     def test_reviewer_works_the_queue_but_cannot_configure(self):
@@ -48,22 +52,28 @@ class TestSecurity(BackendMixin, TransactionCase):
         self.assertEqual(self.issue.state, "ignored")
         with self.assertRaises(AccessError):
             self.env["marketing.sync.issue"].with_user(self.reviewer).create(
-                dict(self.issue._scope_vals(self.backend), direction="import",
-                     reason_code="x")
+                dict(
+                    self.issue._scope_vals(self.backend),
+                    direction="import",
+                    reason_code="x",
+                )
             )
         with self.assertRaises(AccessError):
             self.backend.with_user(self.reviewer).write({"name": "Renamed"})
         with self.assertRaises(AccessError):
             self.env["marketing.field.mapping"].with_user(self.reviewer).create(
-                dict(self.issue._scope_vals(self.backend),
-                     field_id=self.env["ir.model.fields"]._get("res.partner", "ref").id,
-                     remote_field="r")
+                dict(
+                    self.issue._scope_vals(self.backend),
+                    field_id=self.env["ir.model.fields"]._get("res.partner", "ref").id,
+                    remote_field="r",
+                )
             )
 
     def test_multi_company_isolation(self):
         other_company = self.env["res.company"].create({"name": "Elsewhere"})
-        other_backend = self._create_backend(self.env, name="Other",
-                                             company_id=other_company.id)
+        other_backend = self._create_backend(
+            self.env, name="Other", company_id=other_company.id
+        )
         other_issue = self.env["marketing.sync.issue"]._report(
             other_backend, "import", "invalid_email", "bad", external_id="c2"
         )

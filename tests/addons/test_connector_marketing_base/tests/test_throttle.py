@@ -64,7 +64,7 @@ class TestThrottle(BackendMixin, TransactionCase):
     def test_concurrency_leases(self):
         first = self.Throttle._acquire(self.backend)
         self.Throttle._acquire(self.backend)
-        lease, wait, reason = self.Throttle._try_acquire(Limits.of(self.backend))
+        lease, __, reason = self.Throttle._try_acquire(Limits.of(self.backend))
         self.assertIsNone(lease)
         self.assertIn("concurrent", reason)
         self.Throttle._release(self.backend, first)
@@ -132,12 +132,9 @@ class TestThrottle(BackendMixin, TransactionCase):
         self.assertEqual(self.committed_row()[2], 0, "a success closes the circuit")
 
     def test_calls_survive_a_rolled_back_job(self):
-        with self.assertRaises(ZeroDivisionError):
-            with self.env.cr.savepoint():
-                self.Throttle._release(
-                    self.backend, self.Throttle._acquire(self.backend)
-                )
-                raise ZeroDivisionError
+        with self.assertRaises(ZeroDivisionError), self.env.cr.savepoint():
+            self.Throttle._release(self.backend, self.Throttle._acquire(self.backend))
+            raise ZeroDivisionError
         self.assertEqual(self.committed_row()[:2], (1, 1))
 
     def test_two_connections_never_exceed_the_limit(self):

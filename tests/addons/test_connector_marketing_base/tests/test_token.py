@@ -71,10 +71,9 @@ class TestTokenStore(BackendMixin, TransactionCase):
         )
 
     def test_token_survives_a_rolled_back_job(self):
-        with self.assertRaises(ZeroDivisionError):
-            with self.env.cr.savepoint():
-                self.Token._get_access_token(self.backend, self.fetch)
-                raise ZeroDivisionError
+        with self.assertRaises(ZeroDivisionError), self.env.cr.savepoint():
+            self.Token._get_access_token(self.backend, self.fetch)
+            raise ZeroDivisionError
         self.assertEqual(
             self.Token._get_access_token(self.backend, self.fetch), "access-1"
         )

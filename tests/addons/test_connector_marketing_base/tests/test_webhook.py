@@ -16,7 +16,9 @@ class TestWebhookController(BackendMixin, HttpCase):
         cls.backend = cls._create_backend(cls.env)
         cls.Event = cls.env["marketing.webhook.event"]
 
-    def post(self, body, secret="s3cret-hook", backend=None, content_type="application/json"):
+    def post(
+        self, body, secret="s3cret-hook", backend=None, content_type="application/json"
+    ):
         headers = {"Content-Type": content_type}
         if secret is not None:
             headers["X-Webhook-Secret"] = secret
@@ -25,18 +27,22 @@ class TestWebhookController(BackendMixin, HttpCase):
             data = data.encode("utf-8", "surrogateescape")
         return self.opener.post(
             self.base_url() + URL % (backend or self.backend).id,
-            data=data, headers=headers, timeout=10,
+            data=data,
+            headers=headers,
+            timeout=10,
         )
 
     def events(self):
         return self.Event.search(self.backend._scope_domain())
 
     def test_accepted_event_is_stored_and_enqueued(self):
-        response = self.post({"event_id": "e1", "type": "contact.updated",
-                              "contact_id": "c_7"})
+        response = self.post(
+            {"event_id": "e1", "type": "contact.updated", "contact_id": "c_7"}
+        )
         self.assertEqual(response.status_code, 200, response.text)
-        self.assertEqual(response.json(), {"status": "accepted", "accepted": 1,
-                                           "duplicates": 0})
+        self.assertEqual(
+            response.json(), {"status": "accepted", "accepted": 1, "duplicates": 0}
+        )
         event = self.events()
         self.assertEqual(event.external_id, "c_7")
         job = self.env["queue.job"].search([("uuid", "=", event.job_uuid)])
@@ -52,7 +58,10 @@ class TestWebhookController(BackendMixin, HttpCase):
         self.assertEqual(response.json()["duplicates"], 1)
         self.assertEqual(len(self.events()), 1)
         self.assertEqual(
-            self.env["queue.job"].search_count([("method_name", "=", "process_webhook_event")]), 1
+            self.env["queue.job"].search_count(
+                [("method_name", "=", "process_webhook_event")]
+            ),
+            1,
         )
 
     def test_events_without_id_dedupe_on_body(self):
@@ -66,14 +75,25 @@ class TestWebhookController(BackendMixin, HttpCase):
             response = self.post({"contact_id": "c_1"}, secret=secret)
             self.assertEqual(response.status_code, 403, secret)
         other = self._create_backend(self.env, name="No secret", webhook_secret=False)
-        self.assertEqual(self.post({"contact_id": "c_1"}, secret="", backend=other).status_code, 403)
-        unknown = self.opener.post(self.base_url() + URL % 999999, data=b"{}",
-                                   headers={"X-Webhook-Secret": "s3cret-hook"})
+        self.assertEqual(
+            self.post({"contact_id": "c_1"}, secret="", backend=other).status_code, 403
+        )
+        unknown = self.opener.post(
+            self.base_url() + URL % 999999,
+            data=b"{}",
+            headers={"X-Webhook-Secret": "s3cret-hook"},
+        )
         self.assertEqual(unknown.status_code, 403)
         self.assertFalse(self.events())
 
     def test_garbage_is_400_and_stores_nothing(self):
-        for body in ("{not json", "[1, 2]", json.dumps({"no": "contact"}), "", b"\xff\xfe"):
+        for body in (
+            "{not json",
+            "[1, 2]",
+            json.dumps({"no": "contact"}),
+            "",
+            b"\xff\xfe",
+        ):
             response = self.post(body)
             self.assertEqual(response.status_code, 400, body)
         self.assertFalse(self.events())
@@ -104,8 +124,13 @@ class TestWebhookController(BackendMixin, HttpCase):
         )
 
         record = logging.LogRecord(
-            "werkzeug", logging.INFO, __file__, 1, '"%s" %s %s',
-            ("POST /connector_x/webhook/3/topsecret HTTP/1.1", "200", "-"), None,
+            "werkzeug",
+            logging.INFO,
+            __file__,
+            1,
+            '"%s" %s %s',
+            ("POST /connector_x/webhook/3/topsecret HTTP/1.1", "200", "-"),
+            None,
         )
         _RedactWebhookSecrets().filter(record)
         self.assertNotIn("topsecret", record.getMessage())
