@@ -29,9 +29,11 @@ def render(addon):
         title,
         "=" * len(title),
         "",
-        f"*{manifest['summary']}* — version {manifest['version']}, "
-        f"license {manifest['license']}, status "
-        f"{manifest.get('development_status', 'Beta')}.",
+        (
+            f"*{manifest['summary']}* — version {manifest['version']}, "
+            f"license {manifest['license']}, status "
+            f"{manifest.get('development_status', 'Beta')}."
+        ),
         "",
         ".. contents::",
         "   :local:",
@@ -48,7 +50,13 @@ def render(addon):
     out += [f"- {author.strip()}" for author in manifest["author"].split(",")]
     contributors = readme / "CONTRIBUTORS.rst"
     if contributors.exists():
-        out += ["", "Contributors", "------------", "", contributors.read_text().strip()]
+        out += [
+            "",
+            "Contributors",
+            "------------",
+            "",
+            contributors.read_text().strip(),
+        ]
     maintainers = ", ".join(manifest.get("maintainers", []))
     if maintainers:
         out += ["", "Maintainers", "-----------", "", f"Maintained by {maintainers}."]

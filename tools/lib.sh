@@ -12,7 +12,8 @@ PGRUN="$PGDIR/run"
 ODOO_CONF="$LOCAL/odoo.conf"
 ODOO_ENV="$LOCAL/odoo.env"
 TEST_DB="${TEST_DB:-marketing_test}"
-DEFAULT_ODOO_SRC="/opt/odoo18"
+# where this project keeps its Odoo by default; ODOO_DEFAULT_SRC overrides it
+DEFAULT_ODOO_SRC="${ODOO_DEFAULT_SRC:-/opt/odoo18}"
 
 say() { printf '\n==> %s\n' "$*"; }
 loud() {
