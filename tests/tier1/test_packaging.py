@@ -16,7 +16,9 @@ ADDONS = sorted(p.parent.name for p in ROOT.glob("*/__manifest__.py"))
 
 
 def load_gen_setup():
-    spec = importlib.util.spec_from_file_location("gen_setup", ROOT / "tools/gen_setup.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_setup", ROOT / "tools/gen_setup.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -27,8 +29,18 @@ def wheels(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheels")
     dirs = [str(ROOT / "setup" / name) for name in [*ADDONS, "_metapackage"]]
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-         "--no-build-isolation", "--wheel-dir", str(out), *dirs],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            *dirs,
+        ],
         check=True,
         cwd=out,
     )
@@ -52,9 +64,13 @@ def test_setup_is_in_sync_with_the_manifests():
     for rel, content in gen.expected().items():
         path = ROOT / "setup" / rel
         if isinstance(content, pathlib.Path):
-            assert path.is_symlink() and path.resolve() == (ROOT / path.name).resolve(), rel
+            assert (
+                path.is_symlink() and path.resolve() == (ROOT / path.name).resolve()
+            ), rel
         else:
-            assert path.read_text() == content, f"setup/{rel} is stale: run tools/gen_setup.py"
+            assert path.read_text() == content, (
+                f"setup/{rel} is stale: run tools/gen_setup.py"
+            )
 
 
 @pytest.mark.parametrize("addon", ADDONS)
