@@ -82,6 +82,7 @@ class MarketingAdapter(AbstractComponent):
         raise NotImplementedError
 
     def count(self):
+        """Number of remote contacts, or None when the provider cannot tell."""
         raise NotImplementedError
 
     def external_id_of(self, record):
@@ -173,7 +174,7 @@ class MarketingAdapter(AbstractComponent):
             retry_state.outcome.exception(),
         )
 
-    def _call_once(self, method, path, auth=True, **kwargs):
+    def _call_once(self, method, path, auth=True, raw=False, **kwargs):
         throttle = self.env["marketing.throttle"].sudo()
         backend = self.backend_record
         lease = throttle._acquire(backend)
@@ -196,7 +197,7 @@ class MarketingAdapter(AbstractComponent):
                     + f" ({type(err).__name__})"
                 ) from err
             _logger.debug("%s %s -> %s", method, path, response.status_code)
-            result = self._classify(response)
+            result = self._classify(response, raw=raw)
             healthy = True
             return result
         except RateLimited as err:
@@ -212,10 +213,15 @@ class MarketingAdapter(AbstractComponent):
         finally:
             throttle._release(backend, lease, healthy)
 
-    def _classify(self, response):
-        """Turn an HTTP answer into a result or one of the four error kinds."""
+    def _classify(self, response, raw=False):
+        """Turn an HTTP answer into a result or one of the four error kinds.
+
+        The result is the parsed JSON body, or the text when ``raw`` (files).
+        """
         status = response.status_code
         if status < 300:
+            if raw:
+                return response.text
             return response.json() if response.content else None
         message = self._error_message(response)
         if status == 401:

@@ -199,6 +199,9 @@ class MarketingRecordImporter(AbstractComponent):
         newer = bool(remote_updated_at and remote_updated_at > partner.write_date)
         result = {}
         for field, value in values.items():
+            if partner._fields[field].type in ("one2many", "many2many"):
+                result[field] = value  # commands (tags): they add, never erase
+                continue
             current = partner[field]
             if isinstance(current, models.BaseModel):
                 current = current.id
@@ -253,8 +256,7 @@ class MarketingBatchImporter(AbstractComponent):
         if state is None:
             state = self.backend_adapter.initial_state()
         page = self.backend_adapter.search_page(state)
-        importer = self.component(usage="record.importer")
-        outcomes = Counter(importer.run(record=record) for record in page.records)
+        outcomes = self._import_records(page.records)
         cursors._set(backend, cursor_name, page.state)
         if page.has_more:
             backend.with_delay(
@@ -264,6 +266,15 @@ class MarketingBatchImporter(AbstractComponent):
                 ),
             ).import_contacts_page(cursor_name)
         return self._summary(len(page.records), outcomes, page.has_more)
+
+    def run_records(self, records):
+        """Import records already read (a chunk of a bulk extract file)."""
+        outcomes = self._import_records(records)
+        return self._summary(len(records), outcomes, False)
+
+    def _import_records(self, records):
+        importer = self.component(usage="record.importer")
+        return Counter(importer.run(record=record) for record in records)
 
     def _summary(self, total, outcomes, has_more):
         details = ", ".join(

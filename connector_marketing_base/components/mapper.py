@@ -240,14 +240,22 @@ class MarketingImportMapper(AbstractComponent):
                 )
         return values
 
-    def _country(self, code):
+    def _country(self, value):
+        """Country from an ISO code, or from its English name (free-text
+        country fields of some platforms); unknown → review queue."""
+        Country = self.env["res.country"].with_context(lang="en_US")
+        text = nfc(value or "")
+        if len(text) > 2:
+            country = Country.search([("name", "=ilike", text)], limit=1)
+            if country:
+                return country
         try:
-            code = iso_country(code)
+            code = iso_country(text)
         except InvalidValue as err:
             raise _bad_data(err) from err
         if not code:
             return self.env["res.country"]
-        country = self.env["res.country"].search([("code", "=", code)], limit=1)
+        country = Country.search([("code", "=", code)], limit=1)
         if not country:
             raise BadDataError(
                 self.env._("Unknown country code %r", code),

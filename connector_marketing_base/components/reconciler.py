@@ -39,11 +39,11 @@ class MarketingReconciler(AbstractComponent):
             ).reconcile_contacts_page(cursor_name)
             return self.env._("%(n)s mismatches in this page", n=mismatches)
         cursors._set(backend, cursor_name, None)
-        remote, local = (
-            adapter.count(),
-            self.model.search_count(
-                [("backend_id", "=", backend.id), ("external_id", "!=", False)]
-            ),
+        remote = adapter.count()
+        if remote is None:  # the provider cannot count its contacts
+            return self.env._("%(n)s mismatches in this page", n=mismatches)
+        local = self.model.search_count(
+            [("backend_id", "=", backend.id), ("external_id", "!=", False)]
         )
         if remote != local:
             self._issue(

@@ -271,6 +271,13 @@ class MarketingBackend(models.AbstractModel):
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="batch.importer").run(cursor_name)
 
+    def import_contacts_batch(self, records):
+        """Import contacts already read elsewhere (e.g. a bulk extract chunk)."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="batch.importer").run_records(records)
+
     def import_contact(self, external_id, force_create=False):
         """Import one contact by id (webhook refresh, review-queue retry)."""
         self.ensure_one()

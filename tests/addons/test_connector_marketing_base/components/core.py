@@ -54,7 +54,7 @@ class TestMarketingAdapter(Component):
             raise TransientError(f"token endpoint answered {response.status_code}")
         return response.json()
 
-    def _classify(self, response):
+    def _classify(self, response, raw=False):
         """The demo tells a spent daily quota apart from the per-second limit."""
         if response.status_code == 429:
             try:
@@ -68,7 +68,7 @@ class TestMarketingAdapter(Component):
                         "Demo daily quota exhausted until %s", body.get("reset_at")
                     ),
                 )
-        return super()._classify(response)
+        return super()._classify(response, raw=raw)
 
     def check_connection(self):
         count = self._call("GET", "/v1/contacts/count")["count"]

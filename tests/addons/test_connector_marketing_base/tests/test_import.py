@@ -236,3 +236,14 @@ class TestImport(MarketingCase):
         self.assertEqual(
             self.issues(reason_code="remote_missing").external_id, "c_404404"
         )
+
+    def test_import_of_records_read_elsewhere(self):
+        records = [
+            {"id": "c_x1", "email": "bulk1@example.com", "first_name": "Bulk",
+             "last_name": "One", "updated_at": "2026-01-01T00:00:00Z"},
+            {"id": "c_x2", "email": "broken", "updated_at": "2026-01-01T00:00:00Z"},
+        ]
+        message = self.backend.import_contacts_batch(records)
+        self.assertIn("1 created", message)
+        self.assertIn("1 sent to review", message)
+        self.assertEqual(self.binding_of("c_x1").name, "Bulk One")

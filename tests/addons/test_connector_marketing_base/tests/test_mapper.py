@@ -163,6 +163,10 @@ class TestMappers(BackendMixin, TransactionCase):
         again = self.import_({"id": "c2", "email": "b@example.com", "company": "Newco"})
         self.assertEqual(again["parent_id"], company.id, "company partner reused")
 
+    def test_import_country_by_name(self):
+        values = self.import_({"id": "c1", "email": "a@example.com", "country": "france"})
+        self.assertEqual(values["country_id"], self.france.id)
+
     def test_import_keeps_unparseable_phone_as_text(self):
         values = self.import_(
             {"id": "c1", "email": "a@example.com", "phone": "call reception"}
@@ -175,7 +179,7 @@ class TestMappers(BackendMixin, TransactionCase):
 
     def test_import_rejects_bad_country_and_email(self):
         with self.assertRaises(BadDataError) as ctx:
-            self.import_({"id": "c1", "email": "a@example.com", "country": "France"})
+            self.import_({"id": "c1", "email": "a@example.com", "country": "Atlantis"})
         self.assertEqual(ctx.exception.code, "invalid_country")
         with self.assertRaises(BadDataError):
             self.import_({"id": "c1", "email": "a@"})

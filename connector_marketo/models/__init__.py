@@ -1,0 +1,3 @@
+from . import marketo_backend
+from . import marketo_res_partner
+from . import marketo_crm_lead

@@ -1,0 +1,176 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+#: Marketo activity type ids → marketing.activity types
+ACTIVITY_TYPES = {
+    1: "web_visit",
+    2: "form_fill",
+    3: "click",
+    6: "send",
+    8: "bounce",
+    9: "unsubscribe",
+    10: "open",
+    11: "click",
+    22: "score",
+}
+
+
+class MarketoBackend(models.Model):
+    """A Marketo Engage instance (one API-only user / LaunchPoint service)."""
+
+    _name = "marketo.backend"
+    _inherit = "marketing.backend"
+    _description = "Marketo Backend"
+    _provider_label = "Marketo"
+    _partner_binding_model = "marketo.res.partner"
+
+    munchkin_id = fields.Char(
+        string="Munchkin ID",
+        help="Admin > Integration > Munchkin, e.g. 123-ABC-456.",
+    )
+    rest_url = fields.Char(
+        string="REST endpoint",
+        compute="_compute_urls",
+        store=True,
+        readonly=False,
+        required=True,
+    )
+    identity_url = fields.Char(
+        compute="_compute_urls", store=True, readonly=False, required=True
+    )
+    client_id = fields.Char(groups="base.group_system")
+    client_secret = fields.Char(groups="base.group_system")
+    lookup_field = fields.Char(
+        default="email",
+        required=True,
+        help="Marketo field that identifies a person on upsert.",
+    )
+    import_fields = fields.Char(
+        help="Extra Marketo fields to read (comma separated REST names), "
+        "for the field mapping.",
+    )
+    import_since = fields.Datetime(
+        help="Changes older than this are not read by the first delta import.",
+        default=lambda self: fields.Datetime.now() - timedelta(days=30),
+    )
+    score_threshold = fields.Integer(
+        help="A lead reaching this score gets one opportunity (0: never)."
+    )
+    opportunity_team_id = fields.Many2one("crm.team", string="Sales team")
+    opportunity_stage_id = fields.Many2one("crm.stage", string="Opportunity stage")
+    stage_field = fields.Char(
+        default="leadStatus",
+        help="Marketo field receiving the opportunity stage name.",
+    )
+    deal_status_field = fields.Char(
+        help="Marketo field receiving open / won / lost (optional).",
+    )
+    nurture_program_id = fields.Integer(string="Nurture program ID")
+    post_sale_program_id = fields.Integer(string="Post-sale program ID")
+    activity_type_ids = fields.Char(
+        string="Activity types",
+        default="1,2,3,8,9,10,11",
+        help="Marketo activity type ids to import (at most 10).",
+    )
+    # Marketo's documented limits
+    rate_limit_calls = fields.Integer(default=100)
+    rate_limit_window = fields.Float(default=20.0)
+    rate_limit_concurrency = fields.Integer(default=10)
+    daily_quota = fields.Integer(default=50000)
+    resync_partner_id = fields.Many2one(
+        "res.partner",
+        string="Partner to resync",
+        store=False,
+        help="Pick a partner and press Resync: read from Marketo, then export.",
+    )
+
+    @api.depends("munchkin_id")
+    def _compute_urls(self):
+        for backend in self:
+            if backend.munchkin_id:
+                base = f"https://{backend.munchkin_id.strip()}.mktorest.com"
+                backend.rest_url = base
+                backend.identity_url = f"{base}/identity"
+
+    def _activity_type_ids(self):
+        return [int(i) for i in (self.activity_type_ids or "").split(",") if i.strip()]
+
+    # ------------------------------------------------------------------
+    # buttons
+    # ------------------------------------------------------------------
+    def action_import_activities(self):
+        for backend in self:
+            backend._check_can_sync()
+            backend.with_delay(
+                priority=20,
+                description=backend._job_description(self.env._("Import activities")),
+            ).import_activities_page()
+        return True
+
+    def action_initial_load(self):
+        """Full load through Marketo's bulk extract (large instances)."""
+        for backend in self:
+            backend._check_can_sync()
+            backend.with_delay(
+                priority=30,
+                description=backend._job_description(self.env._("Initial load")),
+            ).bulk_extract_step()
+        return True
+
+    def action_resync_partner(self, partner=None):
+        """Read one partner's lead from Marketo, then export the partner."""
+        self.ensure_one()
+        partner = partner or self.resync_partner_id
+        binding = self.env[self._partner_binding_model].search(
+            [("backend_id", "=", self.id), ("odoo_id", "=", partner.id)]
+        )
+        if not binding:
+            binding = (
+                self.env[self._partner_binding_model]
+                .with_context(connector_no_export=True)
+                .create({"backend_id": self.id, "odoo_id": partner.id})
+            )
+        if binding.external_id:
+            self.with_delay(
+                priority=10,
+                description=self._job_description(
+                    self.env._("Read lead of"), partner
+                ),
+            ).import_contact(binding.external_id)
+        binding.with_delay(
+            priority=10, description=binding._job_description(self.env._("Export"))
+        ).export_record()
+        return True
+
+    # ------------------------------------------------------------------
+    # jobs
+    # ------------------------------------------------------------------
+    def import_activities_page(self):
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on("marketing.activity") as work:
+            return work.component(usage="activity.importer").run()
+
+    def bulk_extract_step(self):
+        """One step of the initial load; reschedules itself until done."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="bulk.importer").run()
+
+    def export_companies(self, partner_ids):
+        """Job: company partners → Marketo companies (``externalCompanyId``)."""
+        self.ensure_one()
+        self._check_can_sync()
+        companies = self.env["res.partner"].browse(partner_ids).exists()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="batch.exporter").export_companies(companies)
+
+    @api.model
+    def _scheduler_sync(self):
+        super()._scheduler_sync()
+        for backend in self.search([]):
+            backend.action_import_activities()

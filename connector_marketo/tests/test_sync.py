@@ -1,0 +1,186 @@
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import BINDING, MarketoCase
+
+
+class TestMarketoSync(MarketoCase):
+    def setUp(self):
+        super().setUp()
+        self.emulator.leads.clear()
+
+    def binding_of(self, lead_id):
+        return self.env[BINDING].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", str(lead_id))]
+        )
+
+    def upsert_remote(self, **lead):
+        result = self.adapter().upsert([lead])[0]
+        self.assertIn(result["status"], ("created", "updated"), result)
+        return int(result["external_id"])
+
+    # -- import ---------------------------------------------------------
+    def test_delta_import_through_lead_changes(self):
+        self.backend.import_since = "2000-01-01 00:00:00"
+        ids = [
+            self.upsert_remote(
+                email=f"lead{i}@example.com", firstName="Lead", lastName=f"N{i}",
+                country="France", title="CTO", company="Acme", leadScore=i,
+            )
+            for i in range(5)
+        ]
+        message = self.run_jobs(self.backend.import_contacts_page)
+        self.assertIn("5 created", message)
+        partner = self.binding_of(ids[0]).odoo_id
+        self.assertEqual(partner.name, "Lead N0")
+        self.assertEqual(partner.country_id.code, "FR")
+        self.assertEqual(partner.function, "CTO")
+        self.assertEqual(partner.parent_id.name, "Acme")
+        self.assertEqual(self.binding_of(ids[3]).lead_score, 3)
+        # delta: only what changed since
+        self.emulator.touch(ids[1], firstName="Changed")
+        message = self.run_jobs(self.backend.import_contacts_page)
+        self.assertIn("1 contacts read", message)
+
+    def test_invalid_lead_goes_to_review_rest_lands(self):
+        self.backend.import_since = "2000-01-01 00:00:00"
+        good = self.upsert_remote(email="ok@example.com", firstName="Ok")
+        bad = self.upsert_remote(email="odd@example.com", country="Atlantis")
+        self.run_jobs(self.backend.import_contacts_page)
+        self.assertTrue(self.binding_of(good))
+        self.assertFalse(self.binding_of(bad))
+        self.assertEqual(self.issues(reason_code="invalid_country").external_id, str(bad))
+
+    def test_persona_and_segment_become_tags(self):
+        self.backend.import_fields = "persona,segment"
+        lead = self.upsert_remote(email="tag@example.com", persona="Buyer", segment="SMB")
+        self.backend.import_contact(str(lead))
+        tags = self.binding_of(lead).odoo_id.category_id.mapped("name")
+        self.assertEqual(sorted(tags), ["Persona: Buyer", "Segment: SMB"])
+
+    def test_score_threshold_creates_one_opportunity(self):
+        team = self.env["crm.team"].create({"name": "Inside sales"})
+        self.backend.write({"score_threshold": 50, "opportunity_team_id": team.id})
+        lead = self.upsert_remote(email="hot@example.com", firstName="Hot", leadScore=40)
+        self.backend.import_contact(str(lead))
+        Opportunity = self.env["marketo.crm.lead"]
+        self.assertFalse(Opportunity.search([("external_id", "=", str(lead))]))
+        self.emulator.touch(lead, leadScore=60)
+        self.backend.import_contact(str(lead))
+        self.emulator.touch(lead, leadScore=80)
+        self.backend.import_contact(str(lead))
+        opportunity = Opportunity.search([("external_id", "=", str(lead))])
+        self.assertEqual(len(opportunity), 1)
+        self.assertEqual(opportunity.team_id, team)
+        self.assertEqual(opportunity.type, "opportunity")
+        self.assertEqual(opportunity.partner_id, self.binding_of(lead).odoo_id)
+
+    # -- export ---------------------------------------------------------
+    def test_export_batches_of_300_with_statuses(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Export {i}", "email": f"export{i}@example.com"} for i in range(610)]
+        )
+        bindings = self.env[BINDING]
+        for partner in partners:
+            bindings |= self.bind(partner)
+        before = self.calls("POST /rest/v1/leads.json")
+        message = bindings.export_batch()
+        self.assertIn("610 created", message)
+        self.assertEqual(self.calls("POST /rest/v1/leads.json") - before, 3)
+        self.assertTrue(all(bindings.mapped("external_id")))
+        # unchanged: nothing sent
+        bindings.export_batch()
+        self.assertEqual(self.calls("POST /rest/v1/leads.json") - before, 3)
+
+    def test_skipped_record_becomes_review_item(self):
+        ok = self.bind(self.env["res.partner"].create({"name": "Fine", "email": "fine@example.com"}))
+        field = self.env["ir.model.fields"]._get("res.partner", "ref")
+        Mapping = self.env["marketing.field.mapping"]
+        Mapping.create(dict(Mapping._scope_vals(self.backend), field_id=field.id,
+                            remote_field="notAMarketoField", direction="export"))
+        odd = self.bind(self.env["res.partner"].create(
+            {"name": "Odd", "email": "odd@example.com", "ref": "R"}))
+        message = (ok | odd).export_batch()
+        self.assertIn("sent to review", message)
+        issue = self.issues(reason_code="marketo_1006")
+        self.assertTrue(issue, self.issues().mapped("reason_code"))
+
+    def test_companies_are_exported_with_the_leads(self):
+        company = self.env["res.partner"].create({"name": "Globex", "is_company": True})
+        self.env["res.partner"].create(
+            {"name": "Hank Scorpio", "email": "hank@globex.example", "parent_id": company.id}
+        )
+        self.backend.partner_domain = "[('email', '=', 'hank@globex.example')]"
+        self.run_jobs(self.backend.export_contacts)
+        lead = self.emulator.find_by_email("hank@globex.example")
+        self.assertEqual(lead["externalCompanyId"], f"odoo-{company.id}")
+        self.assertIn(f"odoo-{company.id}", str(self.emulator.companies))
+
+    # -- activities -----------------------------------------------------
+    def test_activities_and_unsubscribe(self):
+        self.backend.import_since = "2000-01-01 00:00:00"
+        partner = self.env["res.partner"].create({"name": "Reader", "email": "reader@example.com"})
+        binding = self.bind(partner)
+        binding.export_record()
+        lead = int(binding.external_id)
+        stranger = self.upsert_remote(email="stranger@example.com")
+        self.emulator.add_activity(lead, 10, primaryAttributeValue="Newsletter")
+        self.emulator.add_activity(lead, 11, primaryAttributeValue="Newsletter")
+        self.emulator.add_activity(stranger, 9, primaryAttributeValue="Newsletter")
+        message = self.run_jobs(self.backend.import_activities_page)
+        self.assertIn("new", message)
+        activities = partner.marketing_activity_ids
+        self.assertEqual(sorted(activities.mapped("activity_type")), ["click", "open"])
+        self.assertTrue(
+            self.env["mail.blacklist"].search([("email", "=", "stranger@example.com")])
+        )
+        # a second read of the same page stores nothing twice
+        self.env["marketing.sync.cursor"]._set(self.backend, "activities", None)
+        self.run_jobs(self.backend.import_activities_page)
+        self.assertEqual(len(partner.marketing_activity_ids), 2)
+
+    # -- pipeline -------------------------------------------------------
+    def test_stage_change_updates_lead_and_programs(self):
+        self.backend.write({
+            "score_threshold": 10, "nurture_program_id": 1001,
+            "post_sale_program_id": 1002, "deal_status_field": "dealStatus",
+        })
+        lead = self.upsert_remote(email="buyer@example.com", firstName="Buy", leadScore=20)
+        self.emulator.set_program_status(1001, [lead], "Member")
+        self.backend.import_contact(str(lead))
+        opportunity = self.env["marketo.crm.lead"].search([("external_id", "=", str(lead))])
+        won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        with trap_jobs() as trap:
+            opportunity.odoo_id.write({"stage_id": won.id})
+            trap.assert_jobs_count(1, only=opportunity.export_stage)
+            trap.perform_enqueued_jobs()
+        remote = self.emulator.leads[lead]
+        self.assertEqual(remote["leadStatus"], won.name)
+        self.assertEqual(remote["dealStatus"], "won")
+        self.assertNotIn(lead, self.emulator.program_members(1001))
+        self.assertIn(lead, self.emulator.program_members(1002))
+
+    # -- initial load ---------------------------------------------------
+    def test_initial_load_through_bulk_extract(self):
+        self.emulator.seed(700)
+        self.run_jobs_tolerant(self.backend.action_initial_load)
+        bound = self.env[BINDING].search_count([("backend_id", "=", self.backend.id)])
+        self.assertEqual(bound, 700)
+        cursor = self.env["marketing.sync.cursor"]._get(self.backend, "contacts")
+        self.assertTrue(cursor["since"], "delta import starts where the load began")
+
+    def run_jobs_tolerant(self, func):
+        """Perform jobs; a job postponed (bulk export not ready) runs again."""
+        from odoo.addons.queue_job.exception import RetryableJobError
+
+        with trap_jobs() as trap:
+            func()
+            for _round in range(200):
+                if not trap.enqueued_jobs:
+                    break
+                jobs, trap.enqueued_jobs = trap.enqueued_jobs, []
+                for job in jobs:
+                    try:
+                        job.perform()
+                    except RetryableJobError:
+                        trap.enqueued_jobs.append(job)
+            self.assertFalse(trap.enqueued_jobs, "the load finished")
