@@ -30,7 +30,9 @@ class MarketoActivityImporter(Component):
         records = body.get("result") or []
         values = self._values(adapter, records)
         created = self.env["marketing.activity"].sudo()._record(backend, values)
-        cursors._set(backend, "activities", {"token": body.get("nextPageToken") or token})
+        cursors._set(
+            backend, "activities", {"token": body.get("nextPageToken") or token}
+        )
         if body.get("moreResult"):
             backend.with_delay(
                 priority=20,
@@ -53,12 +55,16 @@ class MarketoActivityImporter(Component):
             if str(r["leadId"]) not in bindings
             and ACTIVITY_TYPES.get(r.get("activityTypeId")) == "unsubscribe"
         }
-        emails = {str(lead["id"]): lead.get("email") for lead in adapter.fetch_many(unknown)}
+        emails = {
+            str(lead["id"]): lead.get("email") for lead in adapter.fetch_many(unknown)
+        }
         values = []
         for record in records:
             lead_id = str(record["leadId"])
             partner = bindings[lead_id].odoo_id if lead_id in bindings else None
-            attributes = {a.get("name"): a.get("value") for a in record.get("attributes") or []}
+            attributes = {
+                a.get("name"): a.get("value") for a in record.get("attributes") or []
+            }
             values.append(
                 {
                     "external_id": record["marketoGUID"],
@@ -69,7 +75,8 @@ class MarketoActivityImporter(Component):
                     "partner_id": partner.id if partner else False,
                     "email": partner.email if partner else emails.get(lead_id),
                     "campaign": record.get("primaryAttributeValue"),
-                    "detail": attributes.get("Link") or attributes.get("Webpage URL")
+                    "detail": attributes.get("Link")
+                    or attributes.get("Webpage URL")
                     or attributes.get("Details"),
                     "payload": record,
                 }

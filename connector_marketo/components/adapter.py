@@ -92,8 +92,9 @@ class MarketoAdapter(Component):
         if response.status_code in (413, 414):
             # batch sizes and POST with _method=GET keep us below both limits
             raise BadDataError(
-                self.env._("Marketo refused the request size (HTTP %s)")
-                % response.status_code,
+                self.env._(
+                    "Marketo refused the request size (HTTP %s)", response.status_code
+                ),
                 code=f"http_{response.status_code}",
             )
         body = super()._classify(response, raw=raw)

@@ -42,16 +42,25 @@ class MarketoBulkImporter(Component):
             end = min(start + WINDOW, fields.Datetime.now())
             state.update(
                 end=end.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                export_id=adapter.bulk_create(state["start"], end.strftime("%Y-%m-%dT%H:%M:%SZ")),
+                export_id=adapter.bulk_create(
+                    state["start"], end.strftime("%Y-%m-%dT%H:%M:%SZ")
+                ),
             )
             cursors._set(backend, "bulk", state)
             self._next_step()
-            return self.env._("Export %(id)s of leads created from %(start)s queued",
-                              id=state["export_id"], start=state["start"])
+            return self.env._(
+                "Export %(id)s of leads created from %(start)s queued",
+                id=state["export_id"],
+                start=state["start"],
+            )
         status = adapter.bulk_status(state["export_id"])
         if status in ("Created", "Queued", "Processing"):
             raise RetryableJobError(
-                self.env._("Marketo bulk export %s is %s", state["export_id"], status),
+                self.env._(
+                    "Marketo bulk export %(id)s is %(status)s",
+                    id=state["export_id"],
+                    status=status,
+                ),
                 seconds=POLL_SECONDS,
                 ignore_retry=True,
             )
@@ -71,7 +80,10 @@ class MarketoBulkImporter(Component):
             backend.with_delay(
                 priority=30,
                 description=backend._job_description(
-                    self.env._("Import %s leads of the initial load", len(rows[begin : begin + size]))
+                    self.env._(
+                        "Import %s leads of the initial load",
+                        len(rows[begin : begin + size]),
+                    )
                 ),
             ).import_contacts_batch(rows[begin : begin + size])
         if state["end"] >= state["began"]:

@@ -39,7 +39,10 @@ class MarketoStageExporter(Component):
         result = adapter.upsert([payload], lookup_field="id")[0]
         if result["status"] == "error":
             self._issue(
-                "export", result["code"], result["message"], record=binding,
+                "export",
+                result["code"],
+                result["message"],
+                record=binding,
                 payload=payload,
             )
             return self.env._("Refused by Marketo: %s", result["message"])
@@ -50,5 +53,6 @@ class MarketoStageExporter(Component):
             if backend.post_sale_program_id:
                 adapter.set_program_status(backend.post_sale_program_id, lead_ids)
         binding.sync_date = fields.Datetime.now()
-        return self.env._("Stage %(stage)s (%(status)s) sent", stage=lead.stage_id.name,
-                          status=status)
+        return self.env._(
+            "Stage %(stage)s (%(status)s) sent", stage=lead.stage_id.name, status=status
+        )

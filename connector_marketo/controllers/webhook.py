@@ -10,7 +10,7 @@ from odoo.addons.connector_marketing_base.controllers.webhook import (
     WebhookRejected,
 )
 
-SECRET_HEADER = "X-Marketo-Webhook-Secret"
+SECRET_HEADER = "X-Marketo-Webhook-Secret"  # noqa: S105 (a header name)
 
 
 def parse_marketo_webhook(data, httprequest):

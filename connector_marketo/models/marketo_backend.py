@@ -136,9 +136,7 @@ class MarketoBackend(models.Model):
         if binding.external_id:
             self.with_delay(
                 priority=10,
-                description=self._job_description(
-                    self.env._("Read lead of"), partner
-                ),
+                description=self._job_description(self.env._("Read lead of"), partner),
             ).import_contact(binding.external_id)
         binding.with_delay(
             priority=10, description=binding._job_description(self.env._("Export"))
@@ -171,6 +169,7 @@ class MarketoBackend(models.Model):
 
     @api.model
     def _scheduler_sync(self):
-        super()._scheduler_sync()
+        result = super()._scheduler_sync()
         for backend in self.search([]):
             backend.action_import_activities()
+        return result

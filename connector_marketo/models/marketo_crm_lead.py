@@ -36,6 +36,4 @@ class MarketoCrmLead(models.Model):
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    marketo_bind_ids = fields.One2many(
-        "marketo.crm.lead", "odoo_id", string="Marketo"
-    )
+    marketo_bind_ids = fields.One2many("marketo.crm.lead", "odoo_id", string="Marketo")

@@ -13,7 +13,7 @@ def purge_shared_state(registry):
     with registry.cursor() as cr:
         for table in ("marketing_throttle", "marketing_token"):
             cr.execute(
-                f"DELETE FROM {table} WHERE backend_model = %s",  # noqa: S608
+                f"DELETE FROM {table} WHERE backend_model = %s",
                 (BACKEND,),
             )
 
@@ -49,6 +49,7 @@ class MarketoCase(MarketoBackendMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         from tests.sandbox.marketo import MarketoEmulator
+
         from tests.sandbox.server import SandboxServer
 
         super().setUpClass()

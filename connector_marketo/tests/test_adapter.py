@@ -3,7 +3,6 @@ from odoo.tests.common import TransactionCase, new_test_user
 
 from odoo.addons.connector_marketing_base.exceptions import (
     BadDataError,
-    ConfigurationError,
 )
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -28,7 +27,9 @@ class TestMarketoAdapter(MarketoCase):
         self.assertIn("unreachable", backend.health_message)
 
     def test_missing_permission_message(self):
-        self.emulator.faults.configure(burst={"status": 200, "count": 10, "error": "603"})
+        self.emulator.faults.configure(
+            burst={"status": 200, "count": 10, "error": "603"}
+        )
         self.backend.action_check_connection()
         self.assertEqual(self.backend.state, "error")
         self.assertIn("missing permission", self.backend.health_message)
@@ -50,15 +51,21 @@ class TestMarketoAdapter(MarketoCase):
 
     def test_rate_limit_606_waits_for_the_window(self):
         self.backend.rate_limit_window = 0.5
-        self.emulator.faults.configure(burst={"status": 200, "count": 1, "error": "606"})
+        self.emulator.faults.configure(
+            burst={"status": 200, "count": 1, "error": "606"}
+        )
         self.adapter().check_connection()
 
     def test_concurrency_615_is_retried(self):
-        self.emulator.faults.configure(burst={"status": 200, "count": 1, "error": "615"})
+        self.emulator.faults.configure(
+            burst={"status": 200, "count": 1, "error": "615"}
+        )
         self.adapter().check_connection()
 
     def test_daily_quota_607_postpones_to_reset(self):
-        self.emulator.faults.configure(burst={"status": 200, "count": 1, "error": "607"})
+        self.emulator.faults.configure(
+            burst={"status": 200, "count": 1, "error": "607"}
+        )
         with self.assertRaises(RetryableJobError) as ctx:
             self.adapter().check_connection()
         self.assertTrue(ctx.exception.ignore_retry)
@@ -68,9 +75,13 @@ class TestMarketoAdapter(MarketoCase):
             self.adapter().check_connection()  # blocked without calling
 
     def test_transient_codes_are_retried_then_postponed(self):
-        self.emulator.faults.configure(burst={"status": 200, "count": 2, "error": "611"})
+        self.emulator.faults.configure(
+            burst={"status": 200, "count": 2, "error": "611"}
+        )
         self.adapter().check_connection()
-        self.emulator.faults.configure(burst={"status": 200, "count": 9, "error": "604"})
+        self.emulator.faults.configure(
+            burst={"status": 200, "count": 9, "error": "604"}
+        )
         with self.assertRaisesRegex(RetryableJobError, "604"):
             self.adapter().check_connection()
 

@@ -33,8 +33,9 @@ class TestDocumentedAnswers(MarketoBackendMixin, TransactionCase):
             return work.component(usage="backend.adapter")
 
     def test_describe(self):
-        self.assertEqual(self.adapter().check_connection(),
-                         "Connected: 2 lead fields readable")
+        self.assertEqual(
+            self.adapter().check_connection(), "Connected: 2 lead fields readable"
+        )
 
     def test_lead_by_id_maps_to_partner(self):
         lead = self.adapter().fetch(318581)
@@ -47,15 +48,19 @@ class TestDocumentedAnswers(MarketoBackendMixin, TransactionCase):
         self.assertEqual(str(binding.remote_updated_at), "2016-05-17 22:11:45")
 
     def test_upsert_statuses(self):
-        results = self.adapter().upsert([{"email": "a@x.com"}, {"email": "b@x.com"},
-                                         {"email": "c@x.com"}])
+        results = self.adapter().upsert(
+            [{"email": "a@x.com"}, {"email": "b@x.com"}, {"email": "c@x.com"}]
+        )
         self.assertEqual(
             results,
             [
                 {"status": "created", "external_id": "50"},
                 {"status": "updated", "external_id": "51"},
-                {"status": "error", "code": "marketo_1005",
-                 "message": "Lead already exists"},
+                {
+                    "status": "error",
+                    "code": "marketo_1005",
+                    "message": "Lead already exists",
+                },
             ],
         )
 
@@ -76,6 +81,8 @@ class TestRecordingFiltersSecrets(MarketoCase):
             self.assertNotIn(secret, text)
         self.assertIn("FILTERED", text, "the identity answer's token is replaced")
         self.assertIsNone(
-            re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:", text),
+            re.search(
+                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:", text
+            ),
             "no access token in the cassette",
         )

@@ -44,18 +44,29 @@ class TestMarketoJobs(MarketoBackendMixin, TransactionCase):
             self.backend.action_initial_load()
             priorities = {job.method_name: job.priority for job in trap.enqueued_jobs}
             channels = {job.method_name: job.channel for job in trap.enqueued_jobs}
-        self.assertEqual(priorities, {
-            "import_contacts_page": 30, "export_contacts": 30,
-            "import_activities_page": 20, "bulk_extract_step": 30,
-        })
-        self.assertEqual(channels["import_activities_page"], "root.marketing.marketo.batch")
+        self.assertEqual(
+            priorities,
+            {
+                "import_contacts_page": 30,
+                "export_contacts": 30,
+                "import_activities_page": 20,
+                "bulk_extract_step": 30,
+            },
+        )
+        self.assertEqual(
+            channels["import_activities_page"], "root.marketing.marketo.batch"
+        )
 
     def test_resync_one_partner(self):
         self.backend = self._create_backend(self.env)
-        partner = self.env["res.partner"].create({"name": "Re Sync", "email": "re@example.com"})
+        partner = self.env["res.partner"].create(
+            {"name": "Re Sync", "email": "re@example.com"}
+        )
         with trap_jobs() as trap:
             self.backend.action_resync_partner(partner)
-            self.assertEqual([j.method_name for j in trap.enqueued_jobs], ["export_record"])
+            self.assertEqual(
+                [j.method_name for j in trap.enqueued_jobs], ["export_record"]
+            )
         binding = self.env[BINDING].search([("odoo_id", "=", partner.id)])
         binding.external_id = "42"
         with trap_jobs() as trap:

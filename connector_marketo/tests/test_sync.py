@@ -23,8 +23,13 @@ class TestMarketoSync(MarketoCase):
         self.backend.import_since = "2000-01-01 00:00:00"
         ids = [
             self.upsert_remote(
-                email=f"lead{i}@example.com", firstName="Lead", lastName=f"N{i}",
-                country="France", title="CTO", company="Acme", leadScore=i,
+                email=f"lead{i}@example.com",
+                firstName="Lead",
+                lastName=f"N{i}",
+                country="France",
+                title="CTO",
+                company="Acme",
+                leadScore=i,
             )
             for i in range(5)
         ]
@@ -48,11 +53,15 @@ class TestMarketoSync(MarketoCase):
         self.run_jobs(self.backend.import_contacts_page)
         self.assertTrue(self.binding_of(good))
         self.assertFalse(self.binding_of(bad))
-        self.assertEqual(self.issues(reason_code="invalid_country").external_id, str(bad))
+        self.assertEqual(
+            self.issues(reason_code="invalid_country").external_id, str(bad)
+        )
 
     def test_persona_and_segment_become_tags(self):
         self.backend.import_fields = "persona,segment"
-        lead = self.upsert_remote(email="tag@example.com", persona="Buyer", segment="SMB")
+        lead = self.upsert_remote(
+            email="tag@example.com", persona="Buyer", segment="SMB"
+        )
         self.backend.import_contact(str(lead))
         tags = self.binding_of(lead).odoo_id.category_id.mapped("name")
         self.assertEqual(sorted(tags), ["Persona: Buyer", "Segment: SMB"])
@@ -60,7 +69,9 @@ class TestMarketoSync(MarketoCase):
     def test_score_threshold_creates_one_opportunity(self):
         team = self.env["crm.team"].create({"name": "Inside sales"})
         self.backend.write({"score_threshold": 50, "opportunity_team_id": team.id})
-        lead = self.upsert_remote(email="hot@example.com", firstName="Hot", leadScore=40)
+        lead = self.upsert_remote(
+            email="hot@example.com", firstName="Hot", leadScore=40
+        )
         self.backend.import_contact(str(lead))
         Opportunity = self.env["marketo.crm.lead"]
         self.assertFalse(Opportunity.search([("external_id", "=", str(lead))]))
@@ -77,7 +88,10 @@ class TestMarketoSync(MarketoCase):
     # -- export ---------------------------------------------------------
     def test_export_batches_of_300_with_statuses(self):
         partners = self.env["res.partner"].create(
-            [{"name": f"Export {i}", "email": f"export{i}@example.com"} for i in range(610)]
+            [
+                {"name": f"Export {i}", "email": f"export{i}@example.com"}
+                for i in range(610)
+            ]
         )
         bindings = self.env[BINDING]
         for partner in partners:
@@ -92,13 +106,26 @@ class TestMarketoSync(MarketoCase):
         self.assertEqual(self.calls("POST /rest/v1/leads.json") - before, 3)
 
     def test_skipped_record_becomes_review_item(self):
-        ok = self.bind(self.env["res.partner"].create({"name": "Fine", "email": "fine@example.com"}))
+        ok = self.bind(
+            self.env["res.partner"].create(
+                {"name": "Fine", "email": "fine@example.com"}
+            )
+        )
         field = self.env["ir.model.fields"]._get("res.partner", "ref")
         Mapping = self.env["marketing.field.mapping"]
-        Mapping.create(dict(Mapping._scope_vals(self.backend), field_id=field.id,
-                            remote_field="notAMarketoField", direction="export"))
-        odd = self.bind(self.env["res.partner"].create(
-            {"name": "Odd", "email": "odd@example.com", "ref": "R"}))
+        Mapping.create(
+            dict(
+                Mapping._scope_vals(self.backend),
+                field_id=field.id,
+                remote_field="notAMarketoField",
+                direction="export",
+            )
+        )
+        odd = self.bind(
+            self.env["res.partner"].create(
+                {"name": "Odd", "email": "odd@example.com", "ref": "R"}
+            )
+        )
         message = (ok | odd).export_batch()
         self.assertIn("sent to review", message)
         issue = self.issues(reason_code="marketo_1006")
@@ -107,7 +134,11 @@ class TestMarketoSync(MarketoCase):
     def test_companies_are_exported_with_the_leads(self):
         company = self.env["res.partner"].create({"name": "Globex", "is_company": True})
         self.env["res.partner"].create(
-            {"name": "Hank Scorpio", "email": "hank@globex.example", "parent_id": company.id}
+            {
+                "name": "Hank Scorpio",
+                "email": "hank@globex.example",
+                "parent_id": company.id,
+            }
         )
         self.backend.partner_domain = "[('email', '=', 'hank@globex.example')]"
         self.run_jobs(self.backend.export_contacts)
@@ -118,7 +149,9 @@ class TestMarketoSync(MarketoCase):
     # -- activities -----------------------------------------------------
     def test_activities_and_unsubscribe(self):
         self.backend.import_since = "2000-01-01 00:00:00"
-        partner = self.env["res.partner"].create({"name": "Reader", "email": "reader@example.com"})
+        partner = self.env["res.partner"].create(
+            {"name": "Reader", "email": "reader@example.com"}
+        )
         binding = self.bind(partner)
         binding.export_record()
         lead = int(binding.external_id)
@@ -140,14 +173,22 @@ class TestMarketoSync(MarketoCase):
 
     # -- pipeline -------------------------------------------------------
     def test_stage_change_updates_lead_and_programs(self):
-        self.backend.write({
-            "score_threshold": 10, "nurture_program_id": 1001,
-            "post_sale_program_id": 1002, "deal_status_field": "dealStatus",
-        })
-        lead = self.upsert_remote(email="buyer@example.com", firstName="Buy", leadScore=20)
+        self.backend.write(
+            {
+                "score_threshold": 10,
+                "nurture_program_id": 1001,
+                "post_sale_program_id": 1002,
+                "deal_status_field": "dealStatus",
+            }
+        )
+        lead = self.upsert_remote(
+            email="buyer@example.com", firstName="Buy", leadScore=20
+        )
         self.emulator.set_program_status(1001, [lead], "Member")
         self.backend.import_contact(str(lead))
-        opportunity = self.env["marketo.crm.lead"].search([("external_id", "=", str(lead))])
+        opportunity = self.env["marketo.crm.lead"].search(
+            [("external_id", "=", str(lead))]
+        )
         won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         with trap_jobs() as trap:
             opportunity.odoo_id.write({"stage_id": won.id})

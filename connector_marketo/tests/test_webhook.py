@@ -32,12 +32,17 @@ class TestMarketoWebhook(MarketoBackendMixin, HttpCase):
         return self.env["marketing.webhook.event"].search(self.backend._scope_domain())
 
     def test_template_call_enqueues_a_lead_refresh(self):
-        body = {"leadId": "318581", "trigger": "score_change",
-                "sentAt": "2026-11-23 10:00:00"}
+        body = {
+            "leadId": "318581",
+            "trigger": "score_change",
+            "sentAt": "2026-11-23 10:00:00",
+        }
         response = self.post(body)
         self.assertEqual(response.status_code, 200, response.text)
         event = self.events()
-        self.assertEqual((event.external_id, event.event_type), ("318581", "score_change"))
+        self.assertEqual(
+            (event.external_id, event.event_type), ("318581", "score_change")
+        )
         job = self.env["queue.job"].search([("uuid", "=", event.job_uuid)])
         self.assertEqual(job.priority, 5)
         self.assertEqual(job.channel, "root.marketing.marketo.webhook")
@@ -51,7 +56,11 @@ class TestMarketoWebhook(MarketoBackendMixin, HttpCase):
         self.assertFalse(self.events())
 
     def test_garbage_is_refused(self):
-        for body in ("nope", "[]", json.dumps({"leadId": "{{lead.Id}}"}),
-                     json.dumps({"trigger": "x"})):
+        for body in (
+            "nope",
+            "[]",
+            json.dumps({"leadId": "{{lead.Id}}"}),
+            json.dumps({"trigger": "x"}),
+        ):
             self.assertEqual(self.post(body).status_code, 400, body)
         self.assertFalse(self.events())

@@ -239,8 +239,13 @@ class TestImport(MarketingCase):
 
     def test_import_of_records_read_elsewhere(self):
         records = [
-            {"id": "c_x1", "email": "bulk1@example.com", "first_name": "Bulk",
-             "last_name": "One", "updated_at": "2026-01-01T00:00:00Z"},
+            {
+                "id": "c_x1",
+                "email": "bulk1@example.com",
+                "first_name": "Bulk",
+                "last_name": "One",
+                "updated_at": "2026-01-01T00:00:00Z",
+            },
             {"id": "c_x2", "email": "broken", "updated_at": "2026-01-01T00:00:00Z"},
         ]
         message = self.backend.import_contacts_batch(records)

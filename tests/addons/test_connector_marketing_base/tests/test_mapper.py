@@ -164,7 +164,9 @@ class TestMappers(BackendMixin, TransactionCase):
         self.assertEqual(again["parent_id"], company.id, "company partner reused")
 
     def test_import_country_by_name(self):
-        values = self.import_({"id": "c1", "email": "a@example.com", "country": "france"})
+        values = self.import_(
+            {"id": "c1", "email": "a@example.com", "country": "france"}
+        )
         self.assertEqual(values["country_id"], self.france.id)
 
     def test_import_keeps_unparseable_phone_as_text(self):
