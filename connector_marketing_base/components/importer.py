@@ -7,6 +7,7 @@ import psycopg2
 
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize
 
 from odoo.addons.component.core import AbstractComponent
 
@@ -64,11 +65,13 @@ class MarketingRecordImporter(AbstractComponent):
             with self._isolated():
                 return self._import(external_id, record, force_create)
         except BadDataError as err:
+            self.mapper._forget_lookups()
             self._issue(
                 "import", err.code, str(err), external_id=external_id, payload=record
             )
         except (ValidationError, UserError, psycopg2.IntegrityError) as err:
             self.env.invalidate_all()
+            self.mapper._forget_lookups()
             self._issue(
                 "import",
                 "rejected_by_odoo",
@@ -77,6 +80,104 @@ class MarketingRecordImporter(AbstractComponent):
                 payload=record,
             )
         return REVIEW
+
+    def run_many(self, records):
+        """Import a page of records; return the outcome of each.
+
+        The common case of a first import, a contact Odoo has never seen, is
+        done in bulk: the bindings and partners of the page are looked up in
+        two queries and the new partners are created together in one
+        savepoint.  Everything else (bound records, email matches, duplicates
+        inside the page) and any batch that fails goes through :meth:`run`,
+        one savepoint per record, so one bad record still cannot block the
+        others.
+        """
+        adapter = self.backend_adapter
+        keyed, outcomes = [], []
+        for record in records:
+            try:
+                keyed.append((adapter.external_id_of(record), record))
+            except (KeyError, TypeError):
+                outcomes.append(self.run(record=record))
+        bound = self.binder.to_internal_many([key for key, __ in keyed])
+        emails = self._emails_in_odoo(keyed)
+        new, single, seen = [], [], set()
+        for external_id, record in keyed:
+            email = self._email_of(record)
+            if external_id in bound or not email or email in emails or email in seen:
+                single.append(record)
+                continue
+            seen.add(email)
+            try:
+                values = self.mapper.map_record(record).values(for_create=True)
+            except BadDataError as err:
+                self._issue(
+                    "import",
+                    err.code,
+                    str(err),
+                    external_id=external_id,
+                    payload=record,
+                )
+                outcomes.append(REVIEW)
+                continue
+            new.append((external_id, record, values))
+        outcomes += self._create_many(new)
+        outcomes += [self.run(record=record) for record in single]
+        return outcomes
+
+    def _email_of(self, record):
+        key = self.mapper._remote_keys.get("email", "email")
+        return email_normalize(record.get(key) or "", strict=True) or None
+
+    def _emails_in_odoo(self, keyed):
+        emails = {self._email_of(record) for __, record in keyed} - {None}
+        if not emails:
+            return set()
+        partners = self.env["res.partner"].search_read(
+            [("email_normalized", "in", list(emails))], ["email_normalized"]
+        )
+        return {p["email_normalized"] for p in partners}
+
+    def _create_many(self, new):
+        """New partners and bindings in one create; per record if it fails."""
+        if not new:
+            return []
+        backend = self.backend_record
+        model = self.model.with_context(
+            connector_no_export=True,
+            mail_create_nolog=True,
+            mail_create_nosubscribe=True,
+            tracking_disable=True,
+        )
+        now = fields.Datetime.now()
+        try:
+            with self._isolated():
+                bindings = model.create(
+                    [
+                        dict(
+                            values,
+                            backend_id=backend.id,
+                            external_id=external_id,
+                            sync_date=now,
+                            remote_updated_at=self._remote_updated_at(record),
+                        )
+                        for external_id, record, values in new
+                    ]
+                )
+                exporter = self.component(usage="batch.exporter")
+                for binding, (__, record, __) in zip(bindings, new, strict=True):
+                    binding.export_hash = exporter._payload_hash(binding)
+                    self._after_import(binding, record)
+        except (BadDataError, ValidationError, UserError, psycopg2.IntegrityError):
+            self.env.invalidate_all()
+            self.mapper._forget_lookups()
+            return [self.run(record=record) for __, record, __ in new]
+        self.env["marketing.sync.issue"].sudo()._resolve(
+            backend,
+            external_id=[external_id for external_id, __, __ in new],
+            directions=("import",),
+        )
+        return [CREATED] * len(new)
 
     def _import(self, external_id, record, force_create):
         backend = self.backend_record
@@ -273,8 +374,7 @@ class MarketingBatchImporter(AbstractComponent):
         return self._summary(len(records), outcomes, False)
 
     def _import_records(self, records):
-        importer = self.component(usage="record.importer")
-        return Counter(importer.run(record=record) for record in records)
+        return Counter(self.component(usage="record.importer").run_many(records))
 
     def _summary(self, total, outcomes, has_more):
         details = ", ".join(

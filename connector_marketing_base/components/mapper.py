@@ -69,6 +69,24 @@ class MarketingMapperMixin(AbstractComponent):
     #: remote key -> maximum length on the platform
     _length_limits = {}
 
+    def _mapping_lines(self, direction):
+        """Mapping lines, read once per mapper (a mapper serves one page)."""
+        cache = self.__dict__.setdefault("_lines_cache", {})
+        if direction not in cache:
+            cache[direction] = self.backend_record._field_mappings(direction)
+        return cache[direction]
+
+    def _cached(self, kind, key, compute):
+        """Per-page memo of lookups (countries, states, companies)."""
+        cache = self.__dict__.setdefault("_lookup_cache", {})
+        if (kind, key) not in cache:
+            cache[kind, key] = compute()
+        return cache[kind, key]
+
+    def _forget_lookups(self):
+        """After a rollback: a memoized record may have been rolled back too."""
+        self.__dict__.pop("_lookup_cache", None)
+
     def _convert_line_value(self, line, value, to_remote, country_code=None):
         """Apply a mapping line's transform to one value."""
         if value is False or value is None:
@@ -165,7 +183,7 @@ class MarketingExportMapper(AbstractComponent):
     @mapping
     def mapped_fields(self, record):
         values = {}
-        for line in self.backend_record._field_mappings("export"):
+        for line in self._mapping_lines("export"):
             if line._effective_rule(self.backend_record) in _REMOTE_OWNED_RULES:
                 continue
             values[line.remote_field] = self._convert_line_value(
@@ -211,11 +229,19 @@ class MarketingImportMapper(AbstractComponent):
         values = {"email": email}
         name = join_name(contact.get("first_name"), contact.get("last_name"))
         values["name"] = name or email
-        country = self._country(contact.get("country_code"))
+        country = self._cached(
+            "country",
+            contact.get("country_code"),
+            lambda: self._country(contact.get("country_code")),
+        )
         if "country_code" in contact:
             values["country_id"] = country.id
         if "state_code" in contact:
-            values["state_id"] = self._state(country, contact.get("state_code")).id
+            values["state_id"] = self._cached(
+                "state",
+                (country.id, contact.get("state_code")),
+                lambda: self._state(country, contact.get("state_code")),
+            ).id
         for key in ("phone", "mobile"):
             if key in contact:
                 values[key] = self._phone(contact[key], country)
@@ -223,14 +249,18 @@ class MarketingImportMapper(AbstractComponent):
             if key in contact:
                 values[field] = strip_html(contact[key] or "") or False
         if contact.get("company"):
-            values["parent_id"] = self._company_partner(contact["company"]).id
+            values["parent_id"] = self._cached(
+                "company",
+                contact["company"],
+                lambda: self._company_partner(contact["company"]),
+            ).id
         return values
 
     @mapping
     def mapped_fields(self, record):
         values = {}
         country = record.get(self._remote_keys.get("country_code", ""))
-        for line in self.backend_record._field_mappings("import"):
+        for line in self._mapping_lines("import"):
             if line.remote_field in record:
                 values[line.field_name] = self._convert_line_value(
                     line,

@@ -118,13 +118,17 @@ class MarketingSyncIssue(models.Model):
 
     @api.model
     def _resolve(self, backend, external_id=None, record=None, directions=None):
-        """Close the open issues of a record that just synced successfully."""
+        """Close the open issues of records that just synced successfully.
+
+        ``external_id`` may be one id or a list of them.
+        """
         domain = backend._scope_domain() + [("state", "=", "open")]
         if directions:
             domain.append(("direction", "in", directions))
         subdomains = []
         if external_id:
-            subdomains.append([("external_id", "=", external_id)])
+            ids = external_id if isinstance(external_id, list) else [external_id]
+            subdomains.append([("external_id", "in", ids)])
         if record is not None:
             subdomains.append(
                 [("res_model", "=", record._name), ("res_id", "=", record.id)]

@@ -116,19 +116,21 @@ class TestImport(MarketingCase):
         self.assertIn('"country": "XX"', issue.payload)
 
     def test_odoo_rejection_is_isolated(self):
+        """The bulk create fails: each record is retried alone, one fails."""
         ids = [self.remote(f"p{i}@example.com") for i in range(3)]
-        original = MarketingRecordImporter._import
+        original = MarketingRecordImporter._after_import
 
-        def failing(importer, external_id, record, force_create):
-            if external_id == ids[1]:
+        def failing(importer, binding, record):
+            if binding.external_id == ids[1]:
                 importer.env["res.partner"].create({"name": "half written"})
                 raise ValidationError(importer.env._("constraint says no"))
-            return original(importer, external_id, record, force_create)
+            return original(importer, binding, record)
 
-        with mock.patch.object(MarketingRecordImporter, "_import", failing):
+        with mock.patch.object(MarketingRecordImporter, "_after_import", failing):
             self.run_import()
         self.assertTrue(self.binding_of(ids[0]))
         self.assertTrue(self.binding_of(ids[2]))
+        self.assertFalse(self.binding_of(ids[1]))
         self.assertFalse(
             self.env["res.partner"].search([("name", "=", "half written")])
         )
@@ -140,7 +142,7 @@ class TestImport(MarketingCase):
         self.emulator.seed(5)
         with (
             mock.patch.object(
-                MarketingRecordImporter, "run", side_effect=RuntimeError("crash")
+                MarketingRecordImporter, "run_many", side_effect=RuntimeError("crash")
             ),
             self.assertRaises(RuntimeError),
             self.env.cr.savepoint(),
@@ -252,3 +254,40 @@ class TestImport(MarketingCase):
         self.assertIn("1 created", message)
         self.assertIn("1 sent to review", message)
         self.assertEqual(self.binding_of("c_x1").name, "Bulk One")
+
+    def test_page_mixing_new_known_and_duplicate_contacts(self):
+        known = self.make_partner("Known Person", "known@example.com")
+        records = [
+            {
+                "id": f"c_m{i}",
+                "email": f"new{i}@example.com",
+                "first_name": "New",
+                "last_name": str(i),
+                "updated_at": "2026-01-01T00:00:00Z",
+            }
+            for i in range(20)
+        ]
+        records += [
+            {
+                "id": "c_known",
+                "email": "KNOWN@example.com",
+                "first_name": "K",
+                "updated_at": "2026-01-01T00:00:00Z",
+            },
+            {
+                "id": "c_dup",
+                "email": "new3@example.com",
+                "first_name": "Twin",
+                "updated_at": "2026-01-01T00:00:00Z",
+            },
+        ]
+        message = self.backend.import_contacts_batch(records)
+        self.assertIn("20 created", message)
+        self.assertIn("1 linked", message)
+        self.assertIn("1 sent to review", message)
+        self.assertEqual(self.binding_of("c_known").odoo_id, known)
+        self.assertEqual(self.binding_of("c_m3").odoo_id.name, "New 3")
+        self.assertTrue(self.binding_of("c_m3").export_hash, "echo suppressed")
+        self.assertEqual(
+            self.issues(reason_code="duplicate_remote").external_id, "c_dup"
+        )

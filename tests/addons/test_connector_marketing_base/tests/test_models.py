@@ -23,9 +23,8 @@ class TestModels(BackendMixin, TransactionCase):
     def test_backend_is_found_as_provider(self):
         models = self.env["marketing.backend"]._concrete_backend_models()
         self.assertIn("test.marketing.backend", [m._name for m in models])
-        self.assertEqual(
-            [m._name for m in self.partner._marketing_binding_models()],
-            [BINDING_MODEL],
+        self.assertIn(
+            BINDING_MODEL, [m._name for m in self.partner._marketing_binding_models()]
         )
 
     def test_job_description_names_record_provider_backend(self):
