@@ -88,21 +88,59 @@ class MarketingBatchExporter(AbstractComponent):
         adapter = self.backend_adapter
         for chunk in _chunks(to_send, adapter.batch_size):
             results = adapter.upsert([payload for __, payload, __ in chunk])
-            for (binding, payload, digest), result in zip(chunk, results, strict=True):
-                outcomes[self._apply_result(binding, payload, digest, result)] += 1
+            sent = list(zip(chunk, results, strict=True))
+            accepted = []
+            for (binding, payload, digest), result in sent:
+                if result.get("status") in ("created", "updated"):
+                    accepted.append((binding, digest, result))
+                    continue
+                self._issue(
+                    "export",
+                    result.get("code") or "rejected",
+                    result.get("message") or self.env._("Rejected by the platform"),
+                    record=binding,
+                    payload=payload,
+                )
+                outcomes["sent to review"] += 1
+            outcomes.update(
+                self._apply_accepted(
+                    accepted,
+                    dict((binding.id, payload) for (binding, payload, __), __ in sent),
+                )
+            )
         return self._summary(len(bindings), outcomes)
 
-    def _apply_result(self, binding, payload, digest, result):
-        status = result.get("status")
-        if status not in ("created", "updated"):
-            self._issue(
-                "export",
-                result.get("code") or "rejected",
-                result.get("message") or self.env._("Rejected by the platform"),
-                record=binding,
-                payload=payload,
+    def _apply_accepted(self, accepted, payloads):
+        """Bind the remote ids of a chunk in one go; per record if that fails.
+
+        A failure here means the platform gave two of our partners one
+        contact id (it merged them by email): found out record by record.
+        """
+        now = fields.Datetime.now()
+        try:
+            with self._isolated():
+                for binding, digest, result in accepted:
+                    binding.write(
+                        {
+                            "external_id": str(result["external_id"]),
+                            "export_hash": digest,
+                            "sync_date": now,
+                        }
+                    )
+        except psycopg2.IntegrityError:
+            self.env.invalidate_all()
+            return Counter(
+                self._apply_result(binding, payloads[binding.id], digest, result)
+                for binding, digest, result in accepted
             )
-            return "sent to review"
+        bindings = self.model.browse([binding.id for binding, __, __ in accepted])
+        self.env["marketing.sync.issue"].sudo()._resolve(
+            self.backend_record, record=bindings, directions=("export",)
+        )
+        return Counter(result["status"] for __, __, result in accepted)
+
+    def _apply_result(self, binding, payload, digest, result):
+        status = result["status"]
         try:
             with self._isolated():
                 self.binder.bind(result["external_id"], binding)

@@ -138,6 +138,9 @@ class MarketingExportMapper(AbstractComponent):
 
     def canonical(self, record):
         """The canonical contact of a partner; raises BadDataError if invalid."""
+        # read the partner itself: the binding's delegated fields are related
+        # fields, recomputed record by record
+        record = record.odoo_id if "odoo_id" in record._fields else record
         email = email_normalize(record.email or "", strict=True)
         if not email:
             raise BadDataError(
@@ -186,11 +189,12 @@ class MarketingExportMapper(AbstractComponent):
         for line in self._mapping_lines("export"):
             if line._effective_rule(self.backend_record) in _REMOTE_OWNED_RULES:
                 continue
+            partner = record.odoo_id if "odoo_id" in record._fields else record
             values[line.remote_field] = self._convert_line_value(
                 line,
-                record[line.field_name],
+                partner[line.field_name],
                 to_remote=True,
-                country_code=record.country_id.code,
+                country_code=partner.country_id.code,
             )
         return values
 

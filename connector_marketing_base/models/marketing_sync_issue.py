@@ -120,7 +120,7 @@ class MarketingSyncIssue(models.Model):
     def _resolve(self, backend, external_id=None, record=None, directions=None):
         """Close the open issues of records that just synced successfully.
 
-        ``external_id`` may be one id or a list of them.
+        ``external_id`` may be one id or a list, ``record`` a recordset.
         """
         domain = backend._scope_domain() + [("state", "=", "open")]
         if directions:
@@ -131,7 +131,7 @@ class MarketingSyncIssue(models.Model):
             subdomains.append([("external_id", "in", ids)])
         if record is not None:
             subdomains.append(
-                [("res_model", "=", record._name), ("res_id", "=", record.id)]
+                [("res_model", "=", record._name), ("res_id", "in", record.ids)]
             )
         if not subdomains:
             return self.browse()
