@@ -105,7 +105,7 @@ class MarketingBatchExporter(AbstractComponent):
             outcomes.update(
                 self._apply_accepted(
                     accepted,
-                    dict((binding.id, payload) for (binding, payload, __), __ in sent),
+                    {binding.id: payload for (binding, payload, __), __ in sent},
                 )
             )
         return self._summary(len(bindings), outcomes)

@@ -84,9 +84,7 @@ def partner_values(index, country_ids):
     return {
         "name": f"{_FIRST[index % len(_FIRST)]} {_LAST[index // 8 % len(_LAST)]} {index}",
         "email": f"bench.{index}@example.com",
-        "phone": "+33 6 {:02d} {:02d} {:02d} {:02d}".format(
-            index // 1000000 % 100, index // 10000 % 100, index // 100 % 100, index % 100
-        ),
+        "phone": f"+33 6 {index // 1000000 % 100:02d} {index // 10000 % 100:02d} {index // 100 % 100:02d} {index % 100:02d}",
         "function": "Buyer",
         "street": f"{index} rue de la Paix",
         "city": "Lyon",
@@ -97,7 +95,11 @@ def partner_values(index, country_ids):
 
 def _country_ids(registry):
     with harness.environment(registry) as env:
-        return [env.ref(f"base.{code.lower()}").id for code in _COUNTRIES]
+        by_code = {
+            c.code: c.id
+            for c in env["res.country"].search([("code", "in", list(_COUNTRIES))])
+        }
+        return [by_code[code] for code in _COUNTRIES]
 
 
 def create_partners(registry, count, offset=0, batch=BATCH):
@@ -150,14 +152,28 @@ def _outcome(registry, backend_id, url, run, mem, wall, records_model="bindings"
         bindings = env["marketo.res.partner"].with_context(active_test=False)
         domain = [("backend_id", "=", backend_id)] if backend_id else []
         records = bindings.search_count(domain + [("external_id", "!=", False)])
-        issues = env["marketing.sync.issue"].sudo().search_count(
-            [("backend_model", "=", "marketo.backend"), ("backend_id", "=", backend_id)]
+        issues = (
+            env["marketing.sync.issue"]
+            .sudo()
+            .search_count(
+                [
+                    ("backend_model", "=", "marketo.backend"),
+                    ("backend_id", "=", backend_id),
+                ]
+            )
         )
         issue_codes = {}
-        for code, count in env["marketing.sync.issue"].sudo()._read_group(
-            [("backend_model", "=", "marketo.backend"), ("backend_id", "=", backend_id)],
-            ["reason_code"],
-            ["__count"],
+        for code, count in (
+            env["marketing.sync.issue"]
+            .sudo()
+            ._read_group(
+                [
+                    ("backend_model", "=", "marketo.backend"),
+                    ("backend_id", "=", backend_id),
+                ],
+                ["reason_code"],
+                ["__count"],
+            )
         ):
             issue_codes[code or "?"] = count
         jobs = harness.job_counts(env)
@@ -384,7 +400,9 @@ def run_size(args, conf, size, out):
         return str(folder / f"profile-{scenario}-{size}.pstats")
 
     def say(text):
-        print(f"  [{dt.datetime.now():%H:%M:%S}] N={size:,} {text}", file=out, flush=True)
+        print(
+            f"  [{dt.datetime.now():%H:%M:%S}] N={size:,} {text}", file=out, flush=True
+        )
 
     scenarios = args.scenarios
     if "create" in scenarios or "export" in scenarios:
@@ -397,13 +415,20 @@ def run_size(args, conf, size, out):
             say("export: export_contacts + export_batch jobs")
             with harness.SandboxProcess("marketo", seed=0, python=args.python) as box:
                 results["export"] = _spawn_worker(
-                    args, "export", args.db, size, box.url, profile=profile_path("export")
+                    args,
+                    "export",
+                    args.db,
+                    size,
+                    box.url,
+                    profile=profile_path("export"),
                 )
     for scenario, action in (("import", "delta"), ("import-bulk", "bulk extract")):
         if scenario not in scenarios:
             continue
         fresh()
-        say(f"{scenario}: sandbox seeded with {size:,} leads, {action} through the jobs")
+        say(
+            f"{scenario}: sandbox seeded with {size:,} leads, {action} through the jobs"
+        )
         with harness.SandboxProcess("marketo", seed=size, python=args.python) as box:
             say(f"{scenario}: {box.banner[-1] if box.banner else ''}")
             results[scenario] = _spawn_worker(
@@ -445,7 +470,10 @@ def _fmt(value, digits=1, suffix=""):
 def row_of(scenario, result, size):
     """Table cells of one result (a dict of numbers and notes)."""
     if not result or "error" in result:
-        return {"scenario": SCENARIO_TITLES[scenario], "note": (result or {}).get("error")}
+        return {
+            "scenario": SCENARIO_TITLES[scenario],
+            "note": (result or {}).get("error"),
+        }
     calls = result.get("calls") or {}
     rest = calls.get("rest")
     wall = result["wall"]
@@ -470,7 +498,9 @@ def row_of(scenario, result, size):
             row["ratio"] = wall / (rest / CALLS_PER_SECOND)
         run = result.get("run") or {}
         if run.get("stopped_by") not in (None, "idle"):
-            row["note"] = f"stopped: {run['stopped_by']}, {run.get('remaining')} jobs left"
+            row["note"] = (
+                f"stopped: {run['stopped_by']}, {run.get('remaining')} jobs left"
+            )
     return row
 
 
@@ -592,7 +622,10 @@ def print_memory(args, all_results, out):
         growth = "-"
         if deltas[0] and deltas[-1] is not None and deltas[0] > 0:
             growth = f"x{deltas[-1] / deltas[0]:.2f}"
-        print(f"{SCENARIO_TITLES[scenario]:40}" + "".join(cells) + f"{growth:>16}", file=out)
+        print(
+            f"{SCENARIO_TITLES[scenario]:40}" + "".join(cells) + f"{growth:>16}",
+            file=out,
+        )
     print(
         f"(records grow x{sizes[-1] / sizes[0]:g}; flat memory means the growth "
         "column stays near x1)",
@@ -698,9 +731,10 @@ def orchestrate(args):
     print_header(args, conf, out)
     template = f"{args.db}_template"
     started = time.monotonic()
-    if args.reuse_template and harness.module_state(
-        conf, template, "connector_marketo"
-    ) == "installed":
+    if (
+        args.reuse_template
+        and harness.module_state(conf, template, "connector_marketo") == "installed"
+    ):
         print(f"\nReusing {template} (--reuse-template)", file=out, flush=True)
     else:
         print(

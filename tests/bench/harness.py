@@ -639,7 +639,7 @@ def _http_json(url, data=None, timeout=30):
         method="GET" if data is None else "POST",
         headers={"Content-Type": "application/json"} if body else {},
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode())
 
 
@@ -738,7 +738,7 @@ class SandboxProcess:
             "--options",
             json.dumps(self.options),
         ]
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             command,
             cwd=ROOT,
             stdout=subprocess.PIPE,
