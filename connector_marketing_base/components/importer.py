@@ -188,7 +188,8 @@ class MarketingRecordImporter(AbstractComponent):
             and not force_create
             and remote_updated_at
             and binding.remote_updated_at
-            and remote_updated_at <= binding.remote_updated_at
+            # second precision: a change in the same second is not older
+            and remote_updated_at < binding.remote_updated_at
         ):
             return UNCHANGED
         values = self.mapper.map_record(record).values(for_create=not binding)

@@ -34,7 +34,7 @@ class MarketoBulkImporter(Component):
         adapter = self.component(usage="backend.adapter")
         cursors = self.env["marketing.sync.cursor"].sudo()
         state = cursors._get(backend, "bulk") or {
-            "start": "2006-01-01T00:00:00Z",
+            "start": backend.initial_load_since.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "began": fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
         if not state.get("export_id"):

@@ -35,11 +35,16 @@ class MarketoBackend(models.Model):
         string="REST endpoint",
         compute="_compute_urls",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
     )
     identity_url = fields.Char(
-        compute="_compute_urls", store=True, readonly=False, required=True
+        compute="_compute_urls",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
     )
     client_id = fields.Char(groups="base.group_system")
     client_secret = fields.Char(groups="base.group_system")
@@ -55,6 +60,12 @@ class MarketoBackend(models.Model):
     import_since = fields.Datetime(
         help="Changes older than this are not read by the first delta import.",
         default=lambda self: fields.Datetime.now() - timedelta(days=30),
+    )
+    initial_load_since = fields.Datetime(
+        default="2006-01-01 00:00:00",
+        required=True,
+        help="The initial load reads leads created since this date, 31 days "
+        "per bulk export (Marketo has none older than 2006).",
     )
     score_threshold = fields.Integer(
         help="A lead reaching this score gets one opportunity (0: never)."

@@ -32,6 +32,10 @@ class MarketoBackendMixin:
             "request_timeout": 5.0,
             "circuit_threshold": 3,
             "circuit_cooldown": 60,
+            # the limiter has its own tests; here the sandbox runs unlimited
+            "rate_limit_calls": 0,
+            "rate_limit_concurrency": 0,
+            "daily_quota": 0,
         }
         values.update(vals)
         return env[BACKEND].create(values)
@@ -44,12 +48,11 @@ class MarketoBackendMixin:
 
 
 class MarketoCase(MarketoBackendMixin, TransactionCase):
-    emulator_options = {}
+    emulator_options = {"calls_per_window": None, "max_concurrent": None}
 
     @classmethod
     def setUpClass(cls):
         from tests.sandbox.marketo import MarketoEmulator
-
         from tests.sandbox.server import SandboxServer
 
         super().setUpClass()

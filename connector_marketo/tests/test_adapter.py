@@ -34,20 +34,25 @@ class TestMarketoAdapter(MarketoCase):
         self.assertEqual(self.backend.state, "error")
         self.assertIn("missing permission", self.backend.health_message)
 
-    def test_token_reused_and_bearer_only(self):
+    def token_calls(self):
+        return self.calls("POST /identity/oauth/token")
+
+    def test_token_reused_across_calls(self):
         adapter = self.adapter()
-        before = self.emulator.stats["tokens_issued"]
+        before = self.token_calls()
         adapter.check_connection()
         adapter.check_connection()
         self.adapter().check_connection()
-        self.assertEqual(self.emulator.stats["tokens_issued"] - before, 1)
+        self.assertEqual(self.token_calls() - before, 1)
 
     def test_expired_token_602_refreshes_once(self):
         self.adapter().check_connection()
-        before = self.emulator.stats["tokens_issued"]
+        before = self.token_calls()
+        issued = self.emulator.stats["tokens_issued"]
         self.emulator.faults.configure(expire_tokens=True)
         self.adapter().check_connection()
-        self.assertEqual(self.emulator.stats["tokens_issued"] - before, 1)
+        self.assertEqual(self.token_calls() - before, 1)
+        self.assertEqual(self.emulator.stats["tokens_issued"] - issued, 1)
 
     def test_rate_limit_606_waits_for_the_window(self):
         self.backend.rate_limit_window = 0.5

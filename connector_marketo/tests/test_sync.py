@@ -1,3 +1,5 @@
+from odoo import fields
+
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import BINDING, MarketoCase
@@ -184,6 +186,8 @@ class TestMarketoSync(MarketoCase):
         lead = self.upsert_remote(
             email="buyer@example.com", firstName="Buy", leadScore=20
         )
+        self.emulator.add_program(1001, "Nurture")
+        self.emulator.add_program(1002, "Customers")
         self.emulator.set_program_status(1001, [lead], "Member")
         self.backend.import_contact(str(lead))
         opportunity = self.env["marketo.crm.lead"].search(
@@ -203,6 +207,9 @@ class TestMarketoSync(MarketoCase):
     # -- initial load ---------------------------------------------------
     def test_initial_load_through_bulk_extract(self):
         self.emulator.seed(700)
+        self.backend.initial_load_since = fields.Datetime.subtract(
+            fields.Datetime.now(), days=40
+        )
         self.run_jobs_tolerant(self.backend.action_initial_load)
         bound = self.env[BINDING].search_count([("backend_id", "=", self.backend.id)])
         self.assertEqual(bound, 700)
