@@ -232,3 +232,17 @@ class TestMarketoSync(MarketoCase):
                     except RetryableJobError:
                         trap.enqueued_jobs.append(job)
             self.assertFalse(trap.enqueued_jobs, "the load finished")
+
+    def test_malformed_lead_records(self):
+        message = self.backend.import_contacts_batch(
+            [
+                {"email": "no-id@example.com", "firstName": "NoId"},
+                {"id": 71, "email": "not-an-email", "firstName": "Bad"},
+                {"id": 72, "email": "fine@example.com", "leadScore": "high"},
+            ]
+        )
+        self.assertIn("1 created", message)
+        self.assertIn("2 sent to review", message)
+        self.assertTrue(self.issues(reason_code="malformed_record"))
+        self.assertEqual(self.issues(reason_code="invalid_email").external_id, "71")
+        self.assertEqual(self.binding_of(72).lead_score, 0, "a non-numeric score")
