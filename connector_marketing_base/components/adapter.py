@@ -221,7 +221,7 @@ class MarketingAdapter(AbstractComponent):
         status = response.status_code
         if status < 300:
             if raw:
-                return response.text
+                return response.content.decode("utf-8")
             return response.json() if response.content else None
         message = self._error_message(response)
         if status == 401:

@@ -30,6 +30,7 @@ class MarketoActivityImporter(Component):
         records = body.get("result") or []
         values = self._values(adapter, records)
         created = self.env["marketing.activity"].sudo()._record(backend, values)
+        self._refresh_scored_leads(adapter, records)
         cursors._set(
             backend, "activities", {"token": body.get("nextPageToken") or token}
         )
@@ -43,6 +44,19 @@ class MarketoActivityImporter(Component):
         return self.env._(
             "%(read)s activities read, %(new)s new", read=len(records), new=len(created)
         )
+
+    def _refresh_scored_leads(self, adapter, records):
+        """Score changes do not appear in the lead-changes feed: re-read the
+        scored leads here, so the opportunity threshold sees them."""
+        lead_ids = {
+            r["leadId"] for r in records if ACTIVITY_TYPES.get(r.get("activityTypeId")) == "score"
+        }
+        if not lead_ids:
+            return
+        with self.backend_record.work_on("marketo.res.partner") as work:
+            work.component(usage="record.importer").run_many(
+                adapter.fetch_many(sorted(lead_ids))
+            )
 
     def _values(self, adapter, records):
         bindings = self.binder_for("marketo.res.partner").to_internal_many(

@@ -97,13 +97,17 @@ class MarketoAdapter(Component):
                 ),
                 code=f"http_{response.status_code}",
             )
+        is_json = "json" in response.headers.get("Content-Type", "")
+        if raw and is_json and response.status_code < 300:
+            # a file call that failed: Marketo answers with its JSON envelope
+            raw = False
         body = super()._classify(response, raw=raw)
         if raw or not isinstance(body, dict) or body.get("success", True):
             return body
         error = (body.get("errors") or [{}])[0]
         code, message = str(error.get("code")), error.get("message") or ""
         text = f"Marketo {code}: {message}"
-        if code in ("601", "602"):
+        if code in ("600", "601", "602"):
             raise ReauthRequired(text)
         if code == "606":
             raise RateLimited(text, retry_after=self.backend_record.rate_limit_window)
@@ -316,6 +320,12 @@ class MarketoAdapter(Component):
 
     def bulk_file(self, export_id):
         """The CSV text of a completed export (not JSON)."""
-        return self._call(
+        text = self._call(
             "GET", f"/bulk/v1/leads/export/{export_id}/file.json", raw=True
         )
+        if not isinstance(text, str):
+            raise BadDataError(
+                self.env._("Marketo sent no file for export %s", export_id),
+                code="marketo_no_file",
+            )
+        return text

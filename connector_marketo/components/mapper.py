@@ -44,6 +44,14 @@ class MarketoExportMapper(Component):
             return {"externalCompanyId": company_key(record.parent_id)}
         return {}
 
+    def finalize(self, map_record, values):
+        """A lead linked to a company takes its company fields from it:
+        Marketo refuses company fields on such a lead (code 1021)."""
+        values = super().finalize(map_record, values)
+        if values.get("externalCompanyId"):
+            values.pop("company", None)
+        return values
+
 
 class MarketoImportMapper(Component):
     _name = "marketo.res.partner.import.mapper"

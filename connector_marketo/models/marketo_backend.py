@@ -83,8 +83,10 @@ class MarketoBackend(models.Model):
     post_sale_program_id = fields.Integer(string="Post-sale program ID")
     activity_type_ids = fields.Char(
         string="Activity types",
-        default="1,2,3,8,9,10,11",
-        help="Marketo activity type ids to import (at most 10).",
+        default="1,2,3,8,9,10,11,22",
+        help="Marketo activity type ids to import (at most 10). Score changes "
+        "(22) also refresh their lead: the lead-changes feed does not list "
+        "them.",
     )
     # Marketo's documented limits
     rate_limit_calls = fields.Integer(default=100)

@@ -246,3 +246,28 @@ class TestMarketoSync(MarketoCase):
         self.assertTrue(self.issues(reason_code="malformed_record"))
         self.assertEqual(self.issues(reason_code="invalid_email").external_id, "71")
         self.assertEqual(self.binding_of(72).lead_score, 0, "a non-numeric score")
+
+    def test_score_change_activity_refreshes_the_lead(self):
+        self.backend.write({"score_threshold": 50, "import_since": "2000-01-01"})
+        lead = self.upsert_remote(email="scored@example.com", leadScore=10)
+        self.backend.import_contact(str(lead))
+        self.emulator.touch(lead, leadScore=75)  # logged as Change Score (22)
+        self.env["marketing.sync.cursor"]._set(self.backend, "activities", None)
+        self.run_jobs(self.backend.import_activities_page)
+        self.assertEqual(self.binding_of(lead).lead_score, 75)
+        self.assertTrue(
+            self.env["marketo.crm.lead"].search([("external_id", "=", str(lead))])
+        )
+
+    def test_company_fields_come_from_the_company(self):
+        company = self.env["res.partner"].create({"name": "Initech", "is_company": True})
+        partner = self.env["res.partner"].create(
+            {"name": "Peter Gibbons", "email": "peter@initech.example",
+             "parent_id": company.id}
+        )
+        with self.backend.work_on(BINDING) as work:
+            payload = work.component(usage="export.mapper").map_record(
+                self.bind(partner)
+            ).values()
+        self.assertEqual(payload["externalCompanyId"], f"odoo-{company.id}")
+        self.assertNotIn("company", payload)

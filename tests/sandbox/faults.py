@@ -57,7 +57,12 @@ def _status(name, value):
 
 
 def _burst(value):
-    """Validate a burst: ``{"status", "count"[, "error"][, "retry_after"]}``."""
+    """Validate a burst: ``{"status", "count"[, "error"][, "retry_after"]}``.
+
+    ``status`` is an HTTP error status, or 200 together with an ``error``:
+    providers that answer errors with HTTP 200 and an error envelope (Marketo)
+    fail that way, and the emulator's ``fault_response`` builds the envelope.
+    """
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -76,7 +81,11 @@ def _burst(value):
     retry_after = value.get("retry_after")
     if retry_after is not None:
         _number("burst retry_after", retry_after)
-    status = _status("burst status", value["status"])
+    status = value["status"]
+    if not (type(status) is int and status == 200 and error):
+        status = _status("burst status", status)
+    # else: an error reported inside an HTTP 200 answer, as Marketo does
+    # ({"success": false, "errors": [{"code": "606"}]}): ``error`` names it
     if count == 0:
         return None  # nothing left to inject: same as no burst
     return {

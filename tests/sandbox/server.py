@@ -432,7 +432,7 @@ class Emulator:
     class attributes and overrides the hooks whose answers differ from the
     defaults (``authenticate``, ``limit_response``, ``fault_response``,
     ``not_found``, ``method_not_allowed``, ``invalid_body``,
-    ``body_too_large``, ``server_error``). The defaults answer
+    ``body_too_large``, ``uri_too_long``, ``server_error``). The defaults answer
     ``{"error": "<code>"}`` JSON, the demo provider's dialect.
 
     Any limit can be overridden per instance (``None`` or ``0``: no limit).
@@ -458,6 +458,9 @@ class Emulator:
     stats_counters: tuple[str, ...] = ()
     serialize_handlers = True
     max_body_bytes = 10 * 1024 * 1024
+    #: longest request target (path and query) accepted, in bytes; ``None``:
+    #: no limit of the emulator's own (Marketo answers 414 above 8 KB)
+    max_target_bytes: int | None = None
     #: set to a method by emulators that issue tokens (``expire_tokens`` fault)
     expire_tokens: Callable[[], object] | None = None
 
@@ -549,12 +552,13 @@ class Emulator:
     def dispatch(self, request: Request) -> Response:
         """Answer one request; the HTTP server calls this for every request.
 
-        Order: control endpoints (outside everything); routing (404/405);
-        ``authenticate`` (unauthenticated calls consume no limit, as Marketo
-        documents for 601/602); rate limits (a refused call consumes nothing,
-        counts as a violation); latency, then an injected fault; body decode
-        errors (400); the handler. The request is recorded in the stats before
-        the response is returned.
+        Order: control endpoints (outside everything); a target over
+        ``max_target_bytes`` (414); routing (404/405); a body over
+        ``max_body_bytes`` (413); ``authenticate`` (unauthenticated calls
+        consume no limit, as Marketo documents for 601/602); rate limits (a
+        refused call consumes nothing, counts as a violation); latency, then
+        an injected fault; body decode errors (400); the handler. The request
+        is recorded in the stats before the response is returned.
         """
         if request.path.startswith(CONTROL_PREFIX):
             try:
@@ -583,6 +587,11 @@ class Emulator:
         return response
 
     def _run(self, request, matched, allowed) -> Response:
+        if (
+            self.max_target_bytes
+            and len(request.target.encode("utf-8")) > self.max_target_bytes
+        ):
+            return self.uri_too_long(request)
         if matched is None:
             if allowed:
                 return self.method_not_allowed(request, allowed)
@@ -697,6 +706,11 @@ class Emulator:
 
     def body_too_large(self, request: Request) -> Response:
         return self.error(413, "body_too_large")
+
+    def uri_too_long(self, request: Request) -> Response:
+        """Target longer than ``max_target_bytes`` (checked before routing,
+        as a front web server would)."""
+        return self.error(414, "uri_too_long")
 
     def server_error(self, request: Request, exc: Exception) -> Response:
         message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
