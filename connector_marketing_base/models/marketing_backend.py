@@ -138,16 +138,6 @@ class MarketingBackend(models.AbstractModel):
             + [("active", "=", True), ("direction", "in", (direction, "both"))]
         )
 
-    @api.model
-    def _concrete_backend_models(self):
-        """Every installed ``<provider>.backend`` model."""
-        names = self.env.registry.descendants(["marketing.backend"], "_inherit")
-        return [
-            self.env[name]
-            for name in sorted(names)
-            if not self.env[name]._abstract and not self.env[name]._transient
-        ]
-
     def _partner_domain(self):
         self.ensure_one()
         return safe_eval(self.partner_domain or "[]")

@@ -20,9 +20,7 @@ class TestModels(BackendMixin, TransactionCase):
         )
         cls.Issue = cls.env["marketing.sync.issue"]
 
-    def test_backend_is_found_as_provider(self):
-        models = self.env["marketing.backend"]._concrete_backend_models()
-        self.assertIn("test.marketing.backend", [m._name for m in models])
+    def test_binding_models_of_partners(self):
         self.assertIn(
             BINDING_MODEL, [m._name for m in self.partner._marketing_binding_models()]
         )
