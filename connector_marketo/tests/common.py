@@ -2,20 +2,15 @@
 
 from odoo.tests.common import TransactionCase
 
-from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.connector_marketing_base.tests import common
 
 BACKEND = "marketo.backend"
 BINDING = "marketo.res.partner"
 
 
 def purge_shared_state(registry):
-    """Own-transaction rows (limiter, tokens) outlive the test transaction."""
-    with registry.cursor() as cr:
-        for table in ("marketing_throttle", "marketing_token"):
-            cr.execute(
-                f"DELETE FROM {table} WHERE backend_model = %s",
-                (BACKEND,),
-            )
+    """Own-transaction rows of the Marketo backends (see the base helper)."""
+    common.purge_shared_state(registry, BACKEND)
 
 
 class MarketoBackendMixin:
@@ -76,12 +71,7 @@ class MarketoCase(MarketoBackendMixin, TransactionCase):
         return self.emulator.stats["per_route"].get(route, 0)
 
     def run_jobs(self, func, *args):
-        """Call ``func`` and perform every job it enqueues, transitively."""
-        with trap_jobs() as trap:
-            result = func(*args)
-            while trap.enqueued_jobs:
-                trap.perform_enqueued_jobs()
-        return result
+        return common.run_jobs(func, *args)
 
     def bind(self, partner, external_id=None):
         return (

@@ -6,6 +6,7 @@ point), so rows they commit are removed after each test.
 
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.connector_marketing_base.tests import common
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 BACKEND_MODEL = "test.marketing.backend"
@@ -13,13 +14,8 @@ BINDING_MODEL = "test.marketing.res.partner"
 
 
 def purge_shared_state(registry):
-    """Delete what the own-transaction stores committed for demo backends."""
-    with registry.cursor() as cr:
-        for table in ("marketing_throttle", "marketing_token"):
-            cr.execute(
-                f"DELETE FROM {table} WHERE backend_model = %s",
-                (BACKEND_MODEL,),
-            )
+    """Own-transaction rows of the demo backends (see the base helper)."""
+    common.purge_shared_state(registry, BACKEND_MODEL)
 
 
 class BackendMixin:
