@@ -39,22 +39,47 @@ is_odoo18_src() {
     [ -f "$1/odoo/release.py" ] && grep -Eq '^version_info = \(18,' "$1/odoo/release.py"
 }
 
-# Sets ODOO_MODE (src | installed | none) and ODOO_SRC.
+# Sets ODOO_MODE and ODOO_SRC, looking in this order:
+#   1. $ODOO_SRC: a source tree, used in place (mode src); set but wrong is an
+#      error, not a silent fallback;
+#   2. an `odoo` 18 importable by python3: its source tree if it is one (an
+#      editable install, a .pth), mode src; else an installed distribution,
+#      mode installed, with ODOO_SITE its site-packages (reused, not copied);
+#   3. $DEFAULT_ODOO_SRC (/opt/odoo18) if it holds an Odoo 18 source tree;
+#   4. none: tier 2 is skipped.
+# Nothing is ever downloaded, copied or built.
 find_odoo() {
     ODOO_MODE=none
+    ODOO_SITE=""
     if [ -n "${ODOO_SRC:-}" ]; then
         if is_odoo18_src "$ODOO_SRC"; then
             ODOO_MODE=src
             ODOO_SRC="$(cd "$ODOO_SRC" && pwd)"
             return
         fi
-        loud "ODOO_SRC=$ODOO_SRC is not an Odoo 18 source tree (no odoo/release.py" \
-             "with version 18): ignoring it."
+        loud "ODOO_SRC=$ODOO_SRC is not an Odoo 18 source tree" \
+             "(no odoo/release.py with version 18). Fix or unset it."
+        exit 1
     fi
-    if python3 -c 'import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)' \
-        2>/dev/null; then
-        ODOO_MODE=installed
-        ODOO_SRC=""
+    local found
+    if found="$(python3 - 2>/dev/null <<'PY'
+import os, sys, sysconfig
+import odoo.release
+assert odoo.release.version_info[0] == 18
+print(os.path.dirname(os.path.dirname(os.path.abspath(odoo.release.__file__))))
+print(sysconfig.get_paths()["purelib"] if sys.prefix != sys.base_prefix else "")
+PY
+)"; then
+        ODOO_SRC="$(sed -n 1p <<<"$found")"
+        if is_odoo18_src "$ODOO_SRC"; then
+            ODOO_MODE=src
+        else
+            ODOO_MODE=installed
+            ODOO_SRC=""
+            # python3 is itself a virtualenv: a .pth file will reach its
+            # packages (--system-site-packages would only reach the base)
+            ODOO_SITE="$(sed -n 2p <<<"$found")"
+        fi
         return
     fi
     if is_odoo18_src "$DEFAULT_ODOO_SRC"; then
@@ -88,6 +113,11 @@ free_port() {
 
 pg_port() { cat "$PGDIR/port"; }
 
+# psql as the cluster's superuser, over TCP (trust on loopback)
+psql_pg() {
+    as_pg_user "$(pg_bin)/psql" -h 127.0.0.1 -p "$(pg_port)" -U postgres -X "$@"
+}
+
 pg_running() {
     [ -f "$PGDIR/port" ] && as_pg_user "$(pg_bin)/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
 }
@@ -104,6 +134,18 @@ pg_start() {
     fi
     as_pg_user "$(pg_bin)/pg_ctl" -D "$PGDATA" -l "$PGDIR/server.log" -w \
         -o "-p $port -k $PGRUN -c listen_addresses=127.0.0.1" start >/dev/null
+}
+
+pg_stop() {
+    pg_running || return 0
+    as_pg_user "$(pg_bin)/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+}
+
+# Install the given addons (comma-separated) in $TEST_DB and update them:
+# Odoo creates the database when it is missing, `-i` installs addons added
+# since the last run, `-u` reloads the data and schema of the others.
+install_addons() {
+    odoo_cmd -d "$TEST_DB" -i "$1" -u "$1" --stop-after-init
 }
 
 odoo_cmd() {

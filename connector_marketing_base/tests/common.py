@@ -12,7 +12,7 @@ def purge_shared_state(registry, backend_model):
     with registry.cursor() as cr:
         for table in ("marketing_throttle", "marketing_token"):
             cr.execute(
-                f"DELETE FROM {table} WHERE backend_model = %s",  # noqa: S608
+                f"DELETE FROM {table} WHERE backend_model = %s",
                 (backend_model,),
             )
 

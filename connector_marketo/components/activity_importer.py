@@ -49,7 +49,9 @@ class MarketoActivityImporter(Component):
         """Score changes do not appear in the lead-changes feed: re-read the
         scored leads here, so the opportunity threshold sees them."""
         lead_ids = {
-            r["leadId"] for r in records if ACTIVITY_TYPES.get(r.get("activityTypeId")) == "score"
+            r["leadId"]
+            for r in records
+            if ACTIVITY_TYPES.get(r.get("activityTypeId")) == "score"
         }
         if not lead_ids:
             return

@@ -260,14 +260,21 @@ class TestMarketoSync(MarketoCase):
         )
 
     def test_company_fields_come_from_the_company(self):
-        company = self.env["res.partner"].create({"name": "Initech", "is_company": True})
+        company = self.env["res.partner"].create(
+            {"name": "Initech", "is_company": True}
+        )
         partner = self.env["res.partner"].create(
-            {"name": "Peter Gibbons", "email": "peter@initech.example",
-             "parent_id": company.id}
+            {
+                "name": "Peter Gibbons",
+                "email": "peter@initech.example",
+                "parent_id": company.id,
+            }
         )
         with self.backend.work_on(BINDING) as work:
-            payload = work.component(usage="export.mapper").map_record(
-                self.bind(partner)
-            ).values()
+            payload = (
+                work.component(usage="export.mapper")
+                .map_record(self.bind(partner))
+                .values()
+            )
         self.assertEqual(payload["externalCompanyId"], f"odoo-{company.id}")
         self.assertNotIn("company", payload)
