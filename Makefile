@@ -6,3 +6,31 @@ setup:
 
 test:
 	tools/test.sh
+
+# Helpers (DEVELOPMENT.rst): quick test run without the lint, the lint alone,
+# setup/ regenerated after adding an addon or changing a manifest.
+.PHONY: quicktest lint gen-setup
+
+quicktest:
+	SKIP_PRECOMMIT=1 tools/test.sh
+
+lint:
+	.venv/bin/pre-commit run --all-files
+
+gen-setup:
+	.venv/bin/python tools/gen_setup.py
+
+# The demo and the benchmarks (see tools/demo.py and tests/bench/README.rst).
+# PY and ODOO_CONF default to what `make setup` made; override them from the
+# environment, e.g. `PY=/path/to/venv/bin/python ODOO_CONF=/path/odoo.conf make demo`.
+PY ?= .venv/bin/python
+ODOO_CONF ?= .local/odoo.conf
+DEMO_ARGS ?=
+BENCH_ARGS ?= --records 50000 --also 10000
+.PHONY: demo bench
+
+demo:
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) tools/demo.py $(DEMO_ARGS)
+
+bench:
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_marketo $(BENCH_ARGS)

@@ -64,9 +64,9 @@ SCENARIO_TITLES = {
     "import-bulk": "1b import, bulk extract (initial load)",
     "export": "2  export (export_batch jobs of 300)",
     "naive": "3  naive export (1 job + 1 call each)",
-    "create": "4  Odoo create() x300 (import ceiling)",
+    "create": "4  Odoo create() x300 (the ceiling)",
 }
-DEFAULT_SCENARIOS = ("create", "export", "import", "naive")
+DEFAULT_SCENARIOS = ("create", "export", "import", "import-bulk", "naive")
 ALL_SCENARIOS = ("create", "export", "import", "import-bulk", "naive")
 
 _FIRST = ("Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Gabriel", "Hanna")
@@ -102,12 +102,22 @@ def _country_ids(registry):
         return [by_code[code] for code in _COUNTRIES]
 
 
+#: the context of the importer's bulk create: no creation message, no
+#: follower, no tracking (the fastest create() Odoo offers)
+CREATE_CONTEXT = {
+    "connector_no_export": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "tracking_disable": True,
+}
+
+
 def create_partners(registry, count, offset=0, batch=BATCH):
     """``count`` partners, ``batch`` per create() and per transaction."""
     countries = _country_ids(registry)
     for start in range(0, count, batch):
         stop = min(start + batch, count)
-        with harness.environment(registry, {"connector_no_export": True}) as env:
+        with harness.environment(registry, CREATE_CONTEXT) as env:
             env["res.partner"].create(
                 [partner_values(offset + i, countries) for i in range(start, stop)]
             )
@@ -123,6 +133,8 @@ def make_backend(registry, url, **values):
                 "client_id": "mkto-client",
                 "client_secret": "mkto-secret",
                 "import_since": "2000-01-01 00:00:00",
+                # only the partners of the benchmark (not the admin's partner...)
+                "partner_domain": "[('email', '=like', 'bench.%@example.com')]",
                 **values,
             }
         )
@@ -177,6 +189,14 @@ def _outcome(registry, backend_id, url, run, mem, wall, records_model="bindings"
         ):
             issue_codes[code or "?"] = count
         jobs = harness.job_counts(env)
+        env.cr.execute(
+            "SELECT method_name, count(*), sum(exec_time), max(exec_time) "
+            "FROM queue_job WHERE state = 'done' GROUP BY method_name"
+        )
+        job_times = {
+            method: {"count": count, "seconds": total or 0.0, "max": longest or 0.0}
+            for method, count, total, longest in env.cr.fetchall()
+        }
     return {
         "records": records,
         "wall": wall,
@@ -186,6 +206,7 @@ def _outcome(registry, backend_id, url, run, mem, wall, records_model="bindings"
         "issue_codes": issue_codes,
         "jobs": jobs,
         "failed_jobs": jobs.get("failed", 0),
+        "job_times": job_times,
         "run": run.as_dict() if run else None,
         "memory": mem.as_dict(),
     }
@@ -312,6 +333,32 @@ def _odoo_version(python):
     ).stdout.strip()
 
 
+def _code_digest():
+    """Hash of the addons' Python and XML: tells whether the code changed mid-run."""
+    import hashlib
+
+    digest = hashlib.sha1(usedforsecurity=False)
+    for addon in ("connector_marketing_base", "connector_marketo"):
+        for path in sorted((ROOT / addon).rglob("*")):
+            if path.suffix in (".py", ".xml", ".csv") and path.is_file():
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _load():
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def _sandbox_label(spec):
+    if ":" in spec:
+        return spec
+    return f"tests/sandbox/{spec}.py ({harness.EMULATOR_CLASSES.get(spec, spec)})"
+
+
 def print_header(args, conf, out):
     dirty = [line for line in _git("status", "--porcelain").splitlines() if line]
     with contextlib.closing(conf.pg_connect()) as cnx, cnx.cursor() as cr:
@@ -322,18 +369,20 @@ def print_header(args, conf, out):
         f"  command    : {' '.join(shlex.quote(a) for a in [sys.executable, '-m', 'tests.bench.bench_marketo', *args.argv])}",
         f"  date (UTC) : {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S}",
         f"  code       : git {_git('rev-parse', '--short', 'HEAD')}"
-        + (f" + {len(dirty)} uncommitted change(s)" if dirty else ""),
+        + (f" + {len(dirty)} uncommitted change(s)" if dirty else "")
+        + f"; addon code digest {args.code_digest}",
         f"  python     : {args.python} (Odoo {_odoo_version(args.python)})",
         f"  config     : {conf.path}  PostgreSQL {pg_version} on "
         f"{conf.get('db_host', 'socket')}:{conf.get('db_port', '5432')}",
         f"  databases  : {args.db}_template (installed once), {args.db} (fresh copy per scenario)",
-        f"  machine    : {platform.platform()}, {os.cpu_count()} CPU(s)",
+        f"  machine    : {platform.platform()}, {os.cpu_count()} CPU(s), load average "
+        f"{_load()} (other work on the machine skews the timings)",
         f"  sizes      : {', '.join(f'{n:,}' for n in args.sizes)}; scenarios: "
         f"{', '.join(args.scenarios)}; job workers: {args.workers}",
         f"  naive      : at most {args.naive_limit:,} partners and {args.naive_budget:.0f} s, "
         "then extrapolated",
-        "  sandbox    : tests/sandbox/marketo.py in its own process, Marketo's real "
-        "limits (100 calls/20 s, 10 concurrent, 50,000/day)",
+        f"  sandbox    : {_sandbox_label(args.sandbox)} in its own process, with its "
+        "default limits (Marketo's: 100 calls/20 s, 10 concurrent, 50,000/day)",
     ]
     print("\n".join(lines), file=out, flush=True)
 
@@ -413,7 +462,9 @@ def run_size(args, conf, size, out):
         )
         if "export" in scenarios:
             say("export: export_contacts + export_batch jobs")
-            with harness.SandboxProcess("marketo", seed=0, python=args.python) as box:
+            with harness.SandboxProcess(
+                args.sandbox, seed=0, python=args.python
+            ) as box:
                 results["export"] = _spawn_worker(
                     args,
                     "export",
@@ -426,19 +477,32 @@ def run_size(args, conf, size, out):
         if scenario not in scenarios:
             continue
         fresh()
+        options, budget = {}, None
+        if scenario == "import-bulk":
+            options = {"export_polls": args.bulk_export_polls}
+            budget = args.bulk_budget
+            action += f" (sandbox export_polls={args.bulk_export_polls})"
         say(
             f"{scenario}: sandbox seeded with {size:,} leads, {action} through the jobs"
         )
-        with harness.SandboxProcess("marketo", seed=size, python=args.python) as box:
+        with harness.SandboxProcess(
+            args.sandbox, seed=size, python=args.python, options=options
+        ) as box:
             say(f"{scenario}: {box.banner[-1] if box.banner else ''}")
             results[scenario] = _spawn_worker(
-                args, scenario, args.db, size, box.url, profile=profile_path(scenario)
+                args,
+                scenario,
+                args.db,
+                size,
+                box.url,
+                budget=budget,
+                profile=profile_path(scenario),
             )
     if "naive" in scenarios:
         fresh()
         count = min(size, args.naive_limit)
         say(f"naive: {count:,} export_record jobs, {args.naive_budget:.0f} s budget")
-        with harness.SandboxProcess("marketo", seed=0, python=args.python) as box:
+        with harness.SandboxProcess(args.sandbox, seed=0, python=args.python) as box:
             results["naive"] = _spawn_worker(
                 args,
                 "naive",
@@ -721,6 +785,26 @@ def print_details(args, all_results, out):
                 f"{calls.get('concurrency_peak')}; issues {result.get('issue_codes') or 0}",
                 file=out,
             )
+            times = result.get("job_times") or {}
+            if times:
+                print(
+                    "      time per job (queue_job.exec_time): "
+                    + ", ".join(
+                        f"{method} {t['count']:,} x {t['seconds'] / t['count']:.2f} s "
+                        f"(max {t['max']:.2f} s)"
+                        for method, t in sorted(times.items())
+                    ),
+                    file=out,
+                )
+            if run.get("rss_mb_after"):
+                print(
+                    "      RSS right after the jobs of each method (max MB): "
+                    + ", ".join(
+                        f"{method} {mb:,.0f}"
+                        for method, mb in sorted(run["rss_mb_after"].items())
+                    ),
+                    file=out,
+                )
             for failure in run.get("failures") or []:
                 print(f"      failure: {failure[:300]}", file=out)
 
@@ -728,6 +812,7 @@ def print_details(args, all_results, out):
 def orchestrate(args):
     out = sys.stdout
     conf = OdooConf(args.config)
+    args.code_digest = _code_digest()
     print_header(args, conf, out)
     template = f"{args.db}_template"
     started = time.monotonic()
@@ -751,12 +836,19 @@ def orchestrate(args):
     for size in sorted(args.sizes):
         all_results[size] = run_size(args, conf, size, out)
     print(
-        f"\nDone in {time.monotonic() - started:,.0f} s.  Results (N = "
-        + ", ".join(f"{n:,}" for n in args.sizes)
-        + ")",
+        f"\nDone in {time.monotonic() - started:,.0f} s (load average now {_load()})."
+        "  Results (N = " + ", ".join(f"{n:,}" for n in args.sizes) + ")",
         file=out,
     )
     print_results(args, all_results, out)
+    digest = _code_digest()
+    if digest != args.code_digest:
+        print(
+            f"\nWARNING: the addon code changed during the run (digest {args.code_digest}"
+            f" -> {digest}, git {_git('rev-parse', '--short', 'HEAD')}): scenarios "
+            "started at different times may have run different code.",
+            file=out,
+        )
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(
@@ -782,6 +874,11 @@ def parse_args(argv):
     parser.add_argument("--python", default=harness.default_python())
     parser.add_argument("--db", default="marketing_bench")
     parser.add_argument(
+        "--sandbox",
+        default="marketo",
+        help="emulator: marketo (tests/sandbox/marketo.py) or package.module:Class",
+    )
+    parser.add_argument(
         "--scenarios",
         default=",".join(DEFAULT_SCENARIOS),
         help=f"comma-separated among {', '.join(ALL_SCENARIOS)} "
@@ -790,6 +887,17 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, default=1, help="job worker threads")
     parser.add_argument(
         "--budget", type=float, default=3600, help="seconds per scenario at most"
+    )
+    parser.add_argument(
+        "--bulk-budget", type=float, default=1200, help="seconds for import-bulk"
+    )
+    parser.add_argument(
+        "--bulk-export-polls",
+        type=int,
+        default=0,
+        help="status polls before a sandbox bulk export completes (0: at the "
+        "first poll; the sandbox's own default is 2, each costs the connector "
+        "a 30 s postponement)",
     )
     parser.add_argument("--naive-limit", type=int, default=5000)
     parser.add_argument("--naive-budget", type=float, default=120)

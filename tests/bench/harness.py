@@ -69,7 +69,10 @@ _logger = logging.getLogger(__name__)
 def default_python() -> str:
     """The venv python of ``make setup``, or ``$PY``, or this interpreter."""
     if os.environ.get("PY"):
-        return os.environ["PY"]
+        python = os.environ["PY"]
+        if os.sep not in python:
+            return shutil.which(python) or python
+        return os.path.abspath(python)  # not resolve(): keep the venv's link
     venv = ROOT / ".venv" / "bin" / "python"
     return str(venv) if venv.exists() else sys.executable
 
@@ -189,13 +192,15 @@ def install_db(
     modules: str = "connector_marketo",
     python: str | None = None,
     quiet: bool = True,
+    update: bool = False,
 ) -> float:
-    """``odoo -d db -i modules --stop-after-init`` (creates ``db`` if needed)."""
+    """``odoo -d db -i modules --stop-after-init`` (creates ``db`` if needed);
+    ``update``: ``-u`` instead (an installed database follows the code)."""
     start = time.monotonic()
     command = odoo_command(conf, python) + [
         "-d",
         db,
-        "-i",
+        "-u" if update else "-i",
         modules,
         "--stop-after-init",
         "--no-http",
@@ -310,6 +315,8 @@ class RunStats:
     postponed_by_method: collections.Counter = field(
         default_factory=collections.Counter
     )
+    #: highest RSS (MB) of the process right after a job of each method
+    rss_mb_after: dict = field(default_factory=dict)
     job_seconds: float = 0.0
     wall: float = 0.0
     remaining: int = 0
@@ -325,6 +332,7 @@ class RunStats:
             "done_by_method": dict(self.done_by_method),
             "failed_by_method": dict(self.failed_by_method),
             "postponed_by_method": dict(self.postponed_by_method),
+            "rss_mb_after": {k: round(v, 1) for k, v in self.rss_mb_after.items()},
             "job_seconds": round(self.job_seconds, 3),
             "wall": round(self.wall, 3),
             "remaining": self.remaining,
@@ -402,8 +410,10 @@ class JobRunner:
         finally:
             cr.close()  # whatever was not committed by the job is rolled back
             elapsed = time.monotonic() - start
+        rss = rss_bytes() / MemoryMeter.MB
         with self._lock:
             stats.job_seconds += elapsed
+            stats.rss_mb_after[method] = max(stats.rss_mb_after.get(method, 0), rss)
             if state == "skipped":
                 stats.skipped += 1
                 return
@@ -614,6 +624,11 @@ EMULATOR_CLASSES = {"marketo": "MarketoEmulator", "demo": "DemoEmulator"}
 
 
 def emulator_class(provider: str):
+    """The emulator class of ``provider`` (``marketo``: tests/sandbox/marketo.py),
+    or of a ``package.module:Class`` spec (a variant of an emulator)."""
+    if ":" in provider:
+        module_name, __, class_name = provider.partition(":")
+        return getattr(importlib.import_module(module_name), class_name)
     module = importlib.import_module(f"tests.sandbox.{provider}")
     name = EMULATOR_CLASSES.get(provider)
     if name and hasattr(module, name):
