@@ -5,11 +5,15 @@ from collections import Counter
 import psycopg2
 
 from odoo import fields
+from odoo.tools import SQL
 
 from odoo.addons.component.core import AbstractComponent
 
 from ..exceptions import BadDataError
 from ..tools.normalize import payload_hash
+
+#: partners bound and enqueued per step of enqueue_all (bounds its memory)
+SLICE = 5000
 
 
 def _chunks(items, size):
@@ -184,39 +188,73 @@ class MarketingBatchExporter(AbstractComponent):
         last sync, are enqueued; the hash check then skips those whose
         payload did not really change.  (``sync_date`` has second precision:
         a partner written in the second of its export is enqueued again rather
-        than risk missing a change.)
+        than risk missing a change.)  Partners are handled by slices, with the
+        ORM cache dropped after each one, so memory does not grow with the
+        number of partners.
         """
         backend = self.backend_record
-        partners = self.env["res.partner"].search(backend._partner_domain())
-        bound = self.model.with_context(active_test=False).search(
-            [("backend_id", "=", backend.id), ("odoo_id", "in", partners.ids)]
-        )
-        unbound = partners - bound.mapped("odoo_id")
-        new = self.model.with_context(connector_no_export=True).create(
-            [{"backend_id": backend.id, "odoo_id": p.id} for p in unbound]
-        )
-        pending = new | bound.filtered(
-            lambda b: (
-                not b.external_id
-                or not b.sync_date
-                or b.odoo_id.write_date > b.sync_date
-            )
-        )
+        partner_ids = self.env["res.partner"].search(backend._partner_domain()).ids
         size = self.backend_adapter.batch_size
-        for chunk in _chunks(pending.ids, size):
-            batch = self.model.browse(chunk)
-            batch.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Export %s partners", len(batch))
-                ),
-            ).export_batch()
+        pending_count = jobs = 0
+        for slice_ids in _chunks(partner_ids, SLICE):
+            pending = self._pending_bindings(slice_ids)
+            pending_count += len(pending)
+            for chunk in _chunks(pending, size):
+                batch = self.model.browse(chunk)
+                batch.with_delay(
+                    priority=20,
+                    description=backend._job_description(
+                        self.env._("Export %s partners", len(batch))
+                    ),
+                ).export_batch()
+                jobs += 1
+            self.env.flush_all()
+            self.env.invalidate_all()
         return self.env._(
             "%(pending)s of %(total)s partners to export in %(jobs)s jobs",
-            pending=len(pending),
-            total=len(partners),
-            jobs=-(-len(pending) // size),
+            pending=pending_count,
+            total=len(partner_ids),
+            jobs=jobs,
         )
+
+    def _pending_bindings(self, partner_ids):
+        """Ids of the bindings of ``partner_ids`` to export (binding new ones)."""
+        backend = self.backend_record
+        table = SQL.identifier(self.model._table)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT odoo_id FROM %s WHERE backend_id = %s AND odoo_id = ANY(%s)",
+                table,
+                backend.id,
+                list(partner_ids),
+            )
+        )
+        bound = {row[0] for row in self.env.cr.fetchall()}
+        new = self.model.with_context(connector_no_export=True).create(
+            [
+                {"backend_id": backend.id, "odoo_id": partner_id}
+                for partner_id in partner_ids
+                if partner_id not in bound
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT b.id FROM %s b JOIN res_partner p ON p.id = b.odoo_id
+                 WHERE b.backend_id = %s AND b.odoo_id = ANY(%s)
+                   AND b.id != ALL(%s)
+                   AND (b.external_id IS NULL OR b.sync_date IS NULL
+                        OR p.write_date > b.sync_date)
+                 ORDER BY b.id
+                """,
+                table,
+                backend.id,
+                list(partner_ids),
+                new.ids,
+            )
+        )
+        return new.ids + [row[0] for row in self.env.cr.fetchall()]
 
 
 class MarketingRecordExporter(AbstractComponent):
