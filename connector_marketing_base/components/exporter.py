@@ -12,8 +12,9 @@ from odoo.addons.component.core import AbstractComponent
 from ..exceptions import BadDataError
 from ..tools.normalize import payload_hash
 
-#: partners bound and enqueued per step of enqueue_all (bounds its memory)
-SLICE = 5000
+#: batches bound and enqueued per step of enqueue_all (bounds its memory;
+#: whole batches, so only the very last batch of a run is partial)
+SLICE_BATCHES = 20
 
 
 def _chunks(items, size):
@@ -196,7 +197,7 @@ class MarketingBatchExporter(AbstractComponent):
         partner_ids = self.env["res.partner"].search(backend._partner_domain()).ids
         size = self.backend_adapter.batch_size
         pending_count = jobs = 0
-        for slice_ids in _chunks(partner_ids, SLICE):
+        for slice_ids in _chunks(partner_ids, size * SLICE_BATCHES):
             pending = self._pending_bindings(slice_ids)
             pending_count += len(pending)
             for chunk in _chunks(pending, size):

@@ -14,8 +14,11 @@ class MarketoBatchExporter(Component):
 
     def enqueue_all(self):
         backend = self.backend_record
-        partners = self.env["res.partner"].search(backend._partner_domain())
-        companies = partners.mapped("parent_id").filtered("is_company")
+        groups = self.env["res.partner"]._read_group(
+            backend._partner_domain() + [("parent_id.is_company", "=", True)],
+            ["parent_id"],
+        )
+        companies = self.env["res.partner"].browse([parent.id for (parent,) in groups])
         size = self.backend_adapter.batch_size
         for start in range(0, len(companies), size):
             chunk = companies[start : start + size]
