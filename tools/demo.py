@@ -26,6 +26,7 @@ Run from the repository root with the venv python::
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 import time
@@ -50,6 +51,9 @@ DEMO_PARTNERS = (
 
 def port_free(port: int) -> bool:
     with socket.socket() as sock:
+        # as the HTTP server will: connections of a previous run in TIME_WAIT
+        # do not make the port busy
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -286,7 +290,7 @@ def review_summary(registry, backend_id):
 # ----------------------------------------------------------------------
 
 
-def serve(odoo, db, port, sandbox_url):
+def serve(odoo, db, port, sandbox_url, cron=False):
     from odoo.tools import config
 
     config["http_interface"] = "127.0.0.1"
@@ -295,6 +299,9 @@ def serve(odoo, db, port, sandbox_url):
     config["db_name"] = db
     config["dbfilter"] = f"^{db}$"
     config["workers"] = 0
+    # the scheduled actions (15-minute sync, daily maintenance) only with --cron:
+    # the buttons and the job runner are what the demo shows
+    config["max_cron_threads"] = 2 if cron else 0
     config["server_wide_modules"] = "base,web,queue_job"
     odoo.conf.server_wide_modules = ["base", "web", "queue_job"]
     url = f"http://127.0.0.1:{port}"
@@ -334,6 +341,11 @@ def parse_args(argv):
     )
     parser.add_argument("--sandbox-port", type=int, default=0, help="0: a free port")
     parser.add_argument("--no-serve", action="store_true", help="exit after printing")
+    parser.add_argument(
+        "--cron",
+        action="store_true",
+        help="also run the scheduled actions while serving (15-minute sync...)",
+    )
     parser.add_argument("--reset", action="store_true", help="drop and recreate the DB")
     parser.add_argument(
         "--no-update",
@@ -347,6 +359,30 @@ def parse_args(argv):
     )
     parser.add_argument("--log-level", default="warn")
     return parser.parse_args(argv)
+
+
+def ensure_database(conf, args):
+    """The demo database with connector_marketo installed and up to date."""
+    if args.reset:
+        harness.drop_db(conf, args.db)
+    state = harness.module_state(conf, args.db, "connector_marketo")
+    if state != "installed":
+        say(
+            f"  database   : installing connector_marketo in {args.db} "
+            "(odoo -i, about a minute) ..."
+        )
+        seconds = harness.install_db(conf, args.db, "connector_marketo", sys.executable)
+        say(f"  database   : {args.db} ready in {seconds:.0f} s (login admin / admin)")
+    elif args.no_update:
+        say(f"  database   : {args.db} (connector_marketo installed)")
+    else:
+        seconds = harness.install_db(
+            conf, args.db, "connector_marketo", sys.executable, update=True
+        )
+        say(
+            f"  database   : {args.db} (connector_marketo updated to the code "
+            f"in {seconds:.0f} s)"
+        )
 
 
 def main(argv=None):
@@ -364,30 +400,7 @@ def main(argv=None):
             "leads seeded, Marketo's limits (100 calls/20 s, 10 concurrent, "
             "50,000/day)"
         )
-        if args.reset:
-            harness.drop_db(conf, args.db)
-        state = harness.module_state(conf, args.db, "connector_marketo")
-        if state != "installed":
-            say(
-                f"  database   : installing connector_marketo in {args.db} "
-                "(odoo -i, about a minute) ..."
-            )
-            seconds = harness.install_db(
-                conf, args.db, "connector_marketo", sys.executable
-            )
-            say(
-                f"  database   : {args.db} ready in {seconds:.0f} s (login admin / admin)"
-            )
-        elif args.no_update:
-            say(f"  database   : {args.db} (connector_marketo installed)")
-        else:
-            seconds = harness.install_db(
-                conf, args.db, "connector_marketo", sys.executable, update=True
-            )
-            say(
-                f"  database   : {args.db} (connector_marketo updated to the code "
-                f"in {seconds:.0f} s)"
-            )
+        ensure_database(conf, args)
         odoo = harness.setup_odoo(conf, log_level=args.log_level)
         registry = harness.open_registry(args.db)
         backend_id, notes = prepare_backend(registry, server.url)
@@ -444,9 +457,11 @@ def main(argv=None):
             other = free_port()
             say(f"\nPort {port} is taken: serving on {other} instead.")
             port = other
-        serve(odoo, args.db, port, server.url)
-        say("Stopped.")
-        return 0
+        serve(odoo, args.db, port, server.url, cron=args.cron)
+    say("Stopped.")
+    # like odoo-bin: leave now, before daemon threads notice the closed pool
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

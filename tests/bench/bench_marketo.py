@@ -658,6 +658,20 @@ def print_results(args, all_results, out):
         "start of the measured phase.  * = extrapolated.",
         file=out,
     )
+    for size in args.sizes:
+        bulk = all_results.get(size, {}).get("import-bulk")
+        if bulk and bulk.get("calls"):
+            windows = bulk["calls"]["per_route"].get(
+                "POST /bulk/v1/leads/export/create.json", 0
+            )
+            print(
+                f"import-bulk at N={size:,}: {windows} bulk exports (31-day windows "
+                "from the backend's initial_load_since) whatever N; the sandbox "
+                f"completed each at status poll {args.bulk_export_polls + 1} "
+                "(--bulk-export-polls); every extra poll postpones the step by 30 s, "
+                f"i.e. +{windows * 30 / 3600:.1f} h per poll over the load.",
+                file=out,
+            )
     print_memory(args, all_results, out)
     print_targets(args, all_results, out)
     print_details(args, all_results, out)
@@ -812,6 +826,16 @@ def print_details(args, all_results, out):
 def orchestrate(args):
     out = sys.stdout
     conf = OdooConf(args.config)
+    # one run per database name at a time: a second run would drop the
+    # databases of the first one under its feet
+    lock = conf.pg_connect()
+    with lock.cursor() as cr:
+        cr.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (f"bench:{args.db}",))
+        if not cr.fetchone()[0]:
+            raise SystemExit(
+                f"Another benchmark run is using the databases {args.db} and "
+                f"{args.db}_template: wait for it, or pass --db another_name."
+            )
     args.code_digest = _code_digest()
     print_header(args, conf, out)
     template = f"{args.db}_template"
