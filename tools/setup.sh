@@ -58,7 +58,13 @@ if [ "$ODOO_MODE" = src ]; then
     grep -v -i '^python-ldap' "$ODOO_SRC/requirements.txt" >"$constraints"
     # old sdists in Odoo's list still import pkg_resources in their setup.py
     echo 'setuptools<80' >"$LOCAL/build-constraints.txt"
-    PIP_CONSTRAINT="$LOCAL/build-constraints.txt" pip_install -r "$constraints"
+    # (pip 25.3+ reads build constraints from --build-constraint only;
+    # older pips from PIP_CONSTRAINT)
+    if "$PY" -m pip install --help | grep -q -- --build-constraint; then
+        pip_install --build-constraint "$LOCAL/build-constraints.txt" -r "$constraints"
+    else
+        PIP_CONSTRAINT="$LOCAL/build-constraints.txt" pip_install -r "$constraints"
+    fi
     # lxml 5.2 moved lxml.html.clean out into its own distribution
     if ! "$PY" -c 'import lxml.html.clean' 2>/dev/null; then
         pip_install lxml_html_clean -c "$constraints"
