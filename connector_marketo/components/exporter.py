@@ -35,7 +35,8 @@ class MarketoBatchExporter(Component):
     def export_companies(self, companies):
         """Company partners → Marketo companies, linked by externalCompanyId."""
         payloads = [
-            {"externalCompanyId": company_key(c), "company": c.name} for c in companies
+            {"externalCompanyId": company_key(c, self.backend_record), "company": c.name}
+            for c in companies
         ]
         results = self.backend_adapter.sync_companies(payloads)
         failed = 0
