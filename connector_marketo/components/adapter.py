@@ -330,6 +330,13 @@ class MarketoAdapter(Component):
             },
         )
 
+    def deleted_leads_page(self, token):
+        return self._call(
+            "GET",
+            "/rest/v1/activities/deletedleads.json",
+            params={"nextPageToken": token, "batchSize": self.batch_size},
+        )
+
     def bulk_create(self, start, end):
         body = self._call(
             "POST",

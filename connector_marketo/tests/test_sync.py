@@ -342,7 +342,9 @@ class TestMarketoSync(MarketoCase):
         self.assertEqual(payload["externalCompanyId"], "crm-42")
 
     def test_lead_linked_to_an_odoo_company_joins_it(self):
-        company = self.env["res.partner"].create({"name": "Initech", "is_company": True})
+        company = self.env["res.partner"].create(
+            {"name": "Initech", "is_company": True}
+        )
         self.sync_remote_company(
             externalCompanyId=f"odoo-{company.id}", company="Initech"
         )
@@ -355,7 +357,9 @@ class TestMarketoSync(MarketoCase):
         self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many([lead]))
         self.assertEqual(self.binding_of(lead).odoo_id.parent_id, company)
         self.assertEqual(self.calls("POST /rest/v1/companies.json"), before)
-        self.assertFalse(self.env["marketo.company"].search([("odoo_id", "=", company.id)]))
+        self.assertFalse(
+            self.env["marketo.company"].search([("odoo_id", "=", company.id)])
+        )
 
     def test_unknown_company_key_falls_back_to_the_company_name(self):
         lead = self.upsert_remote(
@@ -367,4 +371,33 @@ class TestMarketoSync(MarketoCase):
         self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many([lead]))
         parent = self.binding_of(lead).odoo_id.parent_id
         self.assertEqual(parent.name, "Acme Widgets")
-        self.assertFalse(self.env["marketo.company"].search([("odoo_id", "=", parent.id)]))
+        self.assertFalse(
+            self.env["marketo.company"].search([("odoo_id", "=", parent.id)])
+        )
+
+    # -- deleted leads --------------------------------------------------
+    def test_deleted_leads_unbind_and_keep_the_partner(self):
+        self.backend.import_since = "2000-01-01 00:00:00"
+        ids = [
+            self.upsert_remote(email=f"gone{i}@example.com", firstName=f"Gone {i}")
+            for i in range(3)
+        ]
+        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many(ids))
+        partners = [self.binding_of(i).odoo_id for i in ids]
+        self.emulator.delete_lead(ids[0])
+        self.emulator.delete_lead(ids[1])
+        # a lead Odoo never knew is deleted too: nothing to do for it
+        self.emulator.delete_lead(
+            self.upsert_remote(email="stranger@example.com", firstName="Stranger")
+        )
+        message = self.run_jobs(self.backend.import_deleted_leads_page)
+        self.assertFalse(self.binding_of(ids[0]))
+        self.assertFalse(self.binding_of(ids[1]))
+        self.assertTrue(self.binding_of(ids[2]), "a living lead stays bound")
+        self.assertTrue(all(p.exists() for p in partners), "no partner is deleted")
+        issues = self.issues(reason_code="remote_deleted")
+        self.assertEqual(set(issues.partner_id.ids), {partners[0].id, partners[1].id})
+        self.assertIn("3 deleted leads read, 2 partners unbound", str(message))
+        # the feed goes on from its token: read again, nothing new
+        again = self.run_jobs(self.backend.import_deleted_leads_page)
+        self.assertIn("0 deleted leads read", str(again))
