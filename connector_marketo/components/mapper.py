@@ -84,7 +84,9 @@ class MarketoImportMapper(Component):
         if keys:
             for key, company in self._companies_by_key(keys).items():
                 cache["company_key", key] = company
-        super().prefetch([r for r in records if not r.get("externalCompanyId")])
+        return super().prefetch(
+            [r for r in records if not r.get("externalCompanyId")]
+        )
 
     def _parent_company(self, record, contact):
         """A lead linked to a Marketo company (``externalCompanyId``) belongs
@@ -130,15 +132,15 @@ class MarketoImportMapper(Component):
         does not have yet, read from Marketo."""
         remote = [
             company
-            for company in self.component(usage="backend.adapter").fetch_companies(
-                keys
-            )
+            for company in self.component(usage="backend.adapter").fetch_companies(keys)
             if company.get("externalCompanyId") in keys and company.get("company")
         ]
         if not remote:
             return {}
-        partners = self.env["res.partner"].with_context(**QUIET_CREATE).create(
-            [self._company_values(company) for company in remote]
+        partners = (
+            self.env["res.partner"]
+            .with_context(**QUIET_CREATE)
+            .create([self._company_values(company) for company in remote])
         )
         self.env["marketo.company"].create(
             [
