@@ -84,9 +84,7 @@ class MarketoImportMapper(Component):
         if keys:
             for key, company in self._companies_by_key(keys).items():
                 cache["company_key", key] = company
-        return super().prefetch(
-            [r for r in records if not r.get("externalCompanyId")]
-        )
+        return super().prefetch([r for r in records if not r.get("externalCompanyId")])
 
     def _parent_company(self, record, contact):
         """A lead linked to a Marketo company (``externalCompanyId``) belongs
