@@ -84,22 +84,18 @@ class MarketingBinding(models.AbstractModel):
         records = self.browse(list(values_by_id))
         records.flush_recordset(names)
         columns = [self._fields[name] for name in names]
-        rows = [
+        # one array per column, unnested side by side: one parameter per
+        # column whatever the number of rows
+        arrays = [
             SQL(
-                "(%s)",
-                SQL(", ").join(
-                    [SQL("%s", record_id)]
-                    + [
-                        SQL(
-                            "%s::%s",
-                            field.convert_to_column(values[field.name], records),
-                            SQL(field.column_type[1]),
-                        )
-                        for field in columns
-                    ]
-                ),
+                "%s::%s[]",
+                [
+                    field.convert_to_column(values[field.name], records)
+                    for values in values_by_id.values()
+                ],
+                SQL(field.column_type[1]),
             )
-            for record_id, values in values_by_id.items()
+            for field in columns
         ]
         self.env.cr.execute(
             SQL(
@@ -108,7 +104,7 @@ class MarketingBinding(models.AbstractModel):
                    SET %(sets)s,
                        write_uid = %(uid)s,
                        write_date = now() at time zone 'UTC'
-                  FROM (VALUES %(rows)s) AS v(id, %(names)s)
+                  FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
                  WHERE t.id = v.id
                 """,
                 table=SQL.identifier(self._table),
@@ -117,7 +113,8 @@ class MarketingBinding(models.AbstractModel):
                     for n in names
                 ),
                 uid=self.env.uid,
-                rows=SQL(", ").join(rows),
+                ids=list(values_by_id),
+                arrays=SQL(", ").join(arrays),
                 names=SQL(", ").join(SQL.identifier(n) for n in names),
             )
         )
