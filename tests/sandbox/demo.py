@@ -47,12 +47,21 @@ Run it standalone: ``python -m tests.sandbox.demo --port 8069 --seed 1000``.
 
 from __future__ import annotations
 
-import argparse
 import re
 
 from .auth import EXPIRED, VALID, InvalidClient, TokenIssuer, bearer_token
 from .auth import client_credentials as read_client_credentials
-from .server import Emulator, Request, Response, iso_utc, parse_iso, route, serve
+from .server import (
+    Emulator,
+    Request,
+    Response,
+    cli_parser,
+    iso_utc,
+    limit_options,
+    parse_iso,
+    route,
+    serve,
+)
 from .store import RecordStore, decode_cursor, encode_cursor
 
 #: fields a client may write (``id`` selects the record, ``updated_at`` is
@@ -413,38 +422,15 @@ class DemoEmulator(Emulator):
 
 def main(argv=None) -> None:
     """``python -m tests.sandbox.demo``: serve the demo provider until Ctrl-C."""
-    parser = argparse.ArgumentParser(
+    parser = cli_parser(
+        DemoEmulator,
         prog="python -m tests.sandbox.demo",
         description="Run the demo provider sandbox on 127.0.0.1.",
+        port=8069,
+        records="contacts",
     )
-    parser.add_argument("--port", type=int, default=8069, help="0: any free port")
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        metavar="N",
-        help="create N deterministic contacts first",
-    )
-    parser.add_argument(
-        "--duration",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop after this many seconds (default: Ctrl-C)",
-    )
-    parser.add_argument("--token-ttl", type=float, default=3600)
-    parser.add_argument("--calls-per-window", type=int, default=20, help="0: off")
-    parser.add_argument("--window-seconds", type=float, default=1.0)
-    parser.add_argument("--max-concurrent", type=int, default=5, help="0: off")
-    parser.add_argument("--daily-quota", type=int, default=None)
     args = parser.parse_args(argv)
-    emulator = DemoEmulator(
-        token_ttl=args.token_ttl,
-        calls_per_window=args.calls_per_window,
-        window_seconds=args.window_seconds,
-        max_concurrent=args.max_concurrent,
-        daily_quota=args.daily_quota,
-    )
+    emulator = DemoEmulator(**limit_options(args))
     emulator.seed(args.seed)
     serve(
         emulator,

@@ -141,7 +141,6 @@ writes). Run it standalone: ``python -m tests.sandbox.marketo --port 0
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
 import contextlib
@@ -162,7 +161,17 @@ from .auth import EXPIRED, VALID, InvalidClient, TokenIssuer, bearer_token
 from .auth import client_credentials as read_client_credentials
 from .faults import InjectedFault
 from .limits import Violation
-from .server import Emulator, Request, Response, iso_utc, parse_iso, route, serve
+from .server import (
+    Emulator,
+    Request,
+    Response,
+    cli_parser,
+    iso_utc,
+    limit_options,
+    parse_iso,
+    route,
+    serve,
+)
 from .store import KeysetIndex, RecordStore
 
 #: Marketo's batch size: filter values, records per page, inputs per call
@@ -2061,13 +2070,12 @@ class MarketoEmulator(Emulator):
 
 def main(argv=None) -> None:
     """``python -m tests.sandbox.marketo``: serve the Marketo sandbox."""
-    parser = argparse.ArgumentParser(
+    parser = cli_parser(
+        MarketoEmulator,
         prog="python -m tests.sandbox.marketo",
         description="Run the Marketo Engage sandbox on 127.0.0.1.",
-    )
-    parser.add_argument("--port", type=int, default=8070, help="0: any free port")
-    parser.add_argument(
-        "--seed", type=int, default=0, metavar="N", help="create N deterministic leads"
+        port=8070,
+        records="leads",
     )
     parser.add_argument(
         "--activities",
@@ -2076,27 +2084,11 @@ def main(argv=None) -> None:
         metavar="N",
         help="log N engagement activities over the seeded leads",
     )
-    parser.add_argument(
-        "--duration",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop after this many seconds (default: Ctrl-C)",
-    )
-    parser.add_argument("--token-ttl", type=float, default=3600)
-    parser.add_argument("--calls-per-window", type=int, default=100, help="0: off")
-    parser.add_argument("--window-seconds", type=float, default=20.0)
-    parser.add_argument("--max-concurrent", type=int, default=10, help="0: off")
-    parser.add_argument("--daily-quota", type=int, default=50000, help="0: off")
-    parser.add_argument("--quota-reset-at", default="00:00 America/Chicago")
+    parser.add_argument("--quota-reset-at", default=MarketoEmulator.quota_reset_at)
     parser.add_argument("--export-polls", type=int, default=2)
     args = parser.parse_args(argv)
     emulator = MarketoEmulator(
-        token_ttl=args.token_ttl,
-        calls_per_window=args.calls_per_window,
-        window_seconds=args.window_seconds,
-        max_concurrent=args.max_concurrent,
-        daily_quota=args.daily_quota,
+        **limit_options(args),
         quota_reset_at=args.quota_reset_at,
         export_polls=args.export_polls,
     )

@@ -28,6 +28,7 @@ Only the standard library is used, so tier-1 tests run anywhere.
 
 from __future__ import annotations
 
+import argparse
 import collections
 import contextlib
 import datetime as dt
@@ -1002,3 +1003,66 @@ def serve(
         except KeyboardInterrupt:
             pass
     print("stopped", file=out, flush=True)
+
+
+def cli_parser(
+    emulator_class: type[Emulator],
+    *,
+    prog: str,
+    description: str,
+    port: int,
+    records: str = "records",
+) -> argparse.ArgumentParser:
+    """The standalone command every emulator has (``python -m
+    tests.sandbox.<name>``): ``--port``, ``--seed N``, ``--duration``,
+    ``--token-ttl`` and the rate limits, whose defaults are the emulator
+    class's (the platform's documented limits).  An emulator adds its own
+    options to the parser; :func:`limit_options` turns the common ones into
+    constructor keywords."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--port", type=int, default=port, help="0: any free port")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"create N deterministic {records} first",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop after this many seconds (default: Ctrl-C)",
+    )
+    parser.add_argument("--token-ttl", type=float, default=3600)
+    parser.add_argument(
+        "--calls-per-window",
+        type=int,
+        default=emulator_class.calls_per_window,
+        help="0: off",
+    )
+    parser.add_argument(
+        "--window-seconds", type=float, default=emulator_class.window_seconds
+    )
+    parser.add_argument(
+        "--max-concurrent",
+        type=int,
+        default=emulator_class.max_concurrent,
+        help="0: off",
+    )
+    parser.add_argument(
+        "--daily-quota", type=int, default=emulator_class.daily_quota, help="0: off"
+    )
+    return parser
+
+
+def limit_options(args: argparse.Namespace) -> dict:
+    """Constructor keywords of the options :func:`cli_parser` adds."""
+    return {
+        "token_ttl": args.token_ttl,
+        "calls_per_window": args.calls_per_window,
+        "window_seconds": args.window_seconds,
+        "max_concurrent": args.max_concurrent,
+        "daily_quota": args.daily_quota,
+    }
