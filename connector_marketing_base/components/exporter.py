@@ -44,10 +44,20 @@ class MarketingBatchExporter(AbstractComponent):
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
 
+    @staticmethod
+    def _hash_of(payload):
+        """Hash of a payload without its ``_``-prefixed keys.
+
+        Those keys are transport hints that depend on the binding's state
+        rather than on the partner (e.g. "this contact is new: subscribe it
+        to the list"); hashing them would make the next export differ.
+        """
+        return payload_hash({k: v for k, v in payload.items() if k[:1] != "_"})
+
     def _payload_hash(self, binding):
         """Hash of what an export of ``binding`` would send now (or False)."""
         try:
-            return payload_hash(self._payload(binding))
+            return self._hash_of(self._payload(binding))
         except BadDataError:
             return False
 
@@ -62,7 +72,7 @@ class MarketingBatchExporter(AbstractComponent):
                 self._issue("export", err.code, str(err), record=binding)
                 outcomes["sent to review"] += 1
                 continue
-            digest = payload_hash(payload)
+            digest = self._hash_of(payload)
             if binding.external_id and digest == binding.export_hash:
                 outcomes["unchanged"] += 1
                 continue
