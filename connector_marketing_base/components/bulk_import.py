@@ -74,7 +74,7 @@ class MarketingBulkImportFollower(AbstractComponent):
             )
             outcomes["sent to review"] += 1
         exporter = self.component(usage="batch.exporter")
-        outcomes.update(exporter._apply_accepted(accepted, payloads))
+        outcomes.update(exporter._apply_accepted(accepted, payloads, bulk=True))
         for email, item in items.items():
             if email in answered or item[0] not in bindings:
                 continue

@@ -162,7 +162,40 @@ class MarketingBatchExporter(AbstractComponent):
             outcomes["sent in bulk"] += len(chunk)
         return outcomes
 
-    def _apply_accepted(self, accepted, payloads):
+    def _apply_accepted(self, accepted, payloads, bulk=False):
+        """Bind the remote ids of a chunk, then run the after-export steps.
+
+        ``bulk`` says the contacts came through an asynchronous bulk import
+        (see :meth:`_after_export`).
+        """
+        outcomes = self._bind_accepted(accepted, payloads)
+        bound = self.model.browse(
+            [
+                binding.id
+                for binding, __, result in accepted
+                if binding.external_id == str(result["external_id"])
+            ]
+        )
+        for binding in bound:
+            try:
+                with self._isolated():
+                    self._after_export(binding, payloads[binding.id], bulk)
+            except BadDataError as err:
+                self._issue(
+                    "export",
+                    err.code,
+                    str(err),
+                    record=binding,
+                    payload=payloads[binding.id],
+                )
+        return outcomes
+
+    def _after_export(self, binding, payload, bulk):
+        """Hook: what the platform needs once a contact exists (tags, lists,
+        company links), for providers whose upsert cannot carry it all.  A
+        ``BadDataError`` here files a review item for that record only."""
+
+    def _bind_accepted(self, accepted, payloads):
         """Bind the remote ids of a chunk in one go; per record if that fails.
 
         A failure here means the platform gave two of our partners one
