@@ -25,7 +25,7 @@ class MarketingBulkImportFollower(AbstractComponent):
     def run(self, tracker):
         if tracker.state != "running":
             return self.env._("Bulk import %s already finished", tracker.remote_id)
-        adapter = self.backend_adapter
+        adapter = self.component(usage="backend.adapter")
         done, results = adapter.bulk_status(tracker.remote_id)
         tracker.polls += 1
         if not done:

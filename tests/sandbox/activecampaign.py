@@ -32,7 +32,8 @@ Routes (under ``/api/3``)
     the batch completes after ``bulk_polls`` status reads); ``GET
     /import/info?batchId=`` → ``{"status": "in progress" | "completed",
     "success": [{"email", "id"}], "failure": [{"email", "message"}]}``
-    (*chosen*: the documentation shows no example of this answer);
+    (*chosen*: the documentation shows no example of this answer; addresses
+    in ``excluded`` fail as on the account's exclusion list);
     ``GET /fields`` (``fieldOptions`` side-loaded), ``POST /fieldValues``;
     ``GET|POST /tags``, ``POST /contactTags``, ``DELETE /contactTags/<id>``;
     ``GET /lists``, ``POST /contactLists``; ``GET|POST /accounts``,
@@ -106,6 +107,8 @@ class ActiveCampaignEmulator(Emulator):
         super().__init__(**kwargs)
         self.api_key = api_key
         self.suspended = False
+        #: addresses on the account's exclusion list: skipped by bulk imports
+        self.excluded: set[str] = set()
         self.bulk_polls = bulk_polls
         self.bulk_multi = SlidingWindow(100, 60.0, clock=self.clock)
         self.bulk_single = SlidingWindow(20, 60.0, clock=self.clock)
@@ -164,6 +167,25 @@ class ActiveCampaignEmulator(Emulator):
     # ------------------------------------------------------------------
     # Python-side helpers (tests, demo, benchmark)
     # ------------------------------------------------------------------
+    def clear(self) -> None:
+        """Forget every record (contacts, tags, accounts, deals, batches)."""
+        with self.lock:
+            for store in (
+                self.contacts,
+                self.by_email,
+                self.field_values,
+                self.contact_lists,
+                self.tags,
+                self.contact_tags,
+                self.accounts,
+                self.account_contacts,
+                self.deals,
+                self.batches,
+                self.webhooks,
+            ):
+                store.clear()
+            self.webhook_log.clear()
+
     def seed(self, n: int) -> list[str]:
         with self.lock:
             return [
@@ -423,6 +445,11 @@ class ActiveCampaignEmulator(Emulator):
                 (f for f in item.get("fields") or [] if str(f.get("id")) not in self.fields),
                 None,
             )
+            if str(item.get("email") or "").strip().lower() in self.excluded:
+                failure.append(
+                    {"email": item["email"], "message": "Email is on the exclusion list"}
+                )
+                continue
             if refusal or bad_field:
                 message = (
                     refusal.json["errors"][0]["title"]
