@@ -63,10 +63,14 @@ class ActivecampaignBatchExporter(Component):
             if name and name in payload["tags"]:
                 wanted.add(self._origin_tag_id(name))
         managed = set(
-            Tag.search(
-                backend._scope_domain() + [("category_id", "!=", False)]
-            ).mapped("remote_id")
-        ) | {self._origin_tag_id(n) for n in (backend.tag_customer, backend.tag_lead) if n}
+            Tag.search(backend._scope_domain() + [("category_id", "!=", False)]).mapped(
+                "remote_id"
+            )
+        ) | {
+            self._origin_tag_id(n)
+            for n in (backend.tag_customer, backend.tag_lead)
+            if n
+        }
         current = set(details["_contact_tags"])
         add, remove = Tag._changes(current, wanted | (current - managed))
         for tag_id in add:

@@ -113,12 +113,12 @@ class MarketingRemoteTag(models.Model):
             )
         }
         categories = Category.browse()
-        for remote_id, name in remote_tags.items():
+        for remote_id, remote_name in remote_tags.items():
             link = links.get(str(remote_id))
             if link and link.category_id:
                 categories |= link.category_id
                 continue
-            name = nfc(name or "")
+            name = nfc(remote_name or "")
             if not name:
                 continue
             category = Category.search([("name", "=ilike", name)], limit=1)
