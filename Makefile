@@ -34,3 +34,10 @@ demo:
 
 bench:
 	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_marketo $(BENCH_ARGS)
+
+# ActiveCampaign benchmark (tests/bench/bench_activecampaign.py)
+AC_BENCH_ARGS ?= --records 20000 --webhooks 10000
+.PHONY: bench-activecampaign
+
+bench-activecampaign:
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_activecampaign $(AC_BENCH_ARGS)

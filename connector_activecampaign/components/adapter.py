@@ -42,7 +42,8 @@ class ActivecampaignAdapter(Component):
         "activecampaign.sale.order",
     ]
 
-    batch_size = 100  # GET /contacts pages
+    batch_size = 250  # contacts per export job: one bulk import request
+    page_size = 100  # GET /contacts accepts at most 100 per page
     bulk_min = 11  # the docs: 10 contacts or fewer go through the contacts API
     bulk_size = 250
     bulk_poll_seconds = 15
@@ -142,7 +143,7 @@ class ActivecampaignAdapter(Component):
         next one starts from the latest ``udate`` it saw.
         """
         params = {
-            "limit": self.batch_size,
+            "limit": self.page_size,
             "id_greater": state.get("last_id") or 0,
             "orders[id]": "ASC",
         }
@@ -151,7 +152,7 @@ class ActivecampaignAdapter(Component):
         body = self._call("GET", "/contacts", params=params) or {}
         records = [self._contact(c) for c in body.get("contacts") or []]
         latest = max([state.get("latest") or ""] + [r["udate"] or "" for r in records])
-        if len(records) == self.batch_size:
+        if len(records) == self.page_size:
             last_id = int(records[-1]["id"])
             return Page(records, dict(state, last_id=last_id, latest=latest), True)
         since = state.get("since")

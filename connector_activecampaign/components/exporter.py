@@ -79,22 +79,15 @@ class ActivecampaignBatchExporter(Component):
             adapter.remove_contact_tag(details["_contact_tags"][tag_id])
 
     def _origin_tag_id(self, name):
-        """Remote id of an origin tag (no category behind it), created once."""
-        Tag = self.env["marketing.remote.tag"].sudo()
-        backend = self.backend_record
-        link = Tag.search(
-            Tag._scope(backend, "origin") + [("name", "=", name)], limit=1
-        )
-        if not link:
-            link = Tag.create(
-                dict(
-                    Tag._scope_vals(backend),
-                    name=name,
-                    kind="origin",
-                    remote_id=self.backend_adapter.create_tag(name),
-                )
+        """Remote id of an origin tag (no category behind it)."""
+        return (
+            self.env["marketing.remote.tag"]
+            .sudo()
+            ._ensure(
+                self.backend_record, name, self.backend_adapter.create_tag, "origin"
             )
-        return link.remote_id
+            .remote_id
+        )
 
     def _sync_consent(self, payload, details):
         list_id = self.backend_record.list_id
