@@ -9,3 +9,5 @@ from . import marketing_sync_cursor
 from . import marketing_throttle
 from . import marketing_token
 from . import res_partner
+from . import marketing_oauth_state
+from . import marketing_oauth_backend
