@@ -91,6 +91,9 @@ class MarketingBatchExporter(AbstractComponent):
                 retry_seconds=5,
             )
         adapter = self.backend_adapter
+        if adapter.bulk_min and len(to_send) >= adapter.bulk_min:
+            outcomes.update(self._send_bulk(to_send))
+            return self._summary(len(bindings), outcomes)
         for chunk in _chunks(to_send, adapter.batch_size):
             results = adapter.upsert([payload for __, payload, __ in chunk])
             sent = list(zip(chunk, results, strict=True))
@@ -114,6 +117,40 @@ class MarketingBatchExporter(AbstractComponent):
                 )
             )
         return self._summary(len(bindings), outcomes)
+
+    def _send_bulk(self, to_send):
+        """Hand the payloads to the platform's asynchronous bulk import.
+
+        Each request of up to ``bulk_size`` contacts becomes a
+        ``marketing.bulk.import`` followed by its own job; its outcome per
+        contact is applied there.  A request refused as a whole files one
+        review item per contact: the rest of the batch is still sent.
+        """
+        adapter = self.backend_adapter
+        Tracker = self.env["marketing.bulk.import"].sudo()
+        outcomes = Counter()
+        for chunk in _chunks(to_send, adapter.bulk_size):
+            try:
+                remote_id = adapter.bulk_upsert([payload for __, payload, __ in chunk])
+            except BadDataError as err:
+                for binding, payload, __ in chunk:
+                    self._issue(
+                        "export", err.code, str(err), record=binding, payload=payload
+                    )
+                outcomes["sent to review"] += len(chunk)
+                continue
+            tracker = Tracker._start(
+                self.backend_record,
+                self.model._name,
+                remote_id,
+                [
+                    (binding, payload, digest, binding.email_normalized)
+                    for binding, payload, digest in chunk
+                ],
+            )
+            tracker._enqueue_follow(adapter.bulk_poll_seconds)
+            outcomes["sent in bulk"] += len(chunk)
+        return outcomes
 
     def _apply_accepted(self, accepted, payloads):
         """Bind the remote ids of a chunk in one go; per record if that fails.
