@@ -22,6 +22,8 @@ MEMBERSHIP_BATCH = 500
 #: it Constant Contact silently imports only the first 4 MB)
 IMPORT_MAX_ROWS = 40_000
 IMPORT_MAX_BYTES = 3_800_000
+#: phone kinds Odoo owns (phone, mobile); work and home numbers stay remote
+PHONE_KINDS = {"other": "phone", "mobile": "mobile_phone"}
 #: how an import activity names a refused row
 ROW_ERROR = re.compile(r"^\s*(?:Row|Line)\s+(?P<row>\d+)\s*:\s*(?P<message>.*)$", re.I)
 
@@ -207,8 +209,9 @@ class ConstantContactAdapter(Component):
             if key in contact:
                 flat[key] = contact[key]
         for phone in contact.get("phone_numbers") or []:
-            key = "mobile_phone" if phone.get("kind") == "mobile" else "phone"
-            flat.setdefault(key, phone.get("phone_number"))
+            key = PHONE_KINDS.get(phone.get("kind"))
+            if key:
+                flat.setdefault(key, phone.get("phone_number"))
         addresses = contact.get("street_addresses") or []
         if addresses:
             address = addresses[0]

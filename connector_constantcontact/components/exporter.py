@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import BadDataError
 
-from .adapter import IMPORT_MAX_BYTES
+from .adapter import IMPORT_MAX_BYTES, PHONE_KINDS
 #: row keys Odoo owns on a contact; everything else is kept as read
 OWNED_SCALARS = ("first_name", "last_name", "job_title", "company_name")
 ADDRESS_KEYS = ("street", "city", "state", "zip", "country")
@@ -50,6 +50,10 @@ class ConstantContactBulkImportFollower(Component):
     _name = "constantcontact.res.partner.bulk.import.follower"
     _inherit = ["marketing.bulk.import.follower", "constantcontact.base"]
     _apply_on = ["constantcontact.res.partner"]
+
+    @property
+    def backend_adapter(self):
+        return self.component(usage="backend.adapter")
 
     def _bulk_status(self, tracker):
         return self.backend_adapter.bulk_status(
@@ -152,23 +156,12 @@ class ConstantContactRecordExporter(Component):
             if key in row:
                 body[key] = row[key] or ""
         phones = [dict(p) for p in contact.get("phone_numbers") or []]
-        for key, kind in (("phone", None), ("mobile_phone", "mobile")):
+        for kind, key in PHONE_KINDS.items():
             if key not in row:
                 continue
-            index = next(
-                (
-                    i
-                    for i, p in enumerate(phones)
-                    if (p.get("kind") == "mobile") == (kind == "mobile")
-                ),
-                None,
-            )
-            if row[key] and index is None:
-                phones.append({"phone_number": row[key], "kind": kind or "other"})
-            elif row[key]:
-                phones[index]["phone_number"] = row[key]
-            elif index is not None:
-                phones.pop(index)
+            phones = [p for p in phones if p.get("kind") != kind]
+            if row[key]:
+                phones.append({"phone_number": row[key], "kind": kind})
         body["phone_numbers"] = phones[:3]
         addresses = [dict(a) for a in contact.get("street_addresses") or []]
         if any(row.get(key) for key in ADDRESS_KEYS):

@@ -68,7 +68,12 @@ TRACKING_KINDS = {
 #: import row keys → contact fields (*chosen* subset of the documented keys)
 IMPORT_KEYS = {"first_name", "last_name", "job_title", "company_name"}
 ADDRESS_KEYS = ("street", "city", "state", "zip", "country")
-PHONE_KEYS = {"phone": "other", "home_phone": "home", "work_phone": "work"}
+PHONE_KEYS = {
+    "phone": "other",
+    "home_phone": "home",
+    "work_phone": "work",
+    "mobile_phone": "mobile",
+}
 NAME_LIMIT = 50
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PERMISSIONS = {
@@ -130,6 +135,8 @@ class ConstantContactEmulator(Emulator):
         self.campaigns = {}
         self.tracking = {}
         self.cursors = {}
+        #: rows with an email of these domains are refused by imports
+        self.refused_domains = set()
         self._seq = 0
         super().__init__(**kwargs)
 
@@ -404,6 +411,14 @@ class ConstantContactEmulator(Emulator):
             return self.not_found(request)
         return self._public(contact, self._include(request))
 
+    @route("DELETE", API + "/contacts/<contact_id>")
+    def delete_contact(self, request):
+        contact = self.contacts.pop(request.params["contact_id"], None)
+        if contact is None:
+            return self.not_found(request)
+        self.by_email.pop(contact["email_address"]["address"].lower(), None)
+        return Response(204)
+
     @route("PUT", API + "/contacts/<contact_id>")
     def put_contact(self, request):
         contact = self.contacts.get(request.params["contact_id"])
@@ -479,18 +494,30 @@ class ConstantContactEmulator(Emulator):
             "work": work,
             "total": total,
             "created": stamp,
-            "done_at": stamp + (self.import_seconds if kind == "import" else 0.2),
+            "done_at": stamp
+            + self.import_seconds * (1.0 if kind == "import" else 0.2),
             "state": "initialized",
             "errors": [],
         }
         return Response(201, self._activity_body(activity_id))
 
+    def dispatch(self, request):
+        """Activities run in the background: any call sees those now due."""
+        with self.lock:
+            self._settle()
+        return super().dispatch(request)
+
+    def _settle(self):
+        now = self.now()
+        for activity in self.activities.values():
+            if activity["state"] != "completed" and now >= activity["done_at"]:
+                activity["errors"] = activity["work"]()
+                activity["state"] = "completed"
+
     def _activity_body(self, activity_id):
         activity = self.activities[activity_id]
         now = self.now()
-        if activity["state"] != "completed" and now >= activity["done_at"]:
-            activity["errors"] = activity["work"]()
-            activity["state"] = "completed"
+        self._settle()
         elapsed = now - activity["created"]
         span = max(activity["done_at"] - activity["created"], 1e-9)
         percent = 100 if activity["state"] == "completed" else int(99 * elapsed / span)
@@ -569,6 +596,8 @@ class ConstantContactEmulator(Emulator):
         email = row.get("email") if isinstance(row, dict) else None
         if not isinstance(email, str) or not EMAIL_RE.match(email):
             return f"Invalid email address {email!r}"
+        if email.rsplit("@", 1)[-1].lower() in self.refused_domains:
+            return f"Email address {email} is not allowed"
         for key in ("first_name", "last_name"):
             if len(row.get(key) or "") > NAME_LIMIT:
                 return f"{key} longer than {NAME_LIMIT} characters"
