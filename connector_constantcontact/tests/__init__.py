@@ -1,1 +1,2 @@
+from . import test_oauth
 from . import test_sync
