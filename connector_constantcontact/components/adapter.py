@@ -32,6 +32,19 @@ def iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def utc_iso(text):
+    """Constant Contact dates carry offsets (``…T12:47:00-04:00``): in UTC."""
+    if not text:
+        return text
+    try:
+        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if moment.tzinfo:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return iso(moment)
+
+
 class ConstantContactAdapter(Component):
     """Constant Contact v3: bearer tokens from the OAuth2 store, 429 bodies
     that tell a short throttle (``throttled``) from the daily quota
@@ -199,7 +212,7 @@ class ConstantContactAdapter(Component):
         email = contact.get("email_address") or {}
         flat = {
             "contact_id": contact.get("contact_id"),
-            "updated_at": contact.get("updated_at"),
+            "updated_at": utc_iso(contact.get("updated_at")),
             "email": email.get("address"),
             "permission_to_send": email.get("permission_to_send"),
             "opt_out_reason": email.get("opt_out_reason"),
@@ -375,7 +388,7 @@ class ConstantContactBulkAdapter(Component):
                     }
                 )
         wanted = set(emails) - failed
-        since = activity.get("created_at")
+        since = utc_iso(activity.get("created_at"))
         params = {"limit": PAGE_SIZE, "status": "all", "updated_after": since}
         next_href = None
         while wanted:
