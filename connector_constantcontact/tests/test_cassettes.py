@@ -5,11 +5,21 @@ import tempfile
 
 from odoo.tests.common import TransactionCase, _super_send
 
-from odoo.addons.connector_marketing_base.tests.common import recorder
+from odoo.addons.connector_marketing_base.tests.common import scrub_tokens, vcr_recorder
 
 from .common import ConstantContactBackendMixin, ConstantContactCase, purge_shared_state
 
 CASSETTES = pathlib.Path(__file__).parent / "cassettes"
+
+
+def recorder(cassette_dir, record_mode="none"):
+    """Two hosts (authorization server and API): match on the host too."""
+    return vcr_recorder(
+        cassette_dir,
+        record_mode,
+        match_on=["method", "scheme", "host", "path", "query"],
+        before_record_response=scrub_tokens,
+    )
 
 
 class TestDocumentedAnswers(ConstantContactBackendMixin, TransactionCase):

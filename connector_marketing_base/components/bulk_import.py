@@ -25,7 +25,7 @@ class MarketingBulkImportFollower(AbstractComponent):
     def run(self, tracker):
         if tracker.state != "running":
             return self.env._("Bulk import %s already finished", tracker.remote_id)
-        adapter = self.backend_adapter
+        adapter = self.component(usage="backend.adapter")
         done, results = self._bulk_status(tracker)
         tracker.polls += 1
         if not done:
@@ -47,7 +47,7 @@ class MarketingBulkImportFollower(AbstractComponent):
     def _bulk_status(self, tracker):
         """Ask the adapter; a provider whose answer needs what was sent
         (per-row errors by row number) overrides this to pass it along."""
-        return self.backend_adapter.bulk_status(tracker.remote_id)
+        return self.component(usage="backend.adapter").bulk_status(tracker.remote_id)
 
     def _apply(self, tracker, results):
         items = tracker.items or {}
@@ -79,7 +79,7 @@ class MarketingBulkImportFollower(AbstractComponent):
             )
             outcomes["sent to review"] += 1
         exporter = self.component(usage="batch.exporter")
-        outcomes.update(exporter._apply_accepted(accepted, payloads))
+        outcomes.update(exporter._apply_accepted(accepted, payloads, bulk=True))
         for email, item in items.items():
             if email in answered or item[0] not in bindings:
                 continue

@@ -48,10 +48,20 @@ class MarketingBatchExporter(AbstractComponent):
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
 
+    @staticmethod
+    def _hash_of(payload):
+        """Hash of a payload without its ``_``-prefixed keys.
+
+        Those keys are transport hints that depend on the binding's state
+        rather than on the partner (e.g. "this contact is new: subscribe it
+        to the list"); hashing them would make the next export differ.
+        """
+        return payload_hash({k: v for k, v in payload.items() if k[:1] != "_"})
+
     def _payload_hash(self, binding):
         """Hash of what an export of ``binding`` would send now (or False)."""
         try:
-            return payload_hash(self._payload(binding))
+            return self._hash_of(self._payload(binding))
         except BadDataError:
             return False
 
@@ -66,7 +76,7 @@ class MarketingBatchExporter(AbstractComponent):
                 self._issue("export", err.code, str(err), record=binding)
                 outcomes["sent to review"] += 1
                 continue
-            digest = payload_hash(payload)
+            digest = self._hash_of(payload)
             if binding.external_id and digest == binding.export_hash:
                 outcomes["unchanged"] += 1
                 continue
@@ -156,7 +166,40 @@ class MarketingBatchExporter(AbstractComponent):
             outcomes["sent in bulk"] += len(chunk)
         return outcomes
 
-    def _apply_accepted(self, accepted, payloads):
+    def _apply_accepted(self, accepted, payloads, bulk=False):
+        """Bind the remote ids of a chunk, then run the after-export steps.
+
+        ``bulk`` says the contacts came through an asynchronous bulk import
+        (see :meth:`_after_export`).
+        """
+        outcomes = self._bind_accepted(accepted, payloads)
+        bound = self.model.browse(
+            [
+                binding.id
+                for binding, __, result in accepted
+                if binding.external_id == str(result["external_id"])
+            ]
+        )
+        for binding in bound:
+            try:
+                with self._isolated():
+                    self._after_export(binding, payloads[binding.id], bulk)
+            except BadDataError as err:
+                self._issue(
+                    "export",
+                    err.code,
+                    str(err),
+                    record=binding,
+                    payload=payloads[binding.id],
+                )
+        return outcomes
+
+    def _after_export(self, binding, payload, bulk):
+        """Hook: what the platform needs once a contact exists (tags, lists,
+        company links), for providers whose upsert cannot carry it all.  A
+        ``BadDataError`` here files a review item for that record only."""
+
+    def _bind_accepted(self, accepted, payloads):
         """Bind the remote ids of a chunk in one go; per record if that fails.
 
         A failure here means the platform gave two of our partners one

@@ -53,6 +53,17 @@ class MarketingBinding(models.AbstractModel):
             return work.component(usage="batch.exporter").run(self)
 
     @api.model
+    def _bind(self, backend, records):
+        """Bindings of ``records`` on ``backend``, created where missing."""
+        existing = self.with_context(active_test=False).search(
+            [("backend_id", "=", backend.id), ("odoo_id", "in", records.ids)]
+        )
+        missing = records - existing.odoo_id
+        return existing | self.with_context(connector_no_export=True).create(
+            [{"backend_id": backend.id, "odoo_id": record.id} for record in missing]
+        )
+
+    @api.model
     def _bindings_of(self, partners):
         """Bindings of ``partners`` in this binding model, archived included."""
         return self.with_context(active_test=False).search(

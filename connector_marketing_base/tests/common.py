@@ -11,9 +11,11 @@ def purge_shared_state(registry, backend_model):
     """
     with registry.cursor() as cr:
         for table in ("marketing_throttle", "marketing_token"):
+            # named rate-limit buckets are rows of "<backend model>/<bucket>"
             cr.execute(
-                f"DELETE FROM {table} WHERE backend_model = %s",
-                (backend_model,),
+                f"DELETE FROM {table} WHERE backend_model = %s "
+                "OR backend_model LIKE %s",
+                (backend_model, f"{backend_model}/%"),
             )
 
 
@@ -26,43 +28,47 @@ def run_jobs(func, *args, **kwargs):
     return result
 
 
-#: request fields that carry credentials, in query strings or form bodies
-SECRET_PARAMETERS = [
+#: headers, query and form parameters that carry credentials somewhere
+SECRET_HEADERS = ("Authorization", "Api-Token")
+SECRET_PARAMETERS = (
     "access_token",
+    "api_key",
     "client_id",
     "client_secret",
+    # OAuth2 token requests (authorization code with PKCE, refresh)
     "refresh_token",
     "code",
     "code_verifier",
-    "api_key",
-]
-#: response keys that carry tokens
+)
+#: keys of token answers that carry tokens
 SECRET_KEYS = ("access_token", "refresh_token", "id_token")
 
 
-def recorder(cassette_dir, record_mode="none"):
-    """vcrpy recorder that keeps every secret out of cassettes.
+def vcr_recorder(cassette_dir, record_mode="none", **options):
+    """vcrpy recorder that keeps credentials out of cassettes.
 
-    Credentials travel in headers (``Authorization``, ``Api-Token``), in
-    query strings and in form bodies (token requests), and tokens come back
-    in token responses: all are filtered, so a cassette re-recorded against
-    a real account is safe to commit.
+    Cassettes hold the providers' documented answers (or answers recorded
+    from a real account, then committed): credential headers, query and
+    form parameters are filtered whatever the provider.  ``options`` go to
+    ``vcr.VCR`` (e.g. ``before_record_response`` for token answers).
     """
     import vcr
 
-    return vcr.VCR(
-        cassette_library_dir=str(cassette_dir),
-        record_mode=record_mode,
-        match_on=["method", "scheme", "host", "path", "query"],
-        filter_headers=["Authorization", "Api-Token"],
-        filter_query_parameters=SECRET_PARAMETERS,
-        filter_post_data_parameters=SECRET_PARAMETERS,
-        before_record_response=_scrub_tokens,
-        decode_compressed_response=True,
-    )
+    settings = {
+        "cassette_library_dir": str(cassette_dir),
+        "record_mode": record_mode,
+        "match_on": ["method", "path", "query"],
+        "filter_headers": list(SECRET_HEADERS),
+        "filter_query_parameters": list(SECRET_PARAMETERS),
+        "filter_post_data_parameters": list(SECRET_PARAMETERS),
+        "decode_compressed_response": True,
+    }
+    settings.update(options)
+    return vcr.VCR(**settings)
 
 
-def _scrub_tokens(response):
+def scrub_tokens(response):
+    """``before_record_response`` for token answers: tokens become FILTERED."""
     import json
 
     body = response["body"].get("string") or b""

@@ -1,0 +1,120 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.component.core import Component
+
+from .adapter import UNSUBSCRIBED
+
+
+class ActivecampaignBatchExporter(Component):
+    """Contacts: ``contact/sync`` for up to ten, ``bulk_import`` beyond.
+
+    The bulk import carries tags and the list subscription of new contacts
+    itself; ``contact/sync`` cannot, so a single export then sets the tags
+    (added and removed), the consent and the account link in a few more
+    calls.  The connector never subscribes a contact again: only new
+    contacts are subscribed to the default list, and a partner blacklisted
+    in Odoo is unsubscribed.
+    """
+
+    _name = "activecampaign.res.partner.batch.exporter"
+    _inherit = ["marketing.batch.exporter", "activecampaign.base"]
+    _apply_on = ["activecampaign.res.partner"]
+
+    def enqueue_all(self):
+        """Accounts first (their own jobs), then the contacts."""
+        backend = self.backend_record
+        groups = self.env["res.partner"]._read_group(
+            backend._partner_domain() + [("parent_id.is_company", "=", True)],
+            ["parent_id"],
+        )
+        company_ids = [parent.id for (parent,) in groups]
+        for start in range(0, len(company_ids), 100):
+            chunk = company_ids[start : start + 100]
+            backend.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self.env._("Export %s accounts", len(chunk))
+                ),
+            ).export_accounts(chunk)
+        return super().enqueue_all()
+
+    def _after_export(self, binding, payload, bulk):
+        adapter = self.backend_adapter
+        contact_id = binding.external_id
+        if not bulk:
+            details = adapter.fetch(contact_id)
+            self._sync_tags(binding, payload, details)
+            self._sync_consent(payload, details)
+        if payload.get("account"):
+            self._link_account(binding, payload)
+
+    def _sync_tags(self, binding, payload, details):
+        """Tags wanted by Odoo are added; tags of Odoo categories the partner
+        no longer has are removed; tags only ActiveCampaign knows are kept."""
+        backend = self.backend_record
+        adapter = self.backend_adapter
+        Tag = self.env["marketing.remote.tag"].sudo()
+        partner = binding.odoo_id
+        Tag._known(backend, details["_tags"])
+        wanted = set(
+            Tag._remote_ids(backend, partner.category_id, adapter.create_tag).values()
+        )
+        for name in (backend.tag_customer, backend.tag_lead):
+            if name and name in payload["tags"]:
+                wanted.add(self._origin_tag_id(name))
+        managed = set(
+            Tag.search(
+                backend._scope_domain() + [("category_id", "!=", False)]
+            ).mapped("remote_id")
+        ) | {self._origin_tag_id(n) for n in (backend.tag_customer, backend.tag_lead) if n}
+        current = set(details["_contact_tags"])
+        add, remove = Tag._changes(current, wanted | (current - managed))
+        for tag_id in add:
+            adapter.add_contact_tag(binding.external_id, tag_id)
+        for tag_id in remove:
+            adapter.remove_contact_tag(details["_contact_tags"][tag_id])
+
+    def _origin_tag_id(self, name):
+        """Remote id of an origin tag (no category behind it), created once."""
+        Tag = self.env["marketing.remote.tag"].sudo()
+        backend = self.backend_record
+        link = Tag.search(
+            Tag._scope(backend, "origin") + [("name", "=", name)], limit=1
+        )
+        if not link:
+            link = Tag.create(
+                dict(
+                    Tag._scope_vals(backend),
+                    name=name,
+                    kind="origin",
+                    remote_id=self.backend_adapter.create_tag(name),
+                )
+            )
+        return link.remote_id
+
+    def _sync_consent(self, payload, details):
+        list_id = self.backend_record.list_id
+        if not list_id:
+            return
+        status = details["_lists"].get(str(list_id))
+        if payload["consent"] == "unsubscribed" and status != UNSUBSCRIBED:
+            self.backend_adapter.set_list_status(details["id"], list_id, 2)
+        elif payload["consent"] == "subscribed" and status is None:
+            # never on the list: a first subscription, never a re-subscription
+            self.backend_adapter.set_list_status(details["id"], list_id, 1)
+
+    def _link_account(self, binding, payload):
+        company = self.env["res.partner"].browse(payload["account"])
+        Account = self.env["activecampaign.account"]
+        account = Account._bind(self.backend_record, company)
+        if not account.external_id:
+            with self.backend_record.work_on(Account._name) as work:
+                work.component(usage="batch.exporter").run(account)
+        if not account.external_id:
+            return  # the account went to review: its issue says why
+        binding.account_contact_id = self.backend_adapter.link_account(
+            binding.account_contact_id,
+            account.external_id,
+            binding.external_id,
+            payload.get("jobTitle") or "",
+        )

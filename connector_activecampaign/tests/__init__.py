@@ -1,0 +1,5 @@
+from . import test_adapter
+from . import test_cassettes
+from . import test_sync
+from . import test_deals
+from . import test_webhook
