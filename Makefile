@@ -23,14 +23,17 @@ gen-setup:
 # The demo and the benchmarks (see tools/demo.py and tests/bench/README.rst).
 # PY and ODOO_CONF default to what `make setup` made; override them from the
 # environment, e.g. `PY=/path/to/venv/bin/python ODOO_CONF=/path/odoo.conf make demo`.
+# PROVIDER picks the platform: tools/demo_providers/<PROVIDER>.py for the
+# demo, tests/bench/bench_<PROVIDER>.py for the benchmark.
 PY ?= .venv/bin/python
 ODOO_CONF ?= .local/odoo.conf
+PROVIDER ?= marketo
 DEMO_ARGS ?=
 BENCH_ARGS ?= --records 50000 --also 10000
 .PHONY: demo bench
 
 demo:
-	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) tools/demo.py $(DEMO_ARGS)
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) tools/demo.py --provider $(PROVIDER) $(DEMO_ARGS)
 
 bench:
-	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_marketo $(BENCH_ARGS)
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_$(PROVIDER) $(BENCH_ARGS)
