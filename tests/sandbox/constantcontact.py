@@ -404,6 +404,25 @@ class ConstantContactEmulator(Emulator):
             body["_links"]["next"] = {"href": f"{API}/contacts?cursor={token}"}
         return body
 
+    @route("POST", API + "/contacts")
+    def create_contact(self, request):
+        body = request.json
+        if not isinstance(body, dict) or not body.get("create_source"):
+            return _error(400, "contacts.api.validation.error", "create_source needed")
+        email = (body.get("email_address") or {}).get("address")
+        if not isinstance(email, str) or not EMAIL_RE.match(email):
+            return _error(400, "contacts.api.validation.error", "email_address needed")
+        if email.lower() in self.by_email:
+            return _error(409, "contacts.api.conflict", "Email already exists")
+        error = self._check_names(body)
+        if error:
+            return error
+        contact = self._new_contact(email, source=body["create_source"])
+        for key in ("first_name", "last_name", "job_title", "company_name"):
+            contact[key] = body.get(key) or ""
+        contact["list_memberships"] = list(body.get("list_memberships") or [])
+        return Response(201, self._public(contact, {"list_memberships"}))
+
     @route("GET", API + "/contacts/<contact_id>")
     def get_contact(self, request):
         contact = self.contacts.get(request.params["contact_id"])
