@@ -25,7 +25,9 @@ IMPORT_MAX_BYTES = 3_800_000
 #: phone kinds Odoo owns (phone, mobile); work and home numbers stay remote
 PHONE_KINDS = {"other": "phone", "mobile": "mobile_phone"}
 #: how an import activity names a refused row
-ROW_ERROR = re.compile(r"^\s*(?:Row|Line)\s+(?P<row>\d+)\s*:\s*(?P<message>.*)$", re.I)
+ROW_ERROR = re.compile(
+    r"^\s*(?:Row|Line)\s+(?P<row>\d+)\s*:\s*(?P<message>.*)$", re.IGNORECASE
+)
 
 
 def iso(moment):
@@ -37,7 +39,7 @@ def utc_iso(text):
     if not text:
         return text
     try:
-        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(str(text))
     except ValueError:
         return text
     if moment.tzinfo:
@@ -105,9 +107,7 @@ class ConstantContactAdapter(Component):
         if isinstance(body, list) and body and isinstance(body[0], dict):
             body = body[0]
         if isinstance(body, dict):
-            return str(
-                body.get("error_message") or body.get("error_key") or body
-            )[:500]
+            return str(body.get("error_message") or body.get("error_key") or body)[:500]
         return str(body)[:500]
 
     @staticmethod
@@ -370,7 +370,12 @@ class ConstantContactBulkAdapter(Component):
                 errors="; ".join(activity.get("activity_errors") or []) or "-",
             )
             return True, [
-                {"email": e, "status": "error", "code": f"import_{state}", "message": message}
+                {
+                    "email": e,
+                    "status": "error",
+                    "code": f"import_{state}",
+                    "message": message,
+                }
                 for e in emails
             ]
         results, failed = [], set()
@@ -394,7 +399,9 @@ class ConstantContactBulkAdapter(Component):
         while wanted:
             contacts, next_href = self.contacts_page(params, next_href)
             for contact in contacts:
-                email = ((contact.get("email_address") or {}).get("address") or "").lower()
+                email = (
+                    (contact.get("email_address") or {}).get("address") or ""
+                ).lower()
                 if email in wanted:
                     wanted.discard(email)
                     results.append(

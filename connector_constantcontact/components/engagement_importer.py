@@ -80,7 +80,9 @@ class ConstantContactEngagementImporter(Component):
         cursors = self.env["marketing.sync.cursor"].sudo()
         name = f"tracking:{campaign_activity_id}:{kind}"
         state = cursors._get(backend, name) or {}
-        rows, href = adapter.tracking_page(campaign_activity_id, kind, state.get("next"))
+        rows, href = adapter.tracking_page(
+            campaign_activity_id, kind, state.get("next")
+        )
         stop_at = state.get("newest")
         fresh = [r for r in rows if not stop_at or r.get("created_time", "") >= stop_at]
         created = (
@@ -128,7 +130,9 @@ class ConstantContactEngagementImporter(Component):
                         )
                     ),
                     "activity_type": REPORTS[kind],
-                    "occurred_at": (row.get("created_time") or "")[:19].replace("T", " "),
+                    "occurred_at": (row.get("created_time") or "")[:19].replace(
+                        "T", " "
+                    ),
                     "partner_id": binding.odoo_id.id if binding else False,
                     "email": row.get("email_address"),
                     "campaign": campaign_name,

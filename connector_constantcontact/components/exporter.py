@@ -9,6 +9,7 @@ from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import BadDataError
 
 from .adapter import IMPORT_MAX_BYTES, PHONE_KINDS
+
 #: row keys Odoo owns on a contact; everything else is kept as read
 OWNED_SCALARS = ("first_name", "last_name", "job_title", "company_name")
 ADDRESS_KEYS = ("street", "city", "state", "zip", "country")
@@ -62,9 +63,11 @@ class ConstantContactBulkImportFollower(Component):
 
     def _apply(self, tracker, results):
         outcomes = super()._apply(tracker, results)
-        bound = self.model.browse(
-            [item[0] for item in (tracker.items or {}).values()]
-        ).exists().filtered("external_id")
+        bound = (
+            self.model.browse([item[0] for item in (tracker.items or {}).values()])
+            .exists()
+            .filtered("external_id")
+        )
         self.component(usage="list.exporter").enqueue(bound)
         return outcomes
 
@@ -134,9 +137,7 @@ class ConstantContactRecordExporter(Component):
         try:
             return self.backend_adapter.put_contact(binding.external_id, body)
         except BadDataError as err:
-            self._issue(
-                "export", err.code, str(err), record=binding, payload=body
-            )
+            self._issue("export", err.code, str(err), record=binding, payload=body)
             return None
 
     def merge(self, contact, row):

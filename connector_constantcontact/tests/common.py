@@ -52,9 +52,7 @@ class ConstantContactCase(ConstantContactBackendMixin, TransactionCase):
 
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.emulator = ConstantContactEmulator(
-            import_seconds=0, **cls.emulator_options
-        )
+        cls.emulator = ConstantContactEmulator(import_seconds=0, **cls.emulator_options)
         cls.server = SandboxServer(cls.emulator)
         cls.server.__enter__()
         cls.addClassCleanup(cls.server.__exit__, None, None, None)

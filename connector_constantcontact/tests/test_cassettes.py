@@ -86,7 +86,9 @@ class TestDocumentedAnswers(ConstantContactBackendMixin, TransactionCase):
         )
 
     def test_lists_and_custom_fields(self):
-        self.assertEqual(self.adapter().check_connection(), "Connected: 1 contact lists")
+        self.assertEqual(
+            self.adapter().check_connection(), "Connected: 1 contact lists"
+        )
         self.backend.refresh_remote_fields()
         field = self.env["marketing.remote.field"].search(self.backend._scope_domain())
         self.assertEqual(field.key, "Vehicle_make_and_model_year")

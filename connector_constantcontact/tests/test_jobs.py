@@ -50,7 +50,11 @@ class TestConstantContactJobs(ConstantContactBackendMixin, TransactionCase):
             jobs = {job.method_name: job for job in trap.enqueued_jobs}
         self.assertEqual(
             {name: job.priority for name, job in jobs.items()},
-            {"import_contacts_page": 30, "export_contacts": 30, "import_engagement": 20},
+            {
+                "import_contacts_page": 30,
+                "export_contacts": 30,
+                "import_engagement": 20,
+            },
         )
         self.assertEqual(
             jobs["import_engagement"].channel, "root.marketing.constantcontact.batch"
@@ -61,7 +65,9 @@ class TestConstantContactJobs(ConstantContactBackendMixin, TransactionCase):
         backend = self.env[BACKEND].create({"name": "Defaults"})
         self.assertEqual(backend.api_url, "https://api.cc.email/v3")
         self.assertTrue(backend.oauth_token_url.startswith("https://authz."))
-        self.assertEqual(backend.oauth_scopes, "contact_data campaign_data offline_access")
+        self.assertEqual(
+            backend.oauth_scopes, "contact_data campaign_data offline_access"
+        )
         self.assertEqual((backend.rate_limit_calls, backend.daily_quota), (4, 10000))
         self.assertTrue(
             backend.oauth_redirect_uri.endswith("/connector_marketing/oauth/callback")

@@ -87,9 +87,9 @@ class TestOAuthFlow(ConstantContactBackendMixin, HttpCase):
 
     def test_expired_state_is_refused(self):
         code, state = self.start()
-        self.env["marketing.oauth.state"].sudo().search([]).expires_at = (
-            "2000-01-01 00:00:00"
-        )
+        self.env["marketing.oauth.state"].sudo().search(
+            []
+        ).expires_at = "2000-01-01 00:00:00"
         self.authenticate("cc-manager", "cc-manager-pass-1")
         response = self.callback(code=code, state=state)
         self.assertIn("expired", response.text)
@@ -170,7 +170,7 @@ class TestConcurrentRefresh(ConstantContactBackendMixin, TransactionCase):
                     results.append(
                         Token._get_access_token(backend, backend._oauth_refresh)
                     )
-                except Exception as err:  # reported below
+                except Exception as err:  # noqa: BLE001 (asserted below)
                     errors.append(err)
 
             threads = [threading.Thread(target=worker) for __ in range(2)]

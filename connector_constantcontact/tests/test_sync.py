@@ -15,7 +15,10 @@ class TestConstantContactSync(ConstantContactCase):
     def partners(self, count, prefix="p", **vals):
         return self.env["res.partner"].create(
             [
-                dict({"name": f"Jane {prefix}{i}", "email": f"{prefix}{i}@example.com"}, **vals)
+                dict(
+                    {"name": f"Jane {prefix}{i}", "email": f"{prefix}{i}@example.com"},
+                    **vals,
+                )
                 for i in range(count)
             ]
         )
@@ -107,9 +110,9 @@ class TestConstantContactSync(ConstantContactCase):
         message = self.run_jobs(self.backend.import_contacts_page)
         self.assertIn("500 contacts read", message)
         self.assertEqual(self.calls("GET /v3/contacts"), 3, "3 pages of 500")
-        partner = self.env[BINDING].search(
-            [("external_id", "=", gone["contact_id"])]
-        ).odoo_id
+        partner = (
+            self.env[BINDING].search([("external_id", "=", gone["contact_id"])]).odoo_id
+        )
         self.assertEqual(partner.name, "Person N5001")
         entry = self.env["mail.blacklist"].search(
             [("email", "=", "person5001@example.com")]
@@ -145,9 +148,7 @@ class TestConstantContactSync(ConstantContactCase):
         self.assertFalse(entry.active)
         self.assertEqual(self.emulator.stats["puts"], puts)
         self.assertEqual(contact["email_address"]["permission_to_send"], "unsubscribed")
-        self.assertTrue(
-            any("never re-subscribes" in m.body for m in entry.message_ids)
-        )
+        self.assertTrue(any("never re-subscribes" in m.body for m in entry.message_ids))
         # and a later update keeps the contact unsubscribed
         partner.name = "Jane Still Out"
         self.run_jobs(self.binding_of(partner).export_record)
@@ -164,9 +165,13 @@ class TestConstantContactSync(ConstantContactCase):
         partners[0].category_id = vip
         self.run_jobs(self.backend.export_contacts)
         vip_list = next(
-            lst["list_id"] for lst in self.emulator.lists.values() if lst["name"] == "VIP"
+            lst["list_id"]
+            for lst in self.emulator.lists.values()
+            if lst["name"] == "VIP"
         )
-        self.assertIn(vip_list, self.emulator.find(partners[0].email)["list_memberships"])
+        self.assertIn(
+            vip_list, self.emulator.find(partners[0].email)["list_memberships"]
+        )
         self.assertNotIn(
             vip_list, self.emulator.find(partners[1].email)["list_memberships"]
         )
@@ -246,7 +251,9 @@ class TestConstantContactSync(ConstantContactCase):
             ),
             2,
         )
-        self.emulator.track(activity_id, "optouts", contact_id, when=self.emulator.now() + 5)
+        self.emulator.track(
+            activity_id, "optouts", contact_id, when=self.emulator.now() + 5
+        )
         self.run_jobs(self.backend.import_engagement)
         self.assertTrue(
             self.env["mail.blacklist"].search([("email", "=", partner.email)])
@@ -268,7 +275,9 @@ class TestConstantContactSync(ConstantContactCase):
         self.assertEqual(self.emulator.stats["total"], before)
 
     def test_throttled_is_retried_shortly(self):
-        self.emulator.faults.configure(burst={"status": 429, "count": 1, "error": "throttled"})
+        self.emulator.faults.configure(
+            burst={"status": 429, "count": 1, "error": "throttled"}
+        )
         self.assertIn("Connected", self.adapter().check_connection())
 
     def test_invalid_grant_needs_reauthorization_and_postpones(self):

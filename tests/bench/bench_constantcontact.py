@@ -49,7 +49,9 @@ def _connect(env, backend, sandbox_url):
     answer = requests.get(
         f"{sandbox_url}{split.path}?{split.query}", allow_redirects=False, timeout=30
     )
-    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["Location"]).query))
+    query = dict(
+        urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["Location"]).query)
+    )
     pending = env["marketing.oauth.state"].sudo()._consume(query["state"])
     backend._oauth_exchange_code(query["code"], pending[3])
 
@@ -118,7 +120,11 @@ def _scenario(args):
         sandbox.reset()
         with harness.MemoryMeter() as memory:
             start = time.monotonic()
-            action = "action_export_contacts" if kind == "export" else "action_import_contacts"
+            action = (
+                "action_export_contacts"
+                if kind == "export"
+                else "action_import_contacts"
+            )
             run = _run_jobs(registry, action, backend_id)
             wall = time.monotonic() - start
         stats = sandbox.stats()
@@ -274,7 +280,7 @@ def main(argv=None):
             output = subprocess.run(
                 command, cwd=ROOT, capture_output=True, text=True, check=False
             )
-            lines = [l for l in output.stdout.splitlines() if l.startswith("RESULT ")]
+            lines = [x for x in output.stdout.splitlines() if x.startswith("RESULT ")]
             if not lines:
                 print(output.stdout[-2000:], output.stderr[-4000:], file=sys.stderr)
                 continue

@@ -361,7 +361,9 @@ class ConstantContactEmulator(Emulator):
         try:
             limit = int(query.get("limit") or 50)
             since = (
-                parse_iso(query["updated_after"]) if query.get("updated_after") else None
+                parse_iso(query["updated_after"])
+                if query.get("updated_after")
+                else None
             )
         except ValueError:
             return _error(400, "contacts.api.bad.request", "Invalid parameter")
@@ -513,8 +515,7 @@ class ConstantContactEmulator(Emulator):
             "work": work,
             "total": total,
             "created": stamp,
-            "done_at": stamp
-            + self.import_seconds * (1.0 if kind == "import" else 0.2),
+            "done_at": stamp + self.import_seconds * (1.0 if kind == "import" else 0.2),
             "state": "initialized",
             "errors": [],
         }
@@ -620,23 +621,22 @@ class ConstantContactEmulator(Emulator):
         for key in ("first_name", "last_name"):
             if len(row.get(key) or "") > NAME_LIMIT:
                 return f"{key} longer than {NAME_LIMIT} characters"
-        fields = {
-            f["name"]: f for f in self.custom_fields.values() if f.get("name")
-        }
+        fields = {f["name"]: f for f in self.custom_fields.values() if f.get("name")}
         custom = {}
         for key, value in row.items():
             if key.startswith("cf:"):
                 definition = fields.get(key[3:])
                 if definition is None:
                     return f"Unknown custom field {key}"
-                if definition["type"] == "date" and value:
-                    if not re.match(r"^\d{2}/\d{2}/\d{4}$", str(value)):
-                        return f"Invalid date {value!r} for {key}"
+                if (
+                    definition["type"] == "date"
+                    and value
+                    and not re.match(r"^\d{2}/\d{2}/\d{4}$", str(value))
+                ):
+                    return f"Invalid date {value!r} for {key}"
                 custom[definition["custom_field_id"]] = str(value)
         contact_id = self.by_email.get(email.lower())
-        contact = (
-            self.contacts[contact_id] if contact_id else self._new_contact(email)
-        )
+        contact = self.contacts[contact_id] if contact_id else self._new_contact(email)
         # an import updates what it carries and leaves the rest alone
         for key in IMPORT_KEYS & set(row):
             contact[key] = row[key] or ""
@@ -728,7 +728,9 @@ class ConstantContactEmulator(Emulator):
 
     @route("POST", API + "/contact_lists")
     def create_list(self, request):
-        name = (request.json or {}).get("name") if isinstance(request.json, dict) else None
+        name = (
+            (request.json or {}).get("name") if isinstance(request.json, dict) else None
+        )
         if not name or len(name) > 255:
             return _error(400, "contact_lists.api.validation.error", "name needed")
         if any(lst["name"].lower() == name.lower() for lst in self.lists.values()):

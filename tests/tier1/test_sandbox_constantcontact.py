@@ -68,7 +68,11 @@ def authorize(server, verifier="v" * 50, state="s1"):
         timeout=TIMEOUT,
     )
     assert response.status_code == 302
-    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(response.headers["Location"]).query))
+    query = dict(
+        urllib.parse.parse_qsl(
+            urllib.parse.urlsplit(response.headers["Location"]).query
+        )
+    )
     assert query["state"] == state
     return query["code"]
 
@@ -104,14 +108,16 @@ def api(sandbox):
     session.headers["Authorization"] = f"Bearer {tokens['access_token']}"
 
     def call(method, path, **kwargs):
-        return session.request(method, server.url + "/v3" + path, timeout=TIMEOUT, **kwargs)
+        return session.request(
+            method, server.url + "/v3" + path, timeout=TIMEOUT, **kwargs
+        )
 
     return emulator, call
 
 
 # -- OAuth2 ------------------------------------------------------------------
 def test_code_flow_with_pkce(sandbox):
-    emulator, server = sandbox
+    __, server = sandbox
     code = authorize(server)
     body = exchange(server, code).json()
     assert body["token_type"] == "Bearer" and body["expires_in"] == 86400
@@ -131,10 +137,14 @@ def test_pkce_verifier_and_redirect_must_match(sandbox):
 
 
 def test_authorize_requires_s256(sandbox):
-    emulator, server = sandbox
+    __, server = sandbox
     response = requests.get(
         server.url + AUTHORIZE_PATH,
-        params={"response_type": "code", "client_id": "cc-client", "redirect_uri": REDIRECT},
+        params={
+            "response_type": "code",
+            "client_id": "cc-client",
+            "redirect_uri": REDIRECT,
+        },
         allow_redirects=False,
         timeout=TIMEOUT,
     )
@@ -142,7 +152,7 @@ def test_authorize_requires_s256(sandbox):
 
 
 def test_bad_client_is_401(sandbox):
-    emulator, server = sandbox
+    __, server = sandbox
     response = requests.post(
         server.url + TOKEN_PATH,
         data={"grant_type": "refresh_token", "refresh_token": "x"},
@@ -168,9 +178,13 @@ def test_access_tokens_expire_with_the_clock(sandbox, clock):
     emulator.token_ttl = 60
     token = exchange(server, authorize(server)).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    assert requests.get(server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT).ok
+    assert requests.get(
+        server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT
+    ).ok
     clock.advance(61)
-    response = requests.get(server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT)
+    response = requests.get(
+        server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT
+    )
     assert response.status_code == 401
     assert response.json()[0]["error_key"] == "unauthorized"
 
@@ -212,11 +226,18 @@ def test_put_is_a_full_replace_and_never_resubscribes_an_opt_out(api):
     emulator.seed(1)
     contact = emulator.find("person0@example.com")
     contact["phone_numbers"] = [{"phone_number": "1", "kind": "work"}]
-    contact["email_address"].update(permission_to_send="unsubscribed", opt_out_source="Contact")
-    missing = call("PUT", f"/contacts/{contact['contact_id']}", json={"first_name": "x"})
+    contact["email_address"].update(
+        permission_to_send="unsubscribed", opt_out_source="Contact"
+    )
+    missing = call(
+        "PUT", f"/contacts/{contact['contact_id']}", json={"first_name": "x"}
+    )
     assert missing.status_code == 400
     body = {
-        "email_address": {"address": "person0@example.com", "permission_to_send": "explicit"},
+        "email_address": {
+            "address": "person0@example.com",
+            "permission_to_send": "explicit",
+        },
         "first_name": "Only",
         "update_source": "Account",
     }
@@ -233,7 +254,9 @@ def test_import_progresses_with_time_and_reports_bad_rows(api, clock):
     rows = [{"email": f"a{i}@example.com", "first_name": "A"} for i in range(4)]
     rows.insert(1, {"email": "not-an-email"})
     response = call(
-        "POST", "/activities/contacts_json_import", json={"import_data": rows, "list_ids": [list_id]}
+        "POST",
+        "/activities/contacts_json_import",
+        json={"import_data": rows, "list_ids": [list_id]},
     )
     assert response.status_code == 201
     activity_id = response.json()["activity_id"]
@@ -252,7 +275,9 @@ def test_import_progresses_with_time_and_reports_bad_rows(api, clock):
 def test_import_keeps_unsubscribed_and_needs_a_known_list(api, clock):
     emulator, call = api
     emulator.seed(1)
-    emulator.find("person0@example.com")["email_address"]["permission_to_send"] = "unsubscribed"
+    emulator.find("person0@example.com")["email_address"]["permission_to_send"] = (
+        "unsubscribed"
+    )
     bad = call(
         "POST",
         "/activities/contacts_json_import",
@@ -267,17 +292,24 @@ def test_import_keeps_unsubscribed_and_needs_a_known_list(api, clock):
     )
     clock.advance(11)
     call("GET", "/contact_lists")
-    assert emulator.find("person0@example.com")["email_address"]["permission_to_send"] == "unsubscribed"
+    assert (
+        emulator.find("person0@example.com")["email_address"]["permission_to_send"]
+        == "unsubscribed"
+    )
 
 
 def test_import_over_4mb_is_cut_silently(api, clock):
     emulator, call = api
     list_id = emulator.add_list("L")
-    rows = [{"email": f"big{i}@example.com", "job_title": "x" * 40} for i in range(60_000)][:39_000]
+    rows = [
+        {"email": f"big{i}@example.com", "job_title": "x" * 40} for i in range(60_000)
+    ][:39_000]
     rows = [dict(r, company_name="y" * 60) for r in rows]
     assert len(json.dumps({"import_data": rows})) > MAX_IMPORT_BYTES
     response = call(
-        "POST", "/activities/contacts_json_import", json={"import_data": rows, "list_ids": [list_id]}
+        "POST",
+        "/activities/contacts_json_import",
+        json={"import_data": rows, "list_ids": [list_id]},
     )
     assert response.status_code == 201
     assert response.json()["status"]["items_total_count"] < len(rows)
@@ -295,12 +327,18 @@ def test_list_memberships_at_most_500_ids(api, clock):
     )
     assert too_many.status_code == 400
     assert call(
-        "POST", "/activities/add_list_memberships", json={"source": {"contact_ids": ids}, "list_ids": [list_id]}
+        "POST",
+        "/activities/add_list_memberships",
+        json={"source": {"contact_ids": ids}, "list_ids": [list_id]},
     ).ok
     clock.advance(3)
     call("GET", "/contact_lists")
     assert all(list_id in c["list_memberships"] for c in emulator.contacts.values())
-    call("POST", "/activities/remove_list_memberships", json={"source": {"contact_ids": ids[:1]}, "list_ids": [list_id]})
+    call(
+        "POST",
+        "/activities/remove_list_memberships",
+        json={"source": {"contact_ids": ids[:1]}, "list_ids": [list_id]},
+    )
     clock.advance(3)
     call("GET", "/contact_lists")
     assert list_id not in emulator.contacts[ids[0]]["list_memberships"]
@@ -312,10 +350,16 @@ def test_tracking_reports_newest_first_and_paged(api, clock):
     __, (activity_id,) = emulator.add_campaign("News")
     for i, contact in enumerate(emulator.contacts.values()):
         emulator.track(activity_id, "opens", contact["contact_id"], when=clock() + i)
-    body = call("GET", f"/reports/email_reports/{activity_id}/tracking/opens", params={"limit": 2}).json()
+    body = call(
+        "GET",
+        f"/reports/email_reports/{activity_id}/tracking/opens",
+        params={"limit": 2},
+    ).json()
     times = [r["created_time"] for r in body["tracking_activities"]]
     assert times == sorted(times, reverse=True) and len(times) == 2
-    assert body["_links"]["next"]["href"].startswith(f"/v3/reports/email_reports/{activity_id}")
+    assert body["_links"]["next"]["href"].startswith(
+        f"/v3/reports/email_reports/{activity_id}"
+    )
     assert call("GET", "/emails").json()["campaigns"][0]["name"] == "News"
 
 
@@ -326,23 +370,33 @@ def test_four_per_second_then_throttled(clock):
         token = exchange(server, authorize(server)).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         statuses = [
-            requests.get(server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT)
+            requests.get(
+                server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT
+            )
             for __ in range(5)
         ]
         assert [r.status_code for r in statuses] == [200] * 4 + [429]
         assert statuses[-1].json()["error_key"] == "throttled"
         clock.advance(1.1)
-        assert requests.get(server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT).ok
+        assert requests.get(
+            server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT
+        ).ok
 
 
 def test_daily_quota_is_quota_exceeded(clock):
-    emulator = ConstantContactEmulator(clock=clock, calls_per_window=None, daily_quota=2)
+    emulator = ConstantContactEmulator(
+        clock=clock, calls_per_window=None, daily_quota=2
+    )
     with SandboxServer(emulator) as server:
         token = exchange(server, authorize(server)).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         for __ in range(2):
-            assert requests.get(server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT).ok
-        refused = requests.get(server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT)
+            assert requests.get(
+                server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT
+            ).ok
+        refused = requests.get(
+            server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT
+        )
         assert refused.status_code == 429
         assert refused.json()["error_key"] == "quota_exceeded"
         assert "Retry-After" not in refused.headers
