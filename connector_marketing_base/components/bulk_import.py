@@ -41,7 +41,9 @@ class MarketingBulkImportFollower(AbstractComponent):
         details = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
         tracker.write({"state": "done", "result": details})
         return self.env._(
-            "Bulk import %(id)s done: %(details)s", id=tracker.remote_id, details=details
+            "Bulk import %(id)s done: %(details)s",
+            id=tracker.remote_id,
+            details=details,
         )
 
     def _bulk_status(self, tracker):

@@ -98,7 +98,9 @@ class MarketingBatchExporter(AbstractComponent):
                 continue
             seen_emails[email] = binding
             to_send.append((binding, payload, digest))
-        for stripe in sorted({zlib.crc32(email.encode()) % LOCK_STRIPES for email in seen_emails}):
+        for stripe in sorted(
+            {zlib.crc32(email.encode()) % LOCK_STRIPES for email in seen_emails}
+        ):
             self.advisory_lock_or_retry(
                 f"marketing-export-{self.backend_record._name}-"
                 f"{self.backend_record.id}-{stripe}",

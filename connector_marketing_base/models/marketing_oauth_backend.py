@@ -231,9 +231,7 @@ class MarketingOAuthBackend(models.AbstractModel):
         self.write(
             {
                 "state": "ok",
-                "health_message": self.env._(
-                    "Connected by %s.", self.env.user.name
-                ),
+                "health_message": self.env._("Connected by %s.", self.env.user.name),
                 "health_checked_at": fields.Datetime.now(),
             }
         )
