@@ -23,19 +23,26 @@ gen-setup:
 # The demo and the benchmarks (see tools/demo.py and tests/bench/README.rst).
 # PY and ODOO_CONF default to what `make setup` made; override them from the
 # environment, e.g. `PY=/path/to/venv/bin/python ODOO_CONF=/path/odoo.conf make demo`.
+# PROVIDER picks the platform: tools/demo_providers/<PROVIDER>.py for the
+# demo, tests/bench/bench_<PROVIDER>.py for the benchmark.
 PY ?= .venv/bin/python
 ODOO_CONF ?= .local/odoo.conf
+PROVIDER ?= marketo
 DEMO_ARGS ?=
 BENCH_ARGS ?= --records 50000 --also 10000
-.PHONY: demo bench
+.PHONY: demo bench bench-constantcontact
 
 demo:
-	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) tools/demo.py $(DEMO_ARGS)
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) tools/demo.py --provider $(PROVIDER) $(DEMO_ARGS)
 
 bench:
-	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_marketo $(BENCH_ARGS)
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_$(PROVIDER) $(BENCH_ARGS)
 
-# ActiveCampaign benchmark (tests/bench/bench_activecampaign.py)
+# export of 50,000 partners and import of 50,000 contacts (and 10,000 of each)
+bench-constantcontact:
+	$(MAKE) bench PROVIDER=constantcontact
+
+# export of 20,000 partners (bulk import vs contact/sync) and 10,000 webhook posts
 AC_BENCH_ARGS ?= --records 20000 --webhooks 10000
 .PHONY: bench-activecampaign
 

@@ -12,7 +12,7 @@
     "development_status": "Alpha",
     "depends": ["base", "mail", "queue_job", "connector", "component_event"],
     "external_dependencies": {
-        "python": ["requests", "tenacity", "phonenumbers"],
+        "python": ["requests", "tenacity", "phonenumbers", "oauthlib"],
     },
     "data": [
         "security/marketing_security.xml",
@@ -24,6 +24,7 @@
         "views/marketing_field_mapping_views.xml",
         "views/res_partner_views.xml",
         "views/marketing_menus.xml",
+        "templates/oauth_templates.xml",
         "views/marketing_remote_views.xml",
     ],
     "installable": True,

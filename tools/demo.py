@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""``make demo``: the Marketo connector against the Marketo sandbox, end to end.
+"""``make demo``: a provider's connector against its sandbox, end to end.
 
-1. starts the Marketo emulator (``tests/sandbox/marketo.py``) on 127.0.0.1,
-   seeded with leads, with Marketo's real limits;
-2. makes sure the database (``marketing_demo``) exists with
-   ``connector_marketo`` installed (``odoo -i``, admin / admin when created);
-3. creates or updates a Marketo backend pointing at the sandbox, and a few
-   partners (one shares its email with a sandbox lead, one has a broken
+``--provider`` (default ``marketo``) picks the platform: its addon, backend
+model and emulator come from ``tools/demo_providers/<provider>.py`` (see
+that package: adding a provider is adding a file there). Then:
+
+1. starts the provider's emulator (``tests/sandbox/``) on 127.0.0.1,
+   seeded with contacts, with the platform's real limits;
+2. makes sure the database (``marketing_demo``) exists with the provider's
+   addon installed (``odoo -i``, admin / admin when created);
+3. creates or updates a backend pointing at the sandbox, and a few
+   partners (one shares its email with a sandbox contact, one has a broken
    email: it lands in the review queue);
 4. runs an import, then an export, through the job queue: the buttons'
    methods store jobs, the harness performs them like a queue_job worker;
@@ -17,7 +21,8 @@
 
 Run from the repository root with the venv python::
 
-    .venv/bin/python tools/demo.py [--leads 200] [--no-serve] [--reset]
+    .venv/bin/python tools/demo.py [--provider marketo] [--records 200]
+                                   [--no-serve] [--reset]
 
 (``ODOO_CONF`` / ``--config`` selects the Odoo configuration, default
 ``.local/odoo.conf`` of ``make setup``.)
@@ -36,16 +41,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import demo_providers  # noqa: E402  (tools/ is the script's folder)
+
 from tests.bench import harness  # noqa: E402
 
-BACKEND_NAME = "Marketo sandbox (demo)"
-#: partners the demo creates in Odoo (email None: borrowed from a sandbox lead)
+#: partners the demo creates in Odoo (email None: borrowed from a sandbox contact)
 DEMO_PARTNERS = (
     ("Ada Lovelace", "ada.lovelace@demo.example", "+44 20 7946 0018", "GB"),
     ("Grace Hopper", "grace.hopper@demo.example", "+1 212 555 0147", "US"),
     ("Marie Curie", "marie.curie@demo.example", "+33 1 44 27 00 00", "FR"),
     ("Alan Turing", "alan.turing(at)demo.example", None, "GB"),  # review queue
-    ("Lead already in Odoo", None, None, None),  # same email as a sandbox lead
+    ("Contact already in Odoo", None, None, None),  # email of a sandbox contact
 )
 
 
@@ -71,15 +77,8 @@ def say(text=""):
     print(text, flush=True)
 
 
-def _lead_count(emulator) -> int:
-    return len(emulator.leads)
-
-
-def _first_lead_email(emulator):
-    for lead in emulator.leads.values():
-        if lead.get("email"):
-            return lead["email"]
-    return None
+def backend_name(provider) -> str:
+    return f"{provider.label} sandbox (demo)"
 
 
 # ----------------------------------------------------------------------
@@ -87,19 +86,15 @@ def _first_lead_email(emulator):
 # ----------------------------------------------------------------------
 
 
-def prepare_backend(registry, url):
+def prepare_backend(registry, provider, url):
     """Create or update the demo backend; forget the state of a previous run."""
     with harness.environment(registry) as env:
-        Backend = env["marketo.backend"].with_context(active_test=False)
-        backend = Backend.search([("name", "=", BACKEND_NAME)], limit=1)
+        Backend = env[provider.backend_model].with_context(active_test=False)
+        backend = Backend.search([("name", "=", backend_name(provider))], limit=1)
         values = {
-            "name": BACKEND_NAME,
+            "name": backend_name(provider),
             "active": True,
-            "rest_url": url,
-            "identity_url": f"{url}/identity",
-            "client_id": "mkto-client",
-            "client_secret": "mkto-secret",
-            "import_since": "2000-01-01 00:00:00",
+            **provider.backend_values(url),
         }
         notes = []
         if backend:
@@ -108,7 +103,7 @@ def prepare_backend(registry, url):
             scope = backend._scope_domain()
             for model in ("marketing.sync.cursor", "marketing.sync.issue"):
                 env[model].sudo().search(scope).unlink()
-            bindings = env["marketo.res.partner"].with_context(active_test=False)
+            bindings = env[provider.binding_model].with_context(active_test=False)
             old = bindings.search([("backend_id", "=", backend.id)])
             if old:
                 notes.append(
@@ -136,7 +131,7 @@ def prepare_backend(registry, url):
         return backend.id, notes
 
 
-def create_partners(registry, lead_email):
+def create_partners(registry, provider, sandbox_email):
     """The demo partners (idempotent); returns their ids and a description."""
     ids, lines = [], []
     with harness.environment(registry) as env:
@@ -144,8 +139,8 @@ def create_partners(registry, lead_email):
         for name, email, phone, country in DEMO_PARTNERS:
             note = ""
             if email is None:
-                email = lead_email
-                note = "same email as a sandbox lead: the import links it"
+                email = sandbox_email
+                note = f"same email as a sandbox {provider.record_noun}: the import links it"
             elif "@" not in email:
                 note = "broken email: the export sends it to the review queue"
             partner = Partner.search([("email", "=", email)], limit=1)
@@ -164,14 +159,14 @@ def create_partners(registry, lead_email):
     return ids, lines
 
 
-def run_phase(registry, backend_id, action, emulator, title):
+def run_phase(registry, provider, backend_id, action, emulator, title):
     """Call a button method (it stores jobs), then perform the jobs."""
     before_stats = harness.sandbox_stats(emulator)
     before = harness.call_counts(before_stats)
-    leads_before = _lead_count(emulator)
+    records_before = len(provider.records(emulator))
     start = time.monotonic()
     with harness.environment(registry) as env:
-        getattr(env["marketo.backend"].browse(backend_id), action)()
+        getattr(env[provider.backend_model].browse(backend_id), action)()
         stored = harness.job_counts(env).get("pending", 0)
     run = harness.JobRunner(registry).run(deadline=600)
     wall = time.monotonic() - start
@@ -191,66 +186,79 @@ def run_phase(registry, backend_id, action, emulator, title):
         f"{after['identity'] - before['identity']} identity; limit violations "
         f"{after['violations'] - before['violations']}"
     )
-    return run, leads_before, before_stats
+    return run, records_before, before_stats
 
 
-def import_summary(registry, backend_id, preexisting):
+def import_summary(registry, provider, backend_id, preexisting):
+    noun = provider.record_noun
     with harness.environment(registry) as env:
-        bindings = env["marketo.res.partner"].search(
+        bindings = env[provider.binding_model].search(
             [("backend_id", "=", backend_id), ("external_id", "!=", False)]
         )
         linked = bindings.filtered(lambda b: b.odoo_id.id in preexisting)
         created = len(bindings) - len(linked)
         say(
-            f"  partners   : {created} created from leads, {len(linked)} existing "
+            f"  partners   : {created} created from {noun}s, {len(linked)} existing "
             f"partner(s) linked by email"
         )
         for binding in linked[:5]:
             say(
                 f"    linked   : {binding.odoo_id.display_name} <{binding.email}> "
-                f"= Marketo lead {binding.external_id}"
+                f"= {provider.label} {noun} {binding.external_id}"
             )
         sample = (bindings - linked)[:3]
         for binding in sample:
             partner = binding.odoo_id
+            extra = provider.describe_binding(binding)
             say(
                 f"    e.g.     : {partner.display_name} <{partner.email}> "
-                f"{partner.country_id.code or ''} (lead {binding.external_id}, "
-                f"score {binding.lead_score})"
+                f"{partner.country_id.code or ''} ({noun} {binding.external_id}"
+                f"{', ' + extra if extra else ''})"
             )
 
 
-def _bound(registry, backend_id):
+def _bound(registry, provider, backend_id):
     with harness.environment(registry) as env:
         return set(
-            env["marketo.res.partner"]
+            env[provider.binding_model]
             .search([("backend_id", "=", backend_id), ("external_id", "!=", False)])
             .ids
         )
 
 
-def export_summary(registry, backend_id, partner_ids, emulator, before, bound_before):
-    leads_before = before[0]
+def export_summary(
+    registry, provider, backend_id, partner_ids, emulator, before, bound_before
+):
+    records_before = before[0]
+    noun = provider.record_noun
     stats = harness.sandbox_stats(emulator)
-    created = stats.get("leads_created", 0) - before[1].get("leads_created", 0)
-    updated = stats.get("leads_updated", 0) - before[1].get("leads_updated", 0)
+    changes = []
+    for word, counter in (
+        ("created", provider.created_counter),
+        ("updated", provider.updated_counter),
+    ):
+        if counter:
+            changes.append(
+                f"{stats.get(counter, 0) - before[1].get(counter, 0)} {word}"
+            )
     say(
-        f"  sandbox    : {created} lead(s) created, {updated} updated "
-        f"({leads_before} -> {_lead_count(emulator)} leads)"
+        f"  sandbox    : {', '.join(changes) or 'changes not counted'} "
+        f"({records_before} -> {len(provider.records(emulator))} {noun}s)"
     )
     with harness.environment(registry) as env:
-        Binding = env["marketo.res.partner"]
+        Binding = env[provider.binding_model]
         for partner in env["res.partner"].browse(partner_ids):
             binding = Binding.search(
                 [("backend_id", "=", backend_id), ("odoo_id", "=", partner.id)]
             )
             state = (
-                f"Marketo lead {binding.external_id}"
+                f"{provider.label} {noun} {binding.external_id}"
                 if binding.external_id
                 else "not exported"
             )
             say(f"    {partner.display_name:24} <{partner.email}>: {state}")
-        others = Binding.browse(_bound(registry, backend_id) - bound_before).filtered(
+        bound = _bound(registry, provider, backend_id)
+        others = Binding.browse(bound - bound_before).filtered(
             lambda b: b.odoo_id.id not in partner_ids
         )
         if others:
@@ -261,14 +269,14 @@ def export_summary(registry, backend_id, partner_ids, emulator, before, bound_be
             )
 
 
-def review_summary(registry, backend_id):
+def review_summary(registry, provider, backend_id):
     with harness.environment(registry) as env:
         issues = (
             env["marketing.sync.issue"]
             .sudo()
             .search(
                 [
-                    ("backend_model", "=", "marketo.backend"),
+                    ("backend_model", "=", provider.backend_model),
                     ("backend_id", "=", backend_id),
                     ("state", "=", "open"),
                 ]
@@ -290,7 +298,7 @@ def review_summary(registry, backend_id):
 # ----------------------------------------------------------------------
 
 
-def serve(odoo, db, port, sandbox_url, cron=False):
+def serve(odoo, provider, db, port, sandbox_url, cron=False):
     from odoo.tools import config
 
     config["http_interface"] = "127.0.0.1"
@@ -310,12 +318,10 @@ def serve(odoo, db, port, sandbox_url, cron=False):
         "  login      : admin / admin (a database created by this demo; "
         "--reset to recreate it)"
     )
+    say(f'  look at    : {provider.menu} ("{backend_name(provider)}")')
     say(
-        f'  look at    : Connectors > Marketing > Backends > Marketo ("{BACKEND_NAME}")'
-    )
-    say(
-        "               Contacts (the imported leads), Connectors > Marketing > "
-        "Review queue, Job Queue > Queue > Jobs"
+        f"               Contacts (the imported {provider.record_noun}s), "
+        "Connectors > Marketing > Review queue, Job Queue > Queue > Jobs"
     )
     say(f"  sandbox    : {sandbox_url} keeps answering: the backend's buttons work")
     say(
@@ -335,7 +341,19 @@ def parse_args(argv):
     )
     parser.add_argument("--config", default=harness.default_conf())
     parser.add_argument("--db", default="marketing_demo")
-    parser.add_argument("--leads", type=int, default=200, help="sandbox leads (200)")
+    parser.add_argument(
+        "--provider",
+        default="marketo",
+        choices=demo_providers.available(),
+        help="the platform (default marketo; see tools/demo_providers/)",
+    )
+    parser.add_argument(
+        "--records",
+        "--leads",
+        type=int,
+        default=200,
+        help="contacts seeded in the sandbox (200)",
+    )
     parser.add_argument(
         "--port", type=int, help="Odoo HTTP port (default: the config's http_port)"
     )
@@ -350,67 +368,67 @@ def parse_args(argv):
     parser.add_argument(
         "--no-update",
         action="store_true",
-        help="do not update connector_marketo in an existing DB (odoo -u)",
+        help="do not update the provider's addon in an existing DB (odoo -u)",
     )
     parser.add_argument(
         "--sandbox",
-        default="marketo",
-        help="emulator: marketo (tests/sandbox/marketo.py) or package.module:Class",
+        help="another emulator than the provider's: a tests/sandbox module "
+        "or package.module:Class",
     )
     parser.add_argument("--log-level", default="warn")
     return parser.parse_args(argv)
 
 
-def ensure_database(conf, args):
-    """The demo database with connector_marketo installed and up to date."""
+def ensure_database(conf, args, addon):
+    """The demo database with ``addon`` installed and up to date."""
     if args.reset:
         harness.drop_db(conf, args.db)
-    state = harness.module_state(conf, args.db, "connector_marketo")
+    state = harness.module_state(conf, args.db, addon)
     if state != "installed":
         say(
-            f"  database   : installing connector_marketo in {args.db} "
+            f"  database   : installing {addon} in {args.db} "
             "(odoo -i, about a minute) ..."
         )
-        seconds = harness.install_db(conf, args.db, "connector_marketo", sys.executable)
+        seconds = harness.install_db(conf, args.db, addon, sys.executable)
         say(f"  database   : {args.db} ready in {seconds:.0f} s (login admin / admin)")
     elif args.no_update:
-        say(f"  database   : {args.db} (connector_marketo installed)")
+        say(f"  database   : {args.db} ({addon} installed)")
     else:
-        seconds = harness.install_db(
-            conf, args.db, "connector_marketo", sys.executable, update=True
-        )
+        seconds = harness.install_db(conf, args.db, addon, sys.executable, update=True)
         say(
-            f"  database   : {args.db} (connector_marketo updated to the code "
-            f"in {seconds:.0f} s)"
+            f"  database   : {args.db} ({addon} updated to the code in {seconds:.0f} s)"
         )
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     conf = harness.OdooConf(args.config)
+    provider = demo_providers.load(args.provider)
     from tests.bench.harness import emulator_class
     from tests.sandbox.server import SandboxServer
 
-    say("Marketo connector demo")
-    emulator = emulator_class(args.sandbox)()
-    emulator.seed(args.leads)
+    say(f"{provider.label} connector demo")
+    emulator = emulator_class(args.sandbox or provider.emulator)()
+    provider.seed(emulator, args.records)
+    noun = provider.record_noun
     with SandboxServer(emulator, port=args.sandbox_port) as server:
         say(
-            f"  sandbox    : Marketo emulator on {server.url}, {_lead_count(emulator)} "
-            "leads seeded, Marketo's limits (100 calls/20 s, 10 concurrent, "
-            "50,000/day)"
+            f"  sandbox    : {provider.label} emulator on {server.url}, "
+            f"{len(provider.records(emulator))} {noun}s seeded, {provider.limits}"
         )
-        ensure_database(conf, args)
+        ensure_database(conf, args, provider.addon)
         odoo = harness.setup_odoo(conf, log_level=args.log_level)
         registry = harness.open_registry(args.db)
-        backend_id, notes = prepare_backend(registry, server.url)
-        say(f'  backend    : "{BACKEND_NAME}" {"; ".join(notes)}')
-        say(
-            f"               REST {server.url}, identity {server.url}/identity, "
-            "client mkto-client"
+        backend_id, notes = prepare_backend(registry, provider, server.url)
+        with harness.environment(registry) as env:
+            notes += provider.connect(
+                env, env[provider.backend_model].browse(backend_id), emulator
+            )
+        say(f'  backend    : "{backend_name(provider)}" {"; ".join(notes)}')
+        say(f"               {provider.describe_backend(server.url)}")
+        partner_ids, lines = create_partners(
+            registry, provider, provider.first_email(emulator)
         )
-        lead_email = _first_lead_email(emulator)
-        partner_ids, lines = create_partners(registry, lead_email)
         with harness.environment(registry) as env:
             preexisting = set(env["res.partner"].search([]).ids)
         say(f"  partners   : {len(lines)} demo partners in Odoo")
@@ -419,34 +437,37 @@ def main(argv=None):
 
         run_phase(
             registry,
+            provider,
             backend_id,
             "action_import_contacts",
             emulator,
-            "Import (leads -> partners)",
+            f"Import ({noun}s -> partners)",
         )
-        import_summary(registry, backend_id, preexisting)
-        bound_before = _bound(registry, backend_id)
-        __, leads_before, stats_before = run_phase(
+        import_summary(registry, provider, backend_id, preexisting)
+        bound_before = _bound(registry, provider, backend_id)
+        __, records_before, stats_before = run_phase(
             registry,
+            provider,
             backend_id,
             "action_export_contacts",
             emulator,
-            "Export (partners -> leads)",
+            f"Export (partners -> {noun}s)",
         )
         export_summary(
             registry,
+            provider,
             backend_id,
             partner_ids,
             emulator,
-            (leads_before, stats_before),
+            (records_before, stats_before),
             bound_before,
         )
-        review_summary(registry, backend_id)
+        review_summary(registry, provider, backend_id)
         totals = harness.call_counts(harness.sandbox_stats(emulator))
         say(
             f"Sandbox     : {totals['rest']} REST + {totals['identity']} identity "
             f"calls in all, {totals['violations']} limit violations, "
-            f"{_lead_count(emulator)} leads"
+            f"{len(provider.records(emulator))} {noun}s"
         )
 
         if args.no_serve:
@@ -457,7 +478,7 @@ def main(argv=None):
             other = free_port()
             say(f"\nPort {port} is taken: serving on {other} instead.")
             port = other
-        serve(odoo, args.db, port, server.url, cron=args.cron)
+        serve(odoo, provider, args.db, port, server.url, cron=args.cron)
     say("Stopped.")
     # like odoo-bin: leave now, before daemon threads notice the closed pool
     sys.stdout.flush()

@@ -26,7 +26,7 @@ class MarketingBulkImportFollower(AbstractComponent):
         if tracker.state != "running":
             return self.env._("Bulk import %s already finished", tracker.remote_id)
         adapter = self.component(usage="backend.adapter")
-        done, results = adapter.bulk_status(tracker.remote_id)
+        done, results = self._bulk_status(tracker)
         tracker.polls += 1
         if not done:
             if tracker.polls >= adapter.bulk_max_polls:
@@ -45,6 +45,11 @@ class MarketingBulkImportFollower(AbstractComponent):
             id=tracker.remote_id,
             details=details,
         )
+
+    def _bulk_status(self, tracker):
+        """Ask the adapter; a provider whose answer needs what was sent
+        (per-row errors by row number) overrides this to pass it along."""
+        return self.component(usage="backend.adapter").bulk_status(tracker.remote_id)
 
     def _apply(self, tracker, results):
         items = tracker.items or {}

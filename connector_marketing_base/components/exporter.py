@@ -1,5 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import zlib
 from collections import Counter
 
 import psycopg2
@@ -15,6 +16,9 @@ from ..tools.normalize import payload_hash
 #: batches bound and enqueued per step of enqueue_all (bounds its memory;
 #: whole batches, so only the very last batch of a run is partial)
 SLICE_BATCHES = 20
+#: emails are locked by stripe: a batch of 10,000 emails takes at most this
+#: many advisory locks (PostgreSQL's lock table holds a few thousand)
+LOCK_STRIPES = 1024
 
 
 def _chunks(items, size):
@@ -30,7 +34,7 @@ class MarketingBatchExporter(AbstractComponent):
     the one the platform already has, and sent in chunks of the adapter's
     ``batch_size``.  Each per-record status of the answer is applied in its
     own savepoint: created/updated bind the remote id, errors become review
-    items.  Payloads are locked per email (transaction advisory lock) so two
+    items.  Payloads are locked per email stripe (transaction advisory lock) so two
     jobs never upsert the same person at once and create a duplicate.
 
     It never commits: the job's transaction holds the bindings and the
@@ -94,10 +98,12 @@ class MarketingBatchExporter(AbstractComponent):
                 continue
             seen_emails[email] = binding
             to_send.append((binding, payload, digest))
-        for email in sorted(seen_emails):
+        for stripe in sorted(
+            {zlib.crc32(email.encode()) % LOCK_STRIPES for email in seen_emails}
+        ):
             self.advisory_lock_or_retry(
                 f"marketing-export-{self.backend_record._name}-"
-                f"{self.backend_record.id}-{email}",
+                f"{self.backend_record.id}-{stripe}",
                 retry_seconds=5,
             )
         adapter = self.backend_adapter

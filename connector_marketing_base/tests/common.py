@@ -30,7 +30,18 @@ def run_jobs(func, *args, **kwargs):
 
 #: headers, query and form parameters that carry credentials somewhere
 SECRET_HEADERS = ("Authorization", "Api-Token")
-SECRET_PARAMETERS = ("access_token", "api_key", "client_id", "client_secret")
+SECRET_PARAMETERS = (
+    "access_token",
+    "api_key",
+    "client_id",
+    "client_secret",
+    # OAuth2 token requests (authorization code with PKCE, refresh)
+    "refresh_token",
+    "code",
+    "code_verifier",
+)
+#: keys of token answers that carry tokens
+SECRET_KEYS = ("access_token", "refresh_token", "id_token")
 
 
 def vcr_recorder(cassette_dir, record_mode="none", **options):
@@ -54,3 +65,18 @@ def vcr_recorder(cassette_dir, record_mode="none", **options):
     }
     settings.update(options)
     return vcr.VCR(**settings)
+
+
+def scrub_tokens(response):
+    """``before_record_response`` for token answers: tokens become FILTERED."""
+    import json
+
+    body = response["body"].get("string") or b""
+    text = body.decode() if isinstance(body, bytes) else body
+    if any(f'"{key}"' in text for key in SECRET_KEYS):
+        data = json.loads(text)
+        for key in SECRET_KEYS:
+            if key in data:
+                data[key] = "FILTERED"
+        response["body"]["string"] = json.dumps(data).encode()
+    return response

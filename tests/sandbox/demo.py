@@ -48,16 +48,12 @@ Run it standalone: ``python -m tests.sandbox.demo --port 8069 --seed 1000``.
 from __future__ import annotations
 
 import argparse
-import base64
-import binascii
-import bisect
-import json
 import re
-from collections.abc import Iterator, MutableMapping
 
 from .auth import EXPIRED, VALID, InvalidClient, TokenIssuer, bearer_token
 from .auth import client_credentials as read_client_credentials
 from .server import Emulator, Request, Response, iso_utc, parse_iso, route, serve
+from .store import RecordStore, decode_cursor, encode_cursor
 
 #: fields a client may write (``id`` selects the record, ``updated_at`` is
 #: the platform's)
@@ -81,133 +77,6 @@ _LAST_NAMES = (
     "Andersen", "Lefèvre", "Schmidt", "Rahman", "López", "Costa",
 )  # fmt: skip
 _COUNTRIES = ("FR", "DE", "GB", "US", "ES", "IT", "NL", "BE", "PT", "PL", None)
-
-
-class ContactStore(MutableMapping):
-    """``id → contact`` with the indexes the API needs, kept in step.
-
-    A mapping (tests use ``emulator.contacts[id]``, ``in``, ``.clear()``)
-    that also maintains an email index (upsert by email, case-insensitive)
-    and a sorted list of ``(updated_at seconds, id)`` keys (pages by keyset
-    and ``updated_after`` in O(log n) instead of sorting 50,000 contacts per
-    request). Replacing or deleting whole contacts keeps the indexes right;
-    change fields through :meth:`DemoEmulator.touch`, not by editing a
-    contact dict in place (that neither re-indexes nor bumps ``updated_at``).
-    """
-
-    def __init__(self):
-        self._data: dict[str, dict] = {}
-        self._by_email: dict[str, str] = {}
-        self._keys: list[tuple[int, str]] = []
-        self._key_of: dict[str, tuple[int, str]] = {}
-        self.max_stamp = 0
-
-    @staticmethod
-    def email_key(email) -> str | None:
-        return email.strip().lower() if isinstance(email, str) and email else None
-
-    # Mapping interface
-    def __getitem__(self, contact_id):
-        return self._data[contact_id]
-
-    def __setitem__(self, contact_id, contact):
-        self.put(contact_id, contact, int(parse_iso(contact["updated_at"])))
-
-    def __delitem__(self, contact_id):
-        if contact_id not in self._data:
-            raise KeyError(contact_id)
-        self._unindex(contact_id)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self):
-        return len(self._data)
-
-    def __contains__(self, contact_id):
-        return contact_id in self._data
-
-    def clear(self):
-        """Forget every contact (one step, not n deletions)."""
-        self._data.clear()
-        self._by_email.clear()
-        self._keys.clear()
-        self._key_of.clear()
-        self.max_stamp = 0
-
-    # indexing
-    def put(self, contact_id: str, contact: dict, stamp: int) -> None:
-        """Store ``contact`` whose ``updated_at`` is ``stamp`` seconds."""
-        if contact_id in self._data:
-            self._unindex(contact_id)
-        self._data[contact_id] = contact
-        email = self.email_key(contact.get("email"))
-        if email:
-            self._by_email[email] = contact_id
-        key = (stamp, contact_id)
-        self._key_of[contact_id] = key
-        if not self._keys or key > self._keys[-1]:
-            self._keys.append(key)  # the usual case: the newest change
-        else:
-            bisect.insort(self._keys, key)
-        self.max_stamp = max(self.max_stamp, stamp)
-
-    def _unindex(self, contact_id: str) -> dict:
-        contact = self._data.pop(contact_id)
-        email = self.email_key(contact.get("email"))
-        if email and self._by_email.get(email) == contact_id:
-            del self._by_email[email]
-        key = self._key_of.pop(contact_id)
-        position = bisect.bisect_left(self._keys, key)
-        if position < len(self._keys) and self._keys[position] == key:
-            del self._keys[position]
-        return contact
-
-    def id_by_email(self, email) -> str | None:
-        key = self.email_key(email)
-        contact_id = self._by_email.get(key) if key else None
-        if contact_id is None or contact_id not in self._data:
-            return None
-        if self.email_key(self._data[contact_id].get("email")) != key:
-            return None  # edited in place: the index is stale for this one
-        return contact_id
-
-    def page(self, after_key, updated_after, limit) -> tuple[list[dict], tuple | None]:
-        """Contacts after ``after_key`` and strictly after ``updated_after``;
-        returns them and the key to continue from (``None``: nothing left)."""
-        start = 0
-        if after_key is not None:
-            start = bisect.bisect_right(self._keys, after_key)
-        if updated_after is not None:
-            start = max(
-                start,
-                bisect.bisect_right(self._keys, updated_after, key=lambda k: k[0]),
-            )
-        keys = self._keys[start : start + limit]
-        more = start + limit < len(self._keys)
-        contacts = [dict(self._data[contact_id]) for _stamp, contact_id in keys]
-        return contacts, (keys[-1] if more and keys else None)
-
-
-def encode_cursor(key: tuple[int, str]) -> str:
-    """Opaque to clients; a keyset position, so changes while paging neither
-    skip nor repeat a contact (a changed one moves to the end)."""
-    raw = json.dumps(list(key), separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[int, str]:
-    """The ``(updated_at seconds, id)`` key of a cursor; ``ValueError`` if it is
-    not one of ours."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error) as exc:
-        raise ValueError("invalid cursor") from exc
-    match decoded:
-        case [int() as stamp, str() as contact_id] if not isinstance(stamp, bool):
-            return stamp, contact_id
-    raise ValueError("invalid cursor")
 
 
 class RecordError(Exception):
@@ -245,13 +114,14 @@ class DemoEmulator(Emulator):
     ):
         super().__init__(**options)
         self.tokens = TokenIssuer({client_id: client_secret}, token_ttl, self.clock)
-        self._contacts = ContactStore()
+        # updated_at orders the delta feed; emails are unique (checked on write)
+        self._contacts = RecordStore(stamp=lambda c: int(parse_iso(c["updated_at"])))
         self._next_id = 1
         self._last_stamp = 0
         self._seed_next = 1
 
     @property
-    def contacts(self) -> ContactStore:
+    def contacts(self) -> RecordStore:
         """``id → contact`` (live records: read them, or replace/delete whole
         ones; use :meth:`touch` to change fields)."""
         return self._contacts

@@ -144,7 +144,6 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import bisect
 import contextlib
 import csv
 import functools
@@ -155,7 +154,7 @@ import itertools
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -164,6 +163,7 @@ from .auth import client_credentials as read_client_credentials
 from .faults import InjectedFault
 from .limits import Violation
 from .server import Emulator, Request, Response, iso_utc, parse_iso, route, serve
+from .store import KeysetIndex, RecordStore
 
 #: Marketo's batch size: filter values, records per page, inputs per call
 MAX_BATCH = 300
@@ -419,100 +419,6 @@ def decode_token(token: str, kind: str, size: int) -> tuple[int, ...]:
 # ----------------------------------------------------------------------
 
 
-class LeadStore(MutableMapping):
-    """``id → lead`` with an email index, kept in step.
-
-    A mapping (tests use ``emulator.leads[id]``, ``in``, ``.clear()``) whose
-    email index (case-insensitive, several ids per email: Marketo does not
-    enforce unique emails) serves email lookups without scanning 50,000
-    leads. Replacing or deleting whole leads keeps the index right; change
-    fields through :meth:`MarketoEmulator.touch`, not by editing a lead dict
-    in place (that neither re-indexes nor logs the change).
-    """
-
-    def __init__(self):
-        self._data: dict[int, dict] = {}
-        self._by_email: dict[str, list[int]] = {}
-
-    @staticmethod
-    def email_key(email) -> str | None:
-        return email.strip().lower() if isinstance(email, str) and email else None
-
-    def __getitem__(self, lead_id):
-        return self._data[lead_id]
-
-    def __setitem__(self, lead_id, lead):
-        if lead_id in self._data:
-            self._unindex(lead_id)
-        self._data[lead_id] = lead
-        self._index(lead_id, lead.get("email"))
-
-    def __delitem__(self, lead_id):
-        if lead_id not in self._data:
-            raise KeyError(lead_id)
-        self._unindex(lead_id)
-        del self._data[lead_id]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._data)
-
-    def __len__(self):
-        return len(self._data)
-
-    def __contains__(self, lead_id):
-        return lead_id in self._data
-
-    def clear(self):
-        """Forget every lead (one step, not n deletions)."""
-        self._data.clear()
-        self._by_email.clear()
-
-    def _index(self, lead_id: int, email) -> None:
-        key = self.email_key(email)
-        if key:
-            ids = self._by_email.setdefault(key, [])
-            if lead_id not in ids:
-                bisect.insort(ids, lead_id)
-
-    def _unindex(self, lead_id: int, email=...) -> None:
-        if email is ...:
-            email = self._data[lead_id].get("email")
-        key = self.email_key(email)
-        ids = self._by_email.get(key) if key else None
-        if ids and lead_id in ids:
-            ids.remove(lead_id)
-            if not ids:
-                del self._by_email[key]
-
-    def taken(self, email_keys: Iterable[str]) -> list[str]:
-        """Which of these lower-case emails some lead has (one dict lookup
-        each: seeding checks 50,000 of them)."""
-        return [key for key in email_keys if key in self._by_email]
-
-    def add_new(self, lead_id: int, lead: dict, email_key: str) -> None:
-        """Store a new lead whose email, already lower-case, no lead has
-        (seeding's fast path)."""
-        self._data[lead_id] = lead
-        self._by_email[email_key] = [lead_id]
-
-    def reindex_email(self, lead_id: int, old_email) -> None:
-        """The lead's email changed from ``old_email``: move it in the index."""
-        self._unindex(lead_id, old_email)
-        self._index(lead_id, self._data[lead_id].get("email"))
-
-    def ids_by_email(self, email) -> list[int]:
-        """Ids of the leads with this email, lowest first."""
-        key = self.email_key(email)
-        if key is None:
-            return []
-        return [
-            lead_id
-            for lead_id in self._by_email.get(key, ())
-            # a lead edited in place is not where the index says
-            if self.email_key(self._data[lead_id].get("email")) == key
-        ]
-
-
 class ActivityLog:
     """Every activity in ``(activityDate, id)`` order, with keyset paging.
 
@@ -523,28 +429,17 @@ class ActivityLog:
     """
 
     def __init__(self):
-        self._keys: list[tuple[int, int]] = []
+        self._keys = KeysetIndex()
         self._items: dict[int, dict] = {}
-        self._deferred = False
 
     def add(self, activity: dict, stamp: int) -> None:
-        key = (stamp, activity["id"])
-        if self._deferred or not self._keys or key > self._keys[-1]:
-            self._keys.append(key)  # the usual case: the newest activity
-        else:
-            bisect.insort(self._keys, key)
+        self._keys.add((stamp, activity["id"]))
         self._items[activity["id"]] = activity
 
-    @contextlib.contextmanager
     def bulk(self):
         """Add many activities and sort once at the end: seeding 50,000 dated
         before the newest logged one would otherwise insert each in place."""
-        self._deferred = True
-        try:
-            yield
-        finally:
-            self._deferred = False
-            self._keys.sort()
+        return self._keys.bulk()
 
     def __len__(self):
         return len(self._keys)
@@ -569,7 +464,7 @@ class ActivityLog:
         key of the last entry looked at (the next token) and whether entries
         remain after it (``moreResult``).
         """
-        start = bisect.bisect_right(self._keys, after)
+        start = self._keys.start(after)
         end = len(self._keys)
         if chunk:
             end = min(end, (start // chunk + 1) * chunk)
@@ -698,7 +593,7 @@ class MarketoEmulator(Emulator):
             custom_fields = dict.fromkeys(custom_fields, "string")
         self.fields = self._field_table(LEAD_FIELDS, custom_fields)
         self.company_fields = self._field_table(COMPANY_FIELDS, {})
-        self._leads = LeadStore()
+        self._leads = RecordStore()  # emails need not be unique
         self._log = ActivityLog()
         self.companies: dict[int, dict] = {}
         self.programs: dict[int, dict] = {}
@@ -724,7 +619,7 @@ class MarketoEmulator(Emulator):
         return table
 
     @property
-    def leads(self) -> LeadStore:
+    def leads(self) -> RecordStore:
         """``id → lead`` (live records: read them, or replace/delete whole
         ones; use :meth:`touch` to change fields)."""
         return self._leads
@@ -1045,14 +940,13 @@ class MarketoEmulator(Emulator):
         changed = {k: v for k, v in changes.items() if lead.get(k) != v}
         if not changed:
             return False
-        old_email = lead.get("email")
         for name, new in changed.items():
             old = lead.get(name)
             lead[name] = new
             self._log_change(lead_id, name, old, new, stamp, reason)
         lead["updatedAt"] = iso_utc(stamp)
         if "email" in changed:
-            self._leads.reindex_email(lead_id, old_email)
+            self._leads.reindex(lead_id)
         return True
 
     def _delete(self, lead_id: int, stamp: int) -> None:
