@@ -20,8 +20,11 @@ class ActivecampaignBatchExporter(Component):
     _inherit = ["marketing.batch.exporter", "activecampaign.base"]
     _apply_on = ["activecampaign.res.partner"]
 
-    def enqueue_all(self):
-        """Accounts first (their own jobs), then the contacts."""
+    def enqueue_all(self, after_id=0):
+        """Accounts first (their own jobs, from the first slice), then the
+        contacts slice by slice."""
+        if after_id:
+            return super().enqueue_all(after_id=after_id)
         backend = self.backend_record
         groups = self.env["res.partner"]._read_group(
             backend._partner_domain() + [("parent_id.is_company", "=", True)],
@@ -36,7 +39,7 @@ class ActivecampaignBatchExporter(Component):
                     self.env._("Export %s accounts", len(chunk))
                 ),
             ).export_accounts(chunk)
-        return super().enqueue_all()
+        return super().enqueue_all(after_id=after_id)
 
     def _after_export(self, binding, payload, bulk):
         adapter = self.backend_adapter
