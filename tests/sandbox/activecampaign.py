@@ -63,6 +63,7 @@ import urllib.request
 
 from .limits import SlidingWindow, Violation
 from .server import Emulator, Request, Response, route, serve
+from .store import RecordStore, email_key
 
 API = "/api/3"
 MAX_PAGE = 100
@@ -113,8 +114,8 @@ class ActiveCampaignEmulator(Emulator):
         self.bulk_multi = SlidingWindow(100, 60.0, clock=self.clock)
         self.bulk_single = SlidingWindow(20, 60.0, clock=self.clock)
         self._ids = itertools.count(1)
-        self.contacts: dict[str, dict] = {}
-        self.by_email: dict[str, str] = {}
+        #: contacts by id, with the shared store's email index
+        self.contacts = RecordStore()
         self.field_values: dict[tuple[str, str], str] = {}
         self.contact_lists: dict[tuple[str, str], int] = {}
         self.tags: dict[str, dict] = {}
@@ -174,7 +175,6 @@ class ActiveCampaignEmulator(Emulator):
         with self.lock:
             for store in (
                 self.contacts,
-                self.by_email,
                 self.field_values,
                 self.contact_lists,
                 self.tags,
@@ -291,13 +291,13 @@ class ActiveCampaignEmulator(Emulator):
         return None
 
     def _upsert(self, data: dict) -> tuple[str, bool]:
-        email = str(data["email"]).strip().lower()
+        email = email_key(str(data["email"]))
         now = self._now()
-        contact_id = self.by_email.get(email)
+        contact_id = self.contacts.id_by_email(email)
         created = contact_id is None
         if created:
             contact_id = self._next_id()
-            self.contacts[contact_id] = {
+            record = {
                 "id": contact_id,
                 "email": email,
                 "firstName": "",
@@ -305,7 +305,7 @@ class ActiveCampaignEmulator(Emulator):
                 "phone": "",
                 "cdate": now,
             }
-            self.by_email[email] = contact_id
+            self.contacts.add_new(contact_id, record, email)
         contact = self.contacts[contact_id]
         for key in ("firstName", "lastName", "phone"):
             if key in data and data[key] is not None:
@@ -339,9 +339,12 @@ class ActiveCampaignEmulator(Emulator):
             return Response(
                 400, {"message": "limit, offset and id_greater are numbers"}
             )
-        rows = sorted(self.contacts.values(), key=lambda c: int(c["id"]))
         if query.get("email"):
-            rows = [c for c in rows if c["email"] == query["email"].strip().lower()]
+            found = self.contacts.id_by_email(query["email"])
+            rows = [self.contacts[found]] if found else []
+        else:
+            # ids grow with creation: the store's order is the id order
+            rows = list(self.contacts.values())
         after = query.get("filters[updated_after]")
         if after:
             try:
@@ -394,10 +397,9 @@ class ActiveCampaignEmulator(Emulator):
 
     @route("DELETE", f"{API}/contacts/<id>")
     def delete_contact(self, request):
-        contact = self.contacts.pop(request.params["id"], None)
-        if contact is None:
+        if request.params["id"] not in self.contacts:
             return self.not_found(request)
-        self.by_email.pop(contact["email"], None)
+        del self.contacts[request.params["id"]]  # its email index entry too
         return {}
 
     @route("POST", f"{API}/contact/sync")
