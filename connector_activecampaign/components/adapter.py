@@ -231,6 +231,28 @@ class ActivecampaignAdapter(Component):
         }
         return record
 
+    def contact_tags_of(self, contact_ids):
+        """``{contact id: {contactTag id: tag name}}`` of up to 100 contacts
+        in one call (the documented ``ids[]`` filter, tags side-loaded)."""
+        body = (
+            self._call(
+                "GET",
+                "/contacts",
+                params={
+                    "ids[]": list(contact_ids),
+                    "limit": self.page_size,
+                    "include": "contactTags.tag",
+                },
+            )
+            or {}
+        )
+        names = {str(t["id"]): t.get("tag") for t in body.get("tags") or []}
+        links = {str(c["id"]): {} for c in body.get("contacts") or []}
+        for ct in body.get("contactTags") or []:
+            if str(ct.get("contact")) in links:
+                links[str(ct["contact"])][str(ct["id"])] = names.get(str(ct["tag"]))
+        return links
+
     def fetch(self, external_id):
         """One contact with its field values, tags, list statuses and account."""
         body = self._call("GET", f"/contacts/{external_id}") or {}

@@ -24,7 +24,7 @@ Limits
 Routes (under ``/api/3``)
     ``GET /users/me``; ``GET /contacts`` (``limit`` ≤ 100, default 20,
     ``offset``, ``email``, ``filters[updated_after]``, ``id_greater``,
-    ``orders[id]``, ``listid`` with ``status`` (contacts whose status on
+    ``orders[id]``, ``ids[]`` (repeated), ``listid`` with ``status`` (contacts whose status on
     that list is the one given: 0 unconfirmed, 1 active, 2 unsubscribed,
     3 bounced; ``-1`` any), ``include`` side-loading ``fieldValues``,
     ``contactTags``, ``contactTags.tag`` (their ``tags`` too) and
@@ -365,6 +365,9 @@ class ActiveCampaignEmulator(Emulator):
             rows = [c for c in rows if dt.datetime.fromisoformat(c["udate"]) > bound]
         if id_greater:
             rows = [c for c in rows if int(c["id"]) > id_greater]
+        if request.query_all.get("ids[]"):
+            wanted = set(request.query_all["ids[]"])
+            rows = [c for c in rows if c["id"] in wanted]
         if query.get("listid"):
             rows = self._on_list(rows, query["listid"], query.get("status", "-1"))
             if rows is None:

@@ -171,6 +171,12 @@ def test_page_sideloads_values_tags_and_lists(api, emulator):
     ]
     assert body["tags"] == [tag]
     assert api("GET", "/contacts", params={"include": "deals"}).status_code == 400
+    body = api(
+        "GET", "/contacts", params={"ids[]": [first, third], "include": "contactTags"}
+    ).json()
+    assert [c["id"] for c in body["contacts"]] == [first, third]
+    assert [ct["contact"] for ct in body["contactTags"]] == [first]
+    assert "tags" not in body
 
 
 def test_bulk_import_lifecycle_with_failures(clock):
