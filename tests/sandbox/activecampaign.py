@@ -24,9 +24,9 @@ Limits
 Routes (under ``/api/3``)
     ``GET /users/me``; ``GET /contacts`` (``limit`` ≤ 100, default 20,
     ``offset``, ``email``, ``filters[updated_after]``, ``id_greater``,
-    ``orders[id]``, ``ids[]`` (repeated), ``listid`` with ``status`` (contacts whose status on
-    that list is the one given: 0 unconfirmed, 1 active, 2 unsubscribed,
-    3 bounced; ``-1`` any), ``include`` side-loading ``fieldValues``,
+    ``orders[id]``, ``ids[]`` (repeated), ``listid`` with ``status``
+    (contacts whose status on that list is the one given: 0 unconfirmed,
+    1 active, 2 unsubscribed, 3 bounced; ``-1`` any), ``include`` side-loading ``fieldValues``,
     ``contactTags``, ``contactTags.tag`` (their ``tags`` too) and
     ``contactLists`` of the page's contacts, any other name → 400
     (*chosen*); ``meta.total`` a string); ``GET|DELETE /contacts/<id>``
