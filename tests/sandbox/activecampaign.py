@@ -26,10 +26,10 @@ Routes (under ``/api/3``)
     ``offset``, ``email``, ``filters[updated_after]``, ``id_greater``,
     ``orders[id]``, ``ids[]`` (repeated), ``listid`` with ``status``
     (contacts whose status on that list is the one given: 0 unconfirmed,
-    1 active, 2 unsubscribed, 3 bounced; ``-1`` any), ``include`` side-loading ``fieldValues``,
-    ``contactTags``, ``contactTags.tag`` (their ``tags`` too) and
-    ``contactLists`` of the page's contacts, any other name → 400
-    (*chosen*); ``meta.total`` a string); ``GET|DELETE /contacts/<id>``
+    1 active, 2 unsubscribed, 3 bounced; ``-1`` any), ``include``
+    side-loading ``fieldValues``, ``contactTags``, ``contactTags.tag``
+    (their ``tags`` too) and ``contactLists`` of the page's contacts, any
+    other name → 400 (*chosen*); ``meta.total`` a string); ``GET|DELETE /contacts/<id>``
     (the contact with ``contactLists``, ``contactTags`` and ``fieldValues``
     side-loaded); ``POST /contact/sync`` (upsert by email; 422 on a bad email
     or a name over 255 characters); ``POST /import/bulk_import`` (≤ 250
