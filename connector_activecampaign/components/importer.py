@@ -79,7 +79,10 @@ class ActivecampaignRecordImporter(Component):
     def _import_consent(self, binding, lists):
         if UNSUBSCRIBED not in lists.values() or not binding.email_normalized:
             return
-        self.env["mail.blacklist"].sudo()._add(
+        Blacklist = self.env["mail.blacklist"].sudo()
+        if Blacklist.search_count([("email", "=", binding.email_normalized)]):
+            return  # already there: no note on every page that re-reads it
+        Blacklist._add(
             binding.email_normalized,
             message=self.env._(
                 "Unsubscribed on ActiveCampaign (%s)", self.backend_record.name
