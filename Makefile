@@ -30,10 +30,21 @@ ODOO_CONF ?= .local/odoo.conf
 PROVIDER ?= marketo
 DEMO_ARGS ?=
 BENCH_ARGS ?= --records 50000 --also 10000
-.PHONY: demo bench
+.PHONY: demo bench bench-constantcontact
 
 demo:
 	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) tools/demo.py --provider $(PROVIDER) $(DEMO_ARGS)
 
 bench:
 	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_$(PROVIDER) $(BENCH_ARGS)
+
+# export of 50,000 partners and import of 50,000 contacts (and 10,000 of each)
+bench-constantcontact:
+	$(MAKE) bench PROVIDER=constantcontact
+
+# export of 20,000 partners (bulk import vs contact/sync) and 10,000 webhook posts
+AC_BENCH_ARGS ?= --records 20000 --webhooks 10000
+.PHONY: bench-activecampaign
+
+bench-activecampaign:
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_activecampaign $(AC_BENCH_ARGS)

@@ -3,7 +3,7 @@
 {
     "name": "Marketing Connector Base",
     "summary": "Shared engine for syncing Odoo with marketing platforms",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
@@ -12,7 +12,7 @@
     "development_status": "Alpha",
     "depends": ["base", "mail", "queue_job", "connector", "component_event"],
     "external_dependencies": {
-        "python": ["requests", "tenacity", "phonenumbers"],
+        "python": ["requests", "tenacity", "phonenumbers", "oauthlib"],
     },
     "data": [
         "security/marketing_security.xml",
@@ -24,6 +24,8 @@
         "views/marketing_field_mapping_views.xml",
         "views/res_partner_views.xml",
         "views/marketing_menus.xml",
+        "templates/oauth_templates.xml",
+        "views/marketing_remote_views.xml",
     ],
     "installable": True,
 }

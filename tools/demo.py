@@ -420,6 +420,10 @@ def main(argv=None):
         odoo = harness.setup_odoo(conf, log_level=args.log_level)
         registry = harness.open_registry(args.db)
         backend_id, notes = prepare_backend(registry, provider, server.url)
+        with harness.environment(registry) as env:
+            notes += provider.connect(
+                env, env[provider.backend_model].browse(backend_id), emulator
+            )
         say(f'  backend    : "{backend_name(provider)}" {"; ".join(notes)}')
         say(f"               {provider.describe_backend(server.url)}")
         partner_ids, lines = create_partners(

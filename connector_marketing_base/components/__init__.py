@@ -7,3 +7,4 @@ from . import exporter
 from . import listener
 from . import reconciler
 from . import webhook_handler
+from . import bulk_import

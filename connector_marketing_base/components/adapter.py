@@ -48,6 +48,13 @@ class MarketingAdapter(AbstractComponent):
     batch_size = 100
     #: attempts of one call on transient errors, inside one job
     transient_attempts = 3
+    #: asynchronous bulk import: used from this many contacts on (0: never)
+    bulk_min = 0
+    #: contacts per bulk import request
+    bulk_size = 100
+    #: seconds between two checks of a running bulk import, and how many
+    bulk_poll_seconds = 10
+    bulk_max_polls = 360
     #: key of the remote id and last-change time in a contact record
     external_key = "id"
     updated_key = "updated_at"
@@ -79,6 +86,22 @@ class MarketingAdapter(AbstractComponent):
         raise NotImplementedError
 
     def delete(self, external_id):
+        raise NotImplementedError
+
+    def bulk_upsert(self, payloads):
+        """Start an asynchronous import of ``payloads``; return its remote id."""
+        raise NotImplementedError
+
+    def bulk_status(self, remote_id):
+        """``(done, results)`` of a bulk import (see the bulk.import.follower)."""
+        raise NotImplementedError
+
+    def list_fields(self):
+        """Custom field definitions (see ``marketing.remote.field._refresh``)."""
+        raise NotImplementedError
+
+    def create_tag(self, name):
+        """Create a tag on the platform; return its remote id."""
         raise NotImplementedError
 
     def count(self):
@@ -174,7 +197,23 @@ class MarketingAdapter(AbstractComponent):
             retry_state.outcome.exception(),
         )
 
-    def _call_once(self, method, path, auth=True, raw=False, **kwargs):
+    def _call_once(self, method, path, auth=True, raw=False, bucket=None, **kwargs):
+        """One HTTP request inside the limiter.
+
+        ``bucket`` names an extra rate-limit window the endpoint also counts
+        against (see ``marketing.backend._rate_limit_buckets``); its slot is
+        taken first, so a full bucket never holds a slot of the main window.
+        """
+        throttle = self.env["marketing.throttle"].sudo()
+        backend = self.backend_record
+        bucket_lease = throttle._acquire(backend, bucket) if bucket else None
+        try:
+            return self._call_in_slot(method, path, auth, raw, bucket, **kwargs)
+        finally:
+            if bucket_lease:
+                throttle._release(backend, bucket_lease, bucket=bucket)
+
+    def _call_in_slot(self, method, path, auth, raw, bucket, **kwargs):
         throttle = self.env["marketing.throttle"].sudo()
         backend = self.backend_record
         lease = throttle._acquire(backend)
@@ -202,10 +241,13 @@ class MarketingAdapter(AbstractComponent):
             return result
         except RateLimited as err:
             if err.retry_after:
-                throttle._block(backend, err.retry_after, str(err))
+                throttle._block(backend, err.retry_after, str(err), bucket=bucket)
             raise
-        except TransientError:
+        except TransientError as err:
             healthy = False
+            if err.retry_after:
+                # a 503 with Retry-After is the provider asking to wait too
+                throttle._block(backend, err.retry_after, str(err))
             raise
         except (BadDataError, ConfigurationError, ReauthRequired):
             healthy = True

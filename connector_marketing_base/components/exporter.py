@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import hashlib
 import struct
+import zlib
 from collections import Counter
 
 import psycopg2
@@ -18,6 +19,9 @@ from ..tools.normalize import payload_hash
 #: batches bound and enqueued per export_contacts job (bounds its memory and
 #: its duration; whole batches, so only the very last batch is partial)
 SLICE_BATCHES = 20
+#: emails are locked by stripe: a batch of 10,000 emails takes at most this
+#: many advisory locks (PostgreSQL's lock table holds a few thousand)
+LOCK_STRIPES = 1024
 
 
 def _chunks(items, size):
@@ -33,7 +37,7 @@ class MarketingBatchExporter(AbstractComponent):
     the one the platform already has, and sent in chunks of the adapter's
     ``batch_size``.  Each per-record status of the answer is applied in its
     own savepoint: created/updated bind the remote id, errors become review
-    items.  Payloads are locked per email (transaction advisory lock) so two
+    items.  Payloads are locked per email stripe (transaction advisory lock) so two
     jobs never upsert the same person at once and create a duplicate.
 
     It never commits: the job's transaction holds the bindings and the
@@ -47,10 +51,20 @@ class MarketingBatchExporter(AbstractComponent):
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
 
+    @staticmethod
+    def _hash_of(payload):
+        """Hash of a payload without its ``_``-prefixed keys.
+
+        Those keys are transport hints that depend on the binding's state
+        rather than on the partner (e.g. "this contact is new: subscribe it
+        to the list"); hashing them would make the next export differ.
+        """
+        return payload_hash({k: v for k, v in payload.items() if k[:1] != "_"})
+
     def _payload_hash(self, binding):
         """Hash of what an export of ``binding`` would send now (or False)."""
         try:
-            return payload_hash(self._payload(binding))
+            return self._hash_of(self._payload(binding))
         except BadDataError:
             return False
 
@@ -65,7 +79,7 @@ class MarketingBatchExporter(AbstractComponent):
                 self._issue("export", err.code, str(err), record=binding)
                 outcomes["sent to review"] += 1
                 continue
-            digest = payload_hash(payload)
+            digest = self._hash_of(payload)
             if binding.external_id and digest == binding.export_hash:
                 outcomes["unchanged"] += 1
                 continue
@@ -89,6 +103,9 @@ class MarketingBatchExporter(AbstractComponent):
             to_send.append((binding, payload, digest))
         self._lock_emails(sorted(seen_emails))
         adapter = self.backend_adapter
+        if adapter.bulk_min and len(to_send) >= adapter.bulk_min:
+            outcomes.update(self._send_bulk(to_send))
+            return self._summary(len(bindings), outcomes)
         for chunk in _chunks(to_send, adapter.batch_size):
             results = adapter.upsert([payload for __, payload, __ in chunk])
             sent = list(zip(chunk, results, strict=True))
@@ -113,7 +130,74 @@ class MarketingBatchExporter(AbstractComponent):
             )
         return self._summary(len(bindings), outcomes)
 
-    def _apply_accepted(self, accepted, payloads):
+    def _send_bulk(self, to_send):
+        """Hand the payloads to the platform's asynchronous bulk import.
+
+        Each request of up to ``bulk_size`` contacts becomes a
+        ``marketing.bulk.import`` followed by its own job; its outcome per
+        contact is applied there.  A request refused as a whole files one
+        review item per contact: the rest of the batch is still sent.
+        """
+        adapter = self.backend_adapter
+        Tracker = self.env["marketing.bulk.import"].sudo()
+        outcomes = Counter()
+        for chunk in _chunks(to_send, adapter.bulk_size):
+            try:
+                remote_id = adapter.bulk_upsert([payload for __, payload, __ in chunk])
+            except BadDataError as err:
+                for binding, payload, __ in chunk:
+                    self._issue(
+                        "export", err.code, str(err), record=binding, payload=payload
+                    )
+                outcomes["sent to review"] += len(chunk)
+                continue
+            tracker = Tracker._start(
+                self.backend_record,
+                self.model._name,
+                remote_id,
+                [
+                    (binding, payload, digest, binding.email_normalized)
+                    for binding, payload, digest in chunk
+                ],
+            )
+            tracker._enqueue_follow(adapter.bulk_poll_seconds)
+            outcomes["sent in bulk"] += len(chunk)
+        return outcomes
+
+    def _apply_accepted(self, accepted, payloads, bulk=False):
+        """Bind the remote ids of a chunk, then run the after-export steps.
+
+        ``bulk`` says the contacts came through an asynchronous bulk import
+        (see :meth:`_after_export`).
+        """
+        outcomes = self._bind_accepted(accepted, payloads)
+        bound = self.model.browse(
+            [
+                binding.id
+                for binding, __, result in accepted
+                if binding.external_id == str(result["external_id"])
+            ]
+        )
+        for binding in bound:
+            try:
+                with self._isolated():
+                    self._after_export(binding, payloads[binding.id], bulk)
+            except BadDataError as err:
+                self._issue(
+                    "export",
+                    err.code,
+                    str(err),
+                    record=binding,
+                    payload=payloads[binding.id],
+                )
+        return outcomes
+
+    def _after_export(self, binding, payload, bulk):
+        """Hook: what the platform needs once a contact exists (tags, lists,
+        company links), for providers whose upsert cannot carry it all.  A
+        ``BadDataError`` here files a review item for that record only."""
+
+    def _bind_accepted(self, accepted, payloads):
         """Bind the remote ids of a chunk in one go; per record if that fails.
 
         A failure here means the platform gave two of our partners one
@@ -147,21 +231,25 @@ class MarketingBatchExporter(AbstractComponent):
     def _lock_emails(self, emails):
         """Transaction advisory locks on these emails, or retry the job later.
 
-        The lock names and keys are those of connector's
-        ``advisory_lock_or_retry`` (one per email, so any job locking an
-        email the same way excludes this one), taken in one query for the
-        whole batch instead of one query per email.
+        Locked by stripe of the email (crc32 modulo ``LOCK_STRIPES``), with
+        the key scheme of connector's ``advisory_lock_or_retry``, in one
+        query for the whole batch: two jobs never upsert one person at once.
         """
         backend = self.backend_record
+        # by stripe: a batch of 10,000 emails takes at most LOCK_STRIPES locks
+        # (PostgreSQL's lock table holds a few thousand)
+        stripes = sorted(
+            {zlib.crc32(email.encode()) % LOCK_STRIPES for email in emails}
+        )
         keys = [
             struct.unpack(
                 "q",
                 hashlib.sha1(
-                    f"marketing-export-{backend._name}-{backend.id}-{email}".encode(),
+                    f"marketing-export-{backend._name}-{backend.id}-{stripe}".encode(),
                     usedforsecurity=False,
                 ).digest()[:8],
             )[0]
-            for email in emails
+            for stripe in stripes
         ]
         if not keys:
             return

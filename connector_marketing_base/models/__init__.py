@@ -9,3 +9,8 @@ from . import marketing_sync_cursor
 from . import marketing_throttle
 from . import marketing_token
 from . import res_partner
+from . import marketing_oauth_state
+from . import marketing_oauth_backend
+from . import marketing_remote_field
+from . import marketing_remote_tag
+from . import marketing_bulk_import

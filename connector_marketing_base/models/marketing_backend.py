@@ -138,6 +138,11 @@ class MarketingBackend(models.AbstractModel):
             + [("active", "=", True), ("direction", "in", (direction, "both"))]
         )
 
+    def _rate_limit_buckets(self):
+        """Extra windows some endpoints count against: ``{name: (calls,
+        seconds)}``; the adapter names the bucket of such a call."""
+        return {}
+
     def _partner_domain(self):
         self.ensure_one()
         return safe_eval(self.partner_domain or "[]")
@@ -291,6 +296,36 @@ class MarketingBackend(models.AbstractModel):
         with self.work_on(self._partner_binding_model) as work:
             work.component(usage="backend.adapter").delete(external_id)
         return self.env._("Deleted remote contact %s", external_id)
+
+    def follow_bulk_import(self, tracker):
+        """Check a running bulk import; re-enqueues itself until it is done."""
+        self.ensure_one()
+        with self.work_on(tracker.binding_model) as work:
+            return work.component(usage="bulk.import.follower").run(tracker)
+
+    def refresh_remote_fields(self):
+        """Read the platform's custom field definitions into the cache."""
+        self.ensure_one()
+        with self.work_on(self._name) as work:
+            definitions = work.component(usage="backend.adapter").list_fields()
+        count = self.env["marketing.remote.field"].sudo()._refresh(self, definitions)
+        return self.env._("%s custom fields read", count)
+
+    def action_refresh_remote_fields(self):
+        """Button: refresh the cached custom field definitions now."""
+        for backend in self:
+            backend._check_can_sync()
+            message = backend.refresh_remote_fields()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "success"},
+        }
+
+    def action_open_remote_fields(self):
+        return self._open_scoped(
+            "connector_marketing_base.action_marketing_remote_field"
+        )
 
     def process_webhook_event(self, event):
         """Apply one stored webhook event (see the provider's webhook.handler)."""

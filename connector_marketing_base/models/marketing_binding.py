@@ -121,6 +121,17 @@ class MarketingBinding(models.AbstractModel):
         records.invalidate_recordset([*names, "write_uid", "write_date"])
 
     @api.model
+    def _bind(self, backend, records):
+        """Bindings of ``records`` on ``backend``, created where missing."""
+        existing = self.with_context(active_test=False).search(
+            [("backend_id", "=", backend.id), ("odoo_id", "in", records.ids)]
+        )
+        missing = records - existing.odoo_id
+        return existing | self.with_context(connector_no_export=True).create(
+            [{"backend_id": backend.id, "odoo_id": record.id} for record in missing]
+        )
+
+    @api.model
     def _bind_new(self, backend, record_ids):
         """Bindings, without remote id yet, of many records: one ``INSERT``.
 

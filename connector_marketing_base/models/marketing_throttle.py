@@ -40,7 +40,27 @@ class Limits(NamedTuple):
     circuit_cooldown: int
 
     @classmethod
-    def of(cls, backend):
+    def of(cls, backend, bucket=None):
+        """Limits of the backend, or of one of its named buckets.
+
+        A bucket is a second window some endpoints also count against (e.g.
+        ActiveCampaign's 100 bulk imports per minute on top of 5 calls per
+        second): its own row, keyed ``<backend model>/<bucket>``, with no
+        concurrency cap, quota or circuit of its own.
+        """
+        if bucket:
+            calls, window = backend._rate_limit_buckets()[bucket]
+            return cls(
+                key=(f"{backend._name}/{bucket}", backend.id),
+                label=f"{backend.display_name} ({bucket})",
+                calls=calls,
+                window=window,
+                concurrency=0,
+                daily_quota=0,
+                lease_seconds=(backend.request_timeout or 30.0) + LEASE_GRACE,
+                circuit_threshold=0,
+                circuit_cooldown=0,
+            )
         return cls(
             key=(backend._name, backend.id),
             label=backend.display_name,
@@ -169,14 +189,14 @@ class MarketingThrottle(models.Model):
     # API used by the adapter
     # ------------------------------------------------------------------
     @api.model
-    def _acquire(self, backend):
+    def _acquire(self, backend, bucket=None):
         """Take a call slot, waiting up to ``backend.max_inline_wait``.
 
         Returns a lease id to give back to :meth:`_release`.  When the wait
         would be longer, the job is postponed (``RetryableJobError`` with
         ``ignore_retry``: waiting for a limit is not a failure of the job).
         """
-        limits = Limits.of(backend)
+        limits = Limits.of(backend, bucket)
         deadline = time.monotonic() + (backend.max_inline_wait or 0.0)
         while True:
             lease, wait, reason = self._try_acquire(limits)
@@ -264,7 +284,7 @@ class MarketingThrottle(models.Model):
             return lease, 0.0, None
 
     @api.model
-    def _release(self, backend, lease, success=None):
+    def _release(self, backend, lease, success=None, bucket=None):
         """Give back a concurrency slot and feed the circuit breaker.
 
         ``success`` is True after a good answer, False after a transient
@@ -295,10 +315,10 @@ class MarketingThrottle(models.Model):
             self._write_row(cr, state, **values)
 
     @api.model
-    def _block(self, backend, seconds, reason):
+    def _block(self, backend, seconds, reason, bucket=None):
         """Honour a provider signal: no call before ``seconds`` from now."""
         with self._own_transaction() as cr:
-            state = self._locked_row(cr, (backend._name, backend.id))
+            state = self._locked_row(cr, Limits.of(backend, bucket).key)
             until = state["now"] + seconds
             if until > self._epoch(state["blocked_until"]):
                 self._write_row(

@@ -69,6 +69,12 @@ class DemoProvider:
                 return record["email"]
         return None
 
+    def connect(self, env, backend, emulator) -> list[str]:
+        """Hook run once the backend exists: authorize it against the
+        sandbox where the provider needs a person to (OAuth2 code flow).
+        Returns notes for the backend line."""
+        return []
+
     def describe_binding(self, binding) -> str:
         """Extra words on an imported partner's binding in the summary."""
         return ""

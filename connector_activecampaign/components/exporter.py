@@ -1,0 +1,173 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import Counter
+
+from odoo.addons.component.core import Component
+
+from .adapter import UNSUBSCRIBED
+
+
+class ActivecampaignBatchExporter(Component):
+    """Contacts: ``contact/sync`` for up to ten, ``bulk_import`` beyond.
+
+    The bulk import carries tags and the list subscription of new contacts
+    itself but only adds tags: once it is done, the managed tags the
+    partners lost are taken off (see ``_remove_lost_tags``).
+    ``contact/sync`` carries neither, so a single export then sets the tags
+    (added and removed), the consent and the account link in a few more
+    calls.  The connector never subscribes a contact again: only new
+    contacts are subscribed to the default list, and a partner blacklisted
+    in Odoo is unsubscribed.
+    """
+
+    _name = "activecampaign.res.partner.batch.exporter"
+    _inherit = ["marketing.batch.exporter", "activecampaign.base"]
+    _apply_on = ["activecampaign.res.partner"]
+
+    def enqueue_all(self, after_id=0):
+        """Accounts first (their own jobs, from the first slice), then the
+        contacts slice by slice."""
+        if after_id:
+            return super().enqueue_all(after_id=after_id)
+        backend = self.backend_record
+        groups = self.env["res.partner"]._read_group(
+            backend._partner_domain() + [("parent_id.is_company", "=", True)],
+            ["parent_id"],
+        )
+        company_ids = [parent.id for (parent,) in groups]
+        for start in range(0, len(company_ids), 100):
+            chunk = company_ids[start : start + 100]
+            backend.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self.env._("Export %s accounts", len(chunk))
+                ),
+            ).export_accounts(chunk)
+        return super().enqueue_all(after_id=after_id)
+
+    def _apply_accepted(self, accepted, payloads, bulk=False):
+        outcomes = super()._apply_accepted(accepted, payloads, bulk=bulk)
+        if bulk:
+            known = {
+                binding.external_id: payloads[binding.id]
+                for binding, __, result in accepted
+                if binding.external_id == str(result["external_id"])
+                and not payloads[binding.id].get("_new")
+            }
+            removed = self._remove_lost_tags(known)
+            if removed:
+                outcomes = Counter(outcomes)
+                outcomes["tags removed"] += removed
+        return outcomes
+
+    def _remove_lost_tags(self, payloads):
+        """After a bulk import (which only adds tags): take off the managed
+        tags (named after an Odoo category or linked to one, and the origin
+        tags) that the partners of already known contacts no longer have.
+
+        Their current tags are read 100 contacts a call (``ids[]`` with the
+        tags side-loaded), then one ``DELETE /contactTags`` per tag to take
+        off; new contacts have only what the import gave them.  Tags only
+        ActiveCampaign knows are kept.
+        """
+        backend = self.backend_record
+        adapter = self.backend_adapter
+        # the bulk import sends categories by name, without linking them
+        names = self.env["res.partner.category"].sudo().search([]).mapped("name")
+        names += (
+            self.env["marketing.remote.tag"]
+            .sudo()
+            .search(backend._scope_domain() + [("category_id", "!=", False)])
+            .mapped("name")
+        )
+        names += [n for n in (backend.tag_customer, backend.tag_lead) if n]
+        managed = {name.lower() for name in names}
+        ids = list(payloads)
+        removed = 0
+        for start in range(0, len(ids), adapter.page_size):
+            current = adapter.contact_tags_of(ids[start : start + adapter.page_size])
+            for contact_id, links in current.items():
+                wanted = {t.lower() for t in payloads[contact_id].get("tags") or []}
+                for link_id, name in links.items():
+                    if name and name.lower() in managed - wanted:
+                        adapter.remove_contact_tag(link_id)
+                        removed += 1
+        return removed
+
+    def _after_export(self, binding, payload, bulk):
+        adapter = self.backend_adapter
+        contact_id = binding.external_id
+        if not bulk:
+            details = adapter.fetch(contact_id)
+            self._sync_tags(binding, payload, details)
+            self._sync_consent(payload, details)
+        if payload.get("account"):
+            self._link_account(binding, payload)
+
+    def _sync_tags(self, binding, payload, details):
+        """Tags wanted by Odoo are added; tags of Odoo categories the partner
+        no longer has are removed; tags only ActiveCampaign knows are kept."""
+        backend = self.backend_record
+        adapter = self.backend_adapter
+        Tag = self.env["marketing.remote.tag"].sudo()
+        partner = binding.odoo_id
+        Tag._known(backend, details["_tags"])
+        wanted = set(
+            Tag._remote_ids(backend, partner.category_id, adapter.create_tag).values()
+        )
+        for name in (backend.tag_customer, backend.tag_lead):
+            if name and name in payload["tags"]:
+                wanted.add(self._origin_tag_id(name))
+        managed = set(
+            Tag.search(backend._scope_domain() + [("category_id", "!=", False)]).mapped(
+                "remote_id"
+            )
+        ) | {
+            self._origin_tag_id(n)
+            for n in (backend.tag_customer, backend.tag_lead)
+            if n
+        }
+        current = set(details["_contact_tags"])
+        add, remove = Tag._changes(current, wanted | (current - managed))
+        for tag_id in add:
+            adapter.add_contact_tag(binding.external_id, tag_id)
+        for tag_id in remove:
+            adapter.remove_contact_tag(details["_contact_tags"][tag_id])
+
+    def _origin_tag_id(self, name):
+        """Remote id of an origin tag (no category behind it)."""
+        return (
+            self.env["marketing.remote.tag"]
+            .sudo()
+            ._ensure(
+                self.backend_record, name, self.backend_adapter.create_tag, "origin"
+            )
+            .remote_id
+        )
+
+    def _sync_consent(self, payload, details):
+        list_id = self.backend_record.list_id
+        if not list_id:
+            return
+        status = details["_lists"].get(str(list_id))
+        if payload["consent"] == "unsubscribed" and status != UNSUBSCRIBED:
+            self.backend_adapter.set_list_status(details["id"], list_id, 2)
+        elif payload["consent"] == "subscribed" and status is None:
+            # never on the list: a first subscription, never a re-subscription
+            self.backend_adapter.set_list_status(details["id"], list_id, 1)
+
+    def _link_account(self, binding, payload):
+        company = self.env["res.partner"].browse(payload["account"])
+        Account = self.env["activecampaign.account"]
+        account = Account._bind(self.backend_record, company)
+        if not account.external_id:
+            with self.backend_record.work_on(Account._name) as work:
+                work.component(usage="batch.exporter").run(account)
+        if not account.external_id:
+            return  # the account went to review: its issue says why
+        binding.account_contact_id = self.backend_adapter.link_account(
+            binding.account_contact_id,
+            account.external_id,
+            binding.external_id,
+            payload.get("jobTitle") or "",
+        )

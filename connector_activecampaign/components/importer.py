@@ -1,0 +1,90 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields
+
+from odoo.addons.component.core import Component
+
+from .adapter import UNSUBSCRIBED
+
+
+class ActivecampaignRecordImporter(Component):
+    """A contact: the base import, then its tags, list statuses, field
+    values and account.
+
+    Pages of the delta import side-load the field values, tags and list
+    statuses of their contacts; contacts read one by one (webhooks, review
+    retries) also bring their account.  Tags become partner categories
+    (categories of tags removed on ActiveCampaign are taken off), an
+    unsubscribe from any list puts the address on Odoo's blacklist (never
+    the reverse), the account becomes the partner's company with the job
+    title, and the export hash is stored again so none of it is echoed
+    back.  A record without side-loaded details changes fields only.
+    """
+
+    _name = "activecampaign.res.partner.record.importer"
+    _inherit = ["marketing.record.importer", "activecampaign.base"]
+    _apply_on = ["activecampaign.res.partner"]
+
+    def _after_import(self, binding, record):
+        if "_tags" not in record:
+            return
+        self._import_tags(binding, record["_tags"])
+        self._import_consent(binding, record["_lists"])
+        if record.get("_account"):
+            self._import_account(binding, record["_account"])
+        # is_blacklisted is computed from mail.blacklist, not invalidated by it
+        binding.odoo_id.invalidate_recordset(["is_blacklisted"])
+        binding.write({"export_hash": self._export_hash(binding)})
+
+    def _import_tags(self, binding, remote_tags):
+        backend = self.backend_record
+        origin = {backend.tag_customer, backend.tag_lead} - {False, None, ""}
+        tags = {k: v for k, v in remote_tags.items() if v and v not in origin}
+        Tag = self.env["marketing.remote.tag"].sudo()
+        categories = Tag._categories(backend, tags)
+        linked = Tag.search(
+            backend._scope_domain()
+            + [("kind", "=", "tag"), ("category_id", "!=", False)]
+        ).mapped("category_id")
+        partner = binding.odoo_id.with_context(connector_no_export=True)
+        gone = (partner.category_id & linked) - categories
+        commands = [fields.Command.link(c.id) for c in categories - partner.category_id]
+        commands += [fields.Command.unlink(c.id) for c in gone]
+        if commands:
+            partner.write({"category_id": commands})
+
+    def _import_account(self, binding, link):
+        """The account becomes the partner's company (found by its binding,
+        else by name, else created) and the job title its function."""
+        backend = self.backend_record
+        Account = self.env["activecampaign.account"].with_context(
+            connector_no_export=True
+        )
+        account = Account.search(
+            [("backend_id", "=", backend.id), ("external_id", "=", link["id"])]
+        )
+        company = account.odoo_id
+        if not company:
+            name = self.backend_adapter.account_name(link["id"])
+            if not name:
+                return
+            company = self.mapper._company_partner(name)
+            Account._bind(backend, company).write({"external_id": link["id"]})
+        values = {"parent_id": company.id}
+        if link["job_title"]:
+            values["function"] = link["job_title"]
+        binding.odoo_id.with_context(connector_no_export=True).write(values)
+        binding.account_contact_id = link["link_id"]
+
+    def _import_consent(self, binding, lists):
+        if UNSUBSCRIBED not in lists.values() or not binding.email_normalized:
+            return
+        Blacklist = self.env["mail.blacklist"].sudo()
+        if Blacklist.search_count([("email", "=", binding.email_normalized)]):
+            return  # already there: no note on every page that re-reads it
+        Blacklist._add(
+            binding.email_normalized,
+            message=self.env._(
+                "Unsubscribed on ActiveCampaign (%s)", self.backend_record.name
+            ),
+        )

@@ -1,0 +1,7 @@
+from . import test_adapter
+from . import test_cassettes
+from . import test_sync
+from . import test_deals
+from . import test_webhook
+from . import test_jobs
+from . import test_feeds

@@ -1,0 +1,416 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+import urllib.parse
+from datetime import UTC, datetime, time, timedelta
+
+from odoo import fields
+
+from odoo.addons.component.core import Component
+from odoo.addons.connector_marketing_base.components.adapter import Page
+from odoo.addons.connector_marketing_base.exceptions import (
+    ConfigurationError,
+    RateLimited,
+    ReauthRequired,
+)
+
+#: contacts per page (the API's maximum)
+PAGE_SIZE = 500
+#: contact ids per add/remove_list_memberships activity
+MEMBERSHIP_BATCH = 500
+#: rows and bytes of one contacts_json_import (bytes kept under 4 MB: above
+#: it Constant Contact silently imports only the first 4 MB)
+IMPORT_MAX_ROWS = 40_000
+IMPORT_MAX_BYTES = 3_800_000
+#: phone kinds Odoo owns (phone, mobile); work and home numbers stay remote
+PHONE_KINDS = {"other": "phone", "mobile": "mobile_phone"}
+#: how an import activity names a refused row
+ROW_ERROR = re.compile(
+    r"^\s*(?:Row|Line)\s+(?P<row>\d+)\s*:\s*(?P<message>.*)$", re.IGNORECASE
+)
+
+
+def iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_iso(text):
+    """Constant Contact dates carry offsets (``…T12:47:00-04:00``): in UTC."""
+    if not text:
+        return text
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return text
+    if moment.tzinfo:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return iso(moment)
+
+
+class ConstantContactAdapter(Component):
+    """Constant Contact v3: bearer tokens from the OAuth2 store, 429 bodies
+    that tell a short throttle (``throttled``) from the daily quota
+    (``quota_exceeded``), error lists, and ``_links.next`` paging."""
+
+    _name = "constantcontact.adapter"
+    _inherit = ["marketing.adapter", "constantcontact.base"]
+    _apply_on = [
+        "constantcontact.backend",
+        "constantcontact.res.partner",
+        "marketing.activity",
+    ]
+
+    #: partners per export job: one bulk import (split further by size)
+    batch_size = 10_000
+    external_key = "contact_id"
+    updated_key = "updated_at"
+
+    def _base_url(self):
+        return self.backend_record.api_url
+
+    def _fetch_token(self, refresh_token):
+        return self.backend_record.sudo()._oauth_refresh(refresh_token)
+
+    def _classify(self, response, raw=False):
+        if response.status_code == 429:
+            body = self._json_or_none(response)
+            key = body.get("error_key") if isinstance(body, dict) else None
+            message = self._error_message(response)
+            if key == "quota_exceeded":
+                self._quota_exhausted(
+                    self._seconds_to_midnight_utc(),
+                    self.env._(
+                        "Constant Contact daily quota exhausted (%s); resumes "
+                        "at 00:00 UTC",
+                        self.backend_record.daily_quota,
+                    ),
+                )
+            raise RateLimited(f"Constant Contact throttled: {message}", retry_after=1)
+        if response.status_code == 401:
+            raise ReauthRequired(self._error_message(response))
+        return super()._classify(response, raw=raw)
+
+    @staticmethod
+    def _json_or_none(response):
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _error_message(response):
+        """Constant Contact answers errors as ``[{error_key, error_message}]``."""
+        try:
+            body = response.json()
+        except ValueError:
+            return response.text[:200] or response.reason
+        if isinstance(body, list) and body and isinstance(body[0], dict):
+            body = body[0]
+        if isinstance(body, dict):
+            return str(body.get("error_message") or body.get("error_key") or body)[:500]
+        return str(body)[:500]
+
+    @staticmethod
+    def _seconds_to_midnight_utc():
+        now = datetime.now(UTC)
+        reset = datetime.combine(now.date() + timedelta(days=1), time(), UTC)
+        return (reset - now).total_seconds()
+
+    def _path_of(self, href):
+        """``_links.next.href`` is relative to the host (``/v3/contacts?...``)."""
+        base_path = urllib.parse.urlsplit(self._base_url()).path.rstrip("/")
+        if base_path and href.startswith(base_path + "/"):
+            return href[len(base_path) :]
+        return href
+
+    # ------------------------------------------------------------------
+    # contacts
+    # ------------------------------------------------------------------
+    def check_connection(self):
+        body = self._call("GET", "/contact_lists", params={"limit": 1000})
+        return self.env._(
+            "Connected: %s contact lists", len((body or {}).get("lists") or [])
+        )
+
+    def initial_state(self, full=False):
+        since = None if full else self.backend_record.import_since
+        return {"since": iso(since) if since else None, "next": None}
+
+    def contacts_page(self, params=None, next_href=None):
+        """One raw page: ``(contacts, next_href)``."""
+        if next_href:
+            body = self._call("GET", self._path_of(next_href))
+        else:
+            body = self._call("GET", "/contacts", params=params)
+        body = body or {}
+        return body.get("contacts") or [], (
+            (body.get("_links") or {}).get("next") or {}
+        ).get("href")
+
+    def search_page(self, state):
+        """Contacts changed since ``state["since"]``, 500 per page.
+
+        The scan's start time becomes the next ``since`` once its last page
+        is stored, so changes made during a long scan are read next time.
+        """
+        started = state.get("started") or iso(fields.Datetime.now())
+        params = {
+            "include": self.backend_record._include(),
+            "limit": PAGE_SIZE,
+            "status": "all",
+        }
+        if state.get("since"):
+            params["updated_after"] = state["since"]
+        contacts, next_href = self.contacts_page(params, state.get("next"))
+        records = [self.flatten(contact) for contact in contacts]
+        if next_href:
+            new_state = dict(state, next=next_href, started=started)
+        else:
+            new_state = {"since": started, "next": None}
+        return Page(records, new_state, bool(next_href))
+
+    def fetch_raw(self, external_id):
+        return self._call(
+            "GET",
+            f"/contacts/{external_id}",
+            params={"include": self.backend_record._include()},
+        )
+
+    def fetch(self, external_id):
+        return self.flatten(self.fetch_raw(external_id))
+
+    def count(self):
+        return None
+
+    def delete(self, external_id):
+        return self._call("DELETE", f"/contacts/{external_id}")
+
+    def list_fields(self):
+        """Custom field definitions for ``marketing.remote.field``."""
+        return [
+            {
+                "remote_id": field["custom_field_id"],
+                "label": field.get("label"),
+                "key": field.get("name"),
+                "field_type": field.get("type"),
+                "options": field.get("choices") or None,
+                "multiple": field.get("type") == "multi_select",
+            }
+            for field in self.custom_fields()
+        ]
+
+    def put_contact(self, external_id, contact):
+        return self._call("PUT", f"/contacts/{external_id}", json=contact)
+
+    def flatten(self, contact):
+        """A v3 contact as one flat dict with the import-row keys.
+
+        The base mapper reads flat keys (the same both ways); nested lists
+        (phones by kind, the home address, custom fields by id, lists,
+        consent) are spread out here.
+        """
+        email = contact.get("email_address") or {}
+        flat = {
+            "contact_id": contact.get("contact_id"),
+            "updated_at": utc_iso(contact.get("updated_at")),
+            "email": email.get("address"),
+            "permission_to_send": email.get("permission_to_send"),
+            "opt_out_reason": email.get("opt_out_reason"),
+            "list_memberships": contact.get("list_memberships") or [],
+        }
+        for key in ("first_name", "last_name", "job_title", "company_name"):
+            if key in contact:
+                flat[key] = contact[key]
+        for phone in contact.get("phone_numbers") or []:
+            key = PHONE_KINDS.get(phone.get("kind"))
+            if key:
+                flat.setdefault(key, phone.get("phone_number"))
+        addresses = contact.get("street_addresses") or []
+        if addresses:
+            address = addresses[0]
+            for key in ("street", "city", "state", "zip", "country"):
+                flat[key] = address.get(key)
+        for value in contact.get("custom_fields") or []:
+            flat[value.get("custom_field_id")] = value.get("value")
+        return flat
+
+    # ------------------------------------------------------------------
+    # bulk activities
+    # ------------------------------------------------------------------
+    def bulk_import(self, rows, list_ids):
+        return self._call(
+            "POST",
+            "/activities/contacts_json_import",
+            json={"import_data": rows, "list_ids": list_ids},
+        )
+
+    def activity(self, activity_id):
+        return self._call("GET", f"/activities/{activity_id}")
+
+    def list_memberships(self, list_ids, contact_ids, add=True):
+        """Add or remove contacts to lists, 500 ids per activity."""
+        path = "/activities/%s_list_memberships" % ("add" if add else "remove")
+        activities = []
+        for start in range(0, len(contact_ids), MEMBERSHIP_BATCH):
+            activities.append(
+                self._call(
+                    "POST",
+                    path,
+                    json={
+                        "source": {
+                            "contact_ids": contact_ids[start : start + MEMBERSHIP_BATCH]
+                        },
+                        "list_ids": list_ids,
+                    },
+                )
+            )
+        return activities
+
+    # ------------------------------------------------------------------
+    # lists and custom fields
+    # ------------------------------------------------------------------
+    def lists(self):
+        body = self._call("GET", "/contact_lists", params={"limit": 1000})
+        return (body or {}).get("lists") or []
+
+    def create_list(self, name):
+        return self._call("POST", "/contact_lists", json={"name": name})
+
+    def custom_fields(self):
+        fields_, href = [], None
+        while True:
+            if href:
+                body = self._call("GET", self._path_of(href))
+            else:
+                body = self._call(
+                    "GET", "/contact_custom_fields", params={"limit": 100}
+                )
+            fields_ += (body or {}).get("custom_fields") or []
+            href = (((body or {}).get("_links") or {}).get("next") or {}).get("href")
+            if not href:
+                return fields_
+
+    # ------------------------------------------------------------------
+    # campaigns and tracking reports
+    # ------------------------------------------------------------------
+    def campaigns_page(self, next_href=None):
+        if next_href:
+            body = self._call("GET", self._path_of(next_href))
+        else:
+            body = self._call("GET", "/emails", params={"limit": 50})
+        body = body or {}
+        return body.get("campaigns") or [], (
+            (body.get("_links") or {}).get("next") or {}
+        ).get("href")
+
+    def campaign(self, campaign_id):
+        return self._call("GET", f"/emails/{campaign_id}")
+
+    def tracking_page(self, campaign_activity_id, kind, next_href=None):
+        if next_href:
+            body = self._call("GET", self._path_of(next_href))
+        else:
+            body = self._call(
+                "GET",
+                f"/reports/email_reports/{campaign_activity_id}/tracking/{kind}",
+                params={"limit": 500},
+            )
+        body = body or {}
+        return body.get("tracking_activities") or [], (
+            (body.get("_links") or {}).get("next") or {}
+        ).get("href")
+
+
+class ConstantContactBulkAdapter(Component):
+    """Exports go through ``activities/contacts_json_import`` (the base's
+    asynchronous bulk path), followed by polling and an id read-back."""
+
+    _inherit = "constantcontact.adapter"
+
+    bulk_min = 1
+    bulk_size = IMPORT_MAX_ROWS
+    bulk_poll_seconds = 5
+    bulk_max_polls = 720
+
+    def bulk_upsert(self, payloads):
+        """Start an import into the default list; return the activity id.
+
+        Rows are sent sorted by email, so the row numbers of
+        ``activity_errors`` ("Row 3: ...") can be mapped back to emails.
+        """
+        list_id = self.backend_record.default_list_id
+        if not list_id:
+            raise ConfigurationError(
+                self.env._(
+                    "Backend %s has no default list: an import needs one.",
+                    self.backend_record.name,
+                )
+            )
+        rows = sorted(payloads, key=lambda row: row["email"])
+        return self.bulk_import(rows, [list_id])["activity_id"]
+
+    def bulk_status(self, remote_id, emails=None):
+        """``(done, results)`` of an import activity.
+
+        When it completed, each row error becomes an ``error`` result, and
+        the ids of the other contacts are read back in pages of 500 changed
+        since the import started (not one call per contact), stopping as
+        soon as every email is found.
+        """
+        activity = self.activity(remote_id)
+        state = activity.get("state")
+        if state in ("initialized", "processing"):
+            return False, []
+        emails = sorted(emails or [])
+        if state != "completed":
+            message = self.env._(
+                "Import %(id)s ended as %(state)s: %(errors)s",
+                id=remote_id,
+                state=state,
+                errors="; ".join(activity.get("activity_errors") or []) or "-",
+            )
+            return True, [
+                {
+                    "email": e,
+                    "status": "error",
+                    "code": f"import_{state}",
+                    "message": message,
+                }
+                for e in emails
+            ]
+        results, failed = [], set()
+        for error in activity.get("activity_errors") or []:
+            match = ROW_ERROR.match(error or "")
+            if match and 0 < int(match["row"]) <= len(emails):
+                email = emails[int(match["row"]) - 1]
+                failed.add(email)
+                results.append(
+                    {
+                        "email": email,
+                        "status": "error",
+                        "code": "constantcontact_import",
+                        "message": match["message"],
+                    }
+                )
+        wanted = set(emails) - failed
+        since = utc_iso(activity.get("created_at"))
+        params = {"limit": PAGE_SIZE, "status": "all", "updated_after": since}
+        next_href = None
+        while wanted:
+            contacts, next_href = self.contacts_page(params, next_href)
+            for contact in contacts:
+                email = (
+                    (contact.get("email_address") or {}).get("address") or ""
+                ).lower()
+                if email in wanted:
+                    wanted.discard(email)
+                    results.append(
+                        {
+                            "email": email,
+                            "status": "updated",
+                            "external_id": contact["contact_id"],
+                        }
+                    )
+            if not next_href:
+                break
+        return True, results

@@ -1,0 +1,208 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+from collections import Counter
+
+from odoo import fields
+
+from odoo.addons.component.core import Component
+from odoo.addons.connector_marketing_base.exceptions import BadDataError
+
+from .adapter import IMPORT_MAX_BYTES, PHONE_KINDS
+
+#: row keys Odoo owns on a contact; everything else is kept as read
+OWNED_SCALARS = ("first_name", "last_name", "job_title", "company_name")
+ADDRESS_KEYS = ("street", "city", "state", "zip", "country")
+READ_ONLY = ("contact_id", "created_at", "updated_at", "deleted_at", "create_source")
+
+
+class ConstantContactBatchExporter(Component):
+    """Partners out through bulk import activities (the base's bulk path).
+
+    The base maps, validates and hashes each partner and records the import;
+    this only keeps each request under Constant Contact's 4 MB (above it the
+    rest of the body is dropped silently).
+    """
+
+    _name = "constantcontact.res.partner.batch.exporter"
+    _inherit = ["marketing.batch.exporter", "constantcontact.base"]
+    _apply_on = ["constantcontact.res.partner"]
+
+    def _send_bulk(self, to_send):
+        outcomes = Counter()
+        part, size = [], 0
+        for item in to_send:
+            row_size = len(json.dumps(item[1], ensure_ascii=False).encode()) + 1
+            if part and size + row_size > IMPORT_MAX_BYTES:
+                outcomes.update(super()._send_bulk(part))
+                part, size = [], 0
+            part.append(item)
+            size += row_size
+        if part:
+            outcomes.update(super()._send_bulk(part))
+        return outcomes
+
+
+class ConstantContactBulkImportFollower(Component):
+    """Import activities report refused rows by number: pass the emails, in
+    the order they were sent, to the adapter; then sync list memberships of
+    the contacts just bound."""
+
+    _name = "constantcontact.res.partner.bulk.import.follower"
+    _inherit = ["marketing.bulk.import.follower", "constantcontact.base"]
+    _apply_on = ["constantcontact.res.partner"]
+
+    @property
+    def backend_adapter(self):
+        return self.component(usage="backend.adapter")
+
+    def _bulk_status(self, tracker):
+        return self.backend_adapter.bulk_status(
+            tracker.remote_id, sorted(tracker.items or {})
+        )
+
+    def _apply(self, tracker, results):
+        outcomes = super()._apply(tracker, results)
+        bound = (
+            self.model.browse([item[0] for item in (tracker.items or {}).values()])
+            .exists()
+            .filtered("external_id")
+        )
+        self.component(usage="list.exporter").enqueue(bound)
+        return outcomes
+
+
+class ConstantContactRecordExporter(Component):
+    """One changed partner that already has a contact: read-modify-write.
+
+    ``PUT /contacts/{id}`` replaces the whole contact: the current contact is
+    read first and only the fields Odoo owns are changed, so phones of other
+    kinds, other addresses, unmapped custom fields, list memberships, tags
+    and consent stay as they are.  A partner without a contact yet goes
+    through the bulk path like any other.
+    """
+
+    _name = "constantcontact.res.partner.record.exporter"
+    _inherit = ["marketing.record.exporter", "constantcontact.base"]
+    _apply_on = ["constantcontact.res.partner"]
+
+    def run(self, binding):
+        if not binding.external_id:
+            return super().run(binding)
+        exporter = self.component(usage="batch.exporter")
+        try:
+            row = exporter._payload(binding)
+        except BadDataError as err:
+            self._issue("export", err.code, str(err), record=binding)
+            return self.env._("Sent to review: %s", err)
+        digest = exporter._payload_hash(binding)
+        if digest == binding.export_hash:
+            return self.env._("Unchanged")
+        adapter = self.backend_adapter
+        try:
+            contact = adapter.fetch_raw(binding.external_id)
+        except BadDataError as err:
+            self._issue(
+                "export",
+                "remote_missing",
+                str(err),
+                record=binding,
+                external_id=binding.external_id,
+            )
+            return self.env._("Contact not found on Constant Contact")
+        remote_email = (contact.get("email_address") or {}).get("address") or ""
+        if remote_email.lower() != row["email"]:
+            self._issue(
+                "export",
+                "email_changed",
+                self.env._(
+                    "The email differs (Odoo %(odoo)s, Constant Contact %(cc)s): "
+                    "not updated, please review.",
+                    odoo=row["email"],
+                    cc=remote_email,
+                ),
+                record=binding,
+                external_id=binding.external_id,
+                payload=row,
+            )
+            return self.env._("Sent to review: email changed")
+        self._put(binding, contact, self.merge(contact, row))
+        binding.write({"export_hash": digest, "sync_date": fields.Datetime.now()})
+        self.env["marketing.sync.issue"].sudo()._resolve(
+            self.backend_record, record=binding, directions=("export",)
+        )
+        return self.env._("Updated contact %s", binding.external_id)
+
+    def _put(self, binding, contact, body):
+        try:
+            return self.backend_adapter.put_contact(binding.external_id, body)
+        except BadDataError as err:
+            self._issue("export", err.code, str(err), record=binding, payload=body)
+            return None
+
+    def merge(self, contact, row):
+        """The contact with Odoo's values applied; everything else kept.
+
+        ``permission_to_send`` is sent back as read: an update never
+        changes consent (and never re-subscribes anyone).
+        """
+        body = {k: v for k, v in contact.items() if k not in READ_ONLY}
+        body["update_source"] = "Account"
+        body["email_address"] = {
+            k: v
+            for k, v in (contact.get("email_address") or {}).items()
+            if k in ("address", "permission_to_send")
+        }
+        for key in OWNED_SCALARS:
+            if key in row:
+                body[key] = row[key] or ""
+        phones = [dict(p) for p in contact.get("phone_numbers") or []]
+        for kind, key in PHONE_KINDS.items():
+            if key not in row:
+                continue
+            phones = [p for p in phones if p.get("kind") != kind]
+            if row[key]:
+                phones.append({"phone_number": row[key], "kind": kind})
+        body["phone_numbers"] = phones[:3]
+        addresses = [dict(a) for a in contact.get("street_addresses") or []]
+        if any(row.get(key) for key in ADDRESS_KEYS):
+            first = addresses[0] if addresses else {"kind": "home"}
+            first.update({key: row.get(key) or "" for key in ADDRESS_KEYS})
+            addresses = [first, *addresses[1:]]
+        body["street_addresses"] = addresses
+        values = {
+            c["custom_field_id"]: c.get("value")
+            for c in contact.get("custom_fields") or []
+        }
+        ids = {
+            field.key: remote_id
+            for remote_id, field in self.env["marketing.remote.field"]
+            .sudo()
+            ._by_remote_id(self.backend_record)
+            .items()
+        }
+        for key, value in row.items():
+            if key.startswith("cf:") and key[3:] in ids:
+                values[ids[key[3:]]] = value
+        body["custom_fields"] = [
+            {"custom_field_id": k, "value": v} for k, v in values.items()
+        ]
+        return body
+
+    def unsubscribe(self, binding, reason=None):
+        """Set ``permission_to_send`` to unsubscribed (read-modify-write)."""
+        if not binding.external_id:
+            return self.env._("Not on Constant Contact yet")
+        contact = self.backend_adapter.fetch_raw(binding.external_id)
+        email = contact.get("email_address") or {}
+        if email.get("permission_to_send") == "unsubscribed":
+            binding.permission_to_send = "unsubscribed"
+            return self.env._("Already unsubscribed")
+        body = self.merge(contact, {})
+        body["email_address"].update(
+            permission_to_send="unsubscribed",
+            opt_out_reason=(reason or self.env._("Blacklisted in Odoo"))[:255],
+        )
+        self._put(binding, contact, body)
+        binding.permission_to_send = "unsubscribed"
+        return self.env._("Unsubscribed contact %s", binding.external_id)

@@ -1,0 +1,49 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools import email_normalize
+
+from odoo.addons.component.core import Component
+
+
+class ConstantContactRecordImporter(Component):
+    """A contact: the base import, then its consent and its lists.
+
+    Constant Contact owns consent: an ``unsubscribed`` contact puts its
+    address on Odoo's blacklist (with the reason it gave); nothing here ever
+    takes an address off the blacklist.
+    """
+
+    _name = "constantcontact.res.partner.record.importer"
+    _inherit = ["marketing.record.importer", "constantcontact.base"]
+    _apply_on = ["constantcontact.res.partner"]
+
+    def _after_import(self, binding, record):
+        permission = record.get("permission_to_send")
+        binding.write(
+            {
+                "permission_to_send": permission,
+                "remote_list_ids": record.get("list_memberships") or [],
+            }
+        )
+        if permission == "unsubscribed":
+            self._blacklist(record)
+        self.component(usage="list.exporter").import_memberships(binding, record)
+
+    def _blacklist(self, record):
+        email = email_normalize(record.get("email") or "")
+        if not email:
+            return
+        blacklist = self.env["mail.blacklist"].sudo()
+        if blacklist.with_context(active_test=True).search_count(
+            [("email", "=", email)]
+        ):
+            return
+        reason = record.get("opt_out_reason")
+        blacklist.with_context(connector_no_export=True)._add(
+            email,
+            message=self.env._(
+                "Unsubscribed on Constant Contact (%(backend)s)%(reason)s",
+                backend=self.backend_record.name,
+                reason=f": {reason}" if reason else "",
+            ),
+        )

@@ -1,0 +1,2 @@
+from . import constantcontact_backend
+from . import constantcontact_res_partner

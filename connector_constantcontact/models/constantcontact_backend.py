@@ -1,0 +1,119 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+#: what the contact reads include (everything the import maps or keeps)
+CONTACT_INCLUDE = (
+    "custom_fields,list_memberships,phone_numbers,street_addresses,taggings"
+)
+
+
+class ConstantContactBackend(models.Model):
+    """A Constant Contact account reached through one registered application.
+
+    The OAuth2 connection (Connect / Disconnect, PKCE, rotating refresh
+    tokens, "needs re-authorization") comes from ``marketing.oauth.backend``;
+    this model holds Constant Contact's URLs, limits and sync settings.
+    """
+
+    _name = "constantcontact.backend"
+    _inherit = "marketing.oauth.backend"
+    _description = "Constant Contact Backend"
+    _provider_label = "Constant Contact"
+    _partner_binding_model = "constantcontact.res.partner"
+
+    api_url = fields.Char(
+        string="API base URL", default="https://api.cc.email/v3", required=True
+    )
+    oauth_authorize_url = fields.Char(
+        default="https://authz.constantcontact.com/oauth2/default/v1/authorize"
+    )
+    oauth_token_url = fields.Char(
+        default="https://authz.constantcontact.com/oauth2/default/v1/token"
+    )
+    oauth_scopes = fields.Char(default="contact_data campaign_data offline_access")
+    default_list_id = fields.Char(
+        string="Default list ID",
+        help="Every exported contact joins this Constant Contact list (a bulk "
+        "import needs at least one list).",
+    )
+    import_since = fields.Datetime(
+        help="The first delta import reads contacts changed since this date.",
+        default=lambda self: fields.Datetime.now() - timedelta(days=30),
+    )
+    engagement_days = fields.Integer(
+        default=30,
+        help="Campaigns changed in the last N days are polled for opens, "
+        "clicks, bounces, opt-outs and forwards.",
+    )
+    import_sends = fields.Boolean(
+        help="Also import one 'sent' activity per contact and campaign "
+        "(many rows: off by default)."
+    )
+    list_category_ids = fields.Many2many(
+        "res.partner.category",
+        string="Categories synced as lists",
+        help="Partners with these categories are members of the linked "
+        "Constant Contact lists, both ways.",
+    )
+    create_lists = fields.Boolean(
+        string="Create missing lists",
+        default=True,
+        help="Create a list named after a synced category that has none.",
+    )
+    # Constant Contact's documented limits, per application
+    rate_limit_calls = fields.Integer(default=4)
+    rate_limit_window = fields.Float(default=1.0)
+    rate_limit_concurrency = fields.Integer(default=4)
+    daily_quota = fields.Integer(default=10000)
+
+    def _include(self):
+        return CONTACT_INCLUDE
+
+    # ------------------------------------------------------------------
+    # buttons
+    # ------------------------------------------------------------------
+    def action_import_engagement(self):
+        for backend in self:
+            backend._check_can_sync()
+            backend.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self.env._("Poll campaigns and tracking reports")
+                ),
+            ).import_engagement()
+        return True
+
+    # ------------------------------------------------------------------
+    # jobs
+    # ------------------------------------------------------------------
+    def import_engagement(self):
+        """Job: list recent campaigns, enqueue one job per tracking report."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on("marketing.activity") as work:
+            return work.component(usage="engagement.importer").run()
+
+    def import_tracking(self, campaign_activity_id, kind, campaign_name=None):
+        """Job: one tracking report, newest rows first, down to the last known."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on("marketing.activity") as work:
+            return work.component(usage="engagement.importer").run_report(
+                campaign_activity_id, kind, campaign_name
+            )
+
+    def export_list_memberships(self, binding_ids):
+        """Job: add / remove contacts to the lists of their categories."""
+        self.ensure_one()
+        self._check_can_sync()
+        bindings = self.env[self._partner_binding_model].browse(binding_ids).exists()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="list.exporter").run(bindings)
+
+    @api.model
+    def _scheduler_engagement(self):
+        for backend in self.search([]):
+            backend.action_import_engagement()

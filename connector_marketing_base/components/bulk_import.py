@@ -1,0 +1,114 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import Counter
+
+from odoo.addons.component.core import AbstractComponent
+
+
+class MarketingBulkImportFollower(AbstractComponent):
+    """Follow one remote bulk import until the platform says it is done.
+
+    Each run asks the adapter for the import's status (``bulk_status(id)``
+    returns ``(done, results)``, results being dicts with ``email``,
+    ``status`` (created / updated / error), ``external_id``, ``code`` and
+    ``message``).  Not done: the job enqueues its own next step after the
+    adapter's ``bulk_poll_seconds`` and ends.  Done: accepted contacts are
+    bound exactly as a synchronous export would bind them, refused ones go
+    to the review queue with the platform's reason, and contacts the answer
+    does not mention are filed too (nothing is silently lost).
+    """
+
+    _name = "marketing.bulk.import.follower"
+    _inherit = "marketing.base"
+    _usage = "bulk.import.follower"
+
+    def run(self, tracker):
+        if tracker.state != "running":
+            return self.env._("Bulk import %s already finished", tracker.remote_id)
+        adapter = self.component(usage="backend.adapter")
+        done, results = self._bulk_status(tracker)
+        tracker.polls += 1
+        if not done:
+            if tracker.polls >= adapter.bulk_max_polls:
+                return self._give_up(tracker)
+            tracker._enqueue_follow(adapter.bulk_poll_seconds)
+            return self.env._(
+                "Bulk import %(id)s still running (check %(n)s); next check enqueued",
+                id=tracker.remote_id,
+                n=tracker.polls,
+            )
+        outcomes = self._apply(tracker, results)
+        details = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
+        tracker.write({"state": "done", "result": details})
+        return self.env._(
+            "Bulk import %(id)s done: %(details)s",
+            id=tracker.remote_id,
+            details=details,
+        )
+
+    def _bulk_status(self, tracker):
+        """Ask the adapter; a provider whose answer needs what was sent
+        (per-row errors by row number) overrides this to pass it along."""
+        return self.component(usage="backend.adapter").bulk_status(tracker.remote_id)
+
+    def _apply(self, tracker, results):
+        items = tracker.items or {}
+        bindings = {
+            b.id: b
+            for b in self.model.browse([item[0] for item in items.values()]).exists()
+        }
+        accepted, payloads, outcomes = [], {}, Counter()
+        answered = set()
+        for result in results:
+            email = (result.get("email") or "").strip().lower()
+            item = items.get(email)
+            if not item or item[0] not in bindings or email in answered:
+                continue
+            answered.add(email)
+            binding = bindings[item[0]]
+            payloads[binding.id] = item[2]
+            if result.get("status") in ("created", "updated") and result.get(
+                "external_id"
+            ):
+                accepted.append((binding, item[1], result))
+                continue
+            self._issue(
+                "export",
+                result.get("code") or "rejected",
+                result.get("message") or self.env._("Refused by the bulk import"),
+                record=binding,
+                payload=item[2],
+            )
+            outcomes["sent to review"] += 1
+        exporter = self.component(usage="batch.exporter")
+        outcomes.update(exporter._apply_accepted(accepted, payloads, bulk=True))
+        for email, item in items.items():
+            if email in answered or item[0] not in bindings:
+                continue
+            self._issue(
+                "export",
+                "bulk_no_result",
+                self.env._(
+                    "Bulk import %s gave no result for this contact: export it again.",
+                    tracker.remote_id,
+                ),
+                record=bindings[item[0]],
+                payload=item[2],
+            )
+            outcomes["sent to review"] += 1
+        return outcomes
+
+    def _give_up(self, tracker):
+        message = self.env._(
+            "Bulk import %(id)s still not finished after %(n)s checks",
+            id=tracker.remote_id,
+            n=tracker.polls,
+        )
+        for binding_id, __, payload in (tracker.items or {}).values():
+            binding = self.model.browse(binding_id).exists()
+            if binding:
+                self._issue(
+                    "export", "bulk_timeout", message, record=binding, payload=payload
+                )
+        tracker.write({"state": "failed", "result": message})
+        return message
