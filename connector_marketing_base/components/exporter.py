@@ -45,6 +45,10 @@ class MarketingBatchExporter(AbstractComponent):
     _inherit = ["base.exporter", "marketing.base"]
     _usage = "batch.exporter"
 
+    #: batches bound and enqueued per step of enqueue_all (a provider with
+    #: very large batches lowers it to keep the memory of a step flat)
+    slice_batches = SLICE_BATCHES
+
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
 
@@ -283,7 +287,7 @@ class MarketingBatchExporter(AbstractComponent):
         partner_ids = self.env["res.partner"].search(backend._partner_domain()).ids
         size = self.backend_adapter.batch_size
         pending_count = jobs = 0
-        for slice_ids in _chunks(partner_ids, size * SLICE_BATCHES):
+        for slice_ids in _chunks(partner_ids, size * self.slice_batches):
             pending = self._pending_bindings(slice_ids)
             pending_count += len(pending)
             for chunk in _chunks(pending, size):
