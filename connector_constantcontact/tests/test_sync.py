@@ -301,3 +301,18 @@ class TestConstantContactSync(ConstantContactCase):
         self.assertEqual(self.backend.state, "ok")
         self.assertFalse(self.backend.activity_ids)
         self.backend.import_contacts_page()
+
+    def test_field_changed_on_both_sides_is_reviewed(self):
+        partner = self.partners(1, prefix="both")
+        self.run_jobs(self.bind(partner).export_batch)
+        binding = self.binding_of(partner)
+        # the last sync was long ago; both sides changed the job title since
+        binding.write(
+            {"sync_date": "2001-01-01 00:00:00", "remote_updated_at": "2001-01-01 00:00:00"}
+        )
+        partner.with_context(connector_no_export=True).function = "Odoo title"
+        self.emulator.touch(binding.external_id, job_title="Remote title")
+        self.backend.import_contact(binding.external_id)
+        self.assertEqual(partner.function, "Odoo title", "Odoo owns it (odoo_wins)")
+        issue = self.issues(reason_code="both_changed")
+        self.assertIn("function: Odoo kept (odoo_wins)", issue.reason)
