@@ -124,6 +124,14 @@ class MarketingOAuthBackend(models.AbstractModel):
         url = self.env["marketing.oauth.state"]._start(self)
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
+    def action_check_connection(self):
+        """A check cannot repair a lost grant: "needs re-authorization" stays
+        until someone connects again."""
+        reauth = self.filtered(lambda b: b.state == "reauth")
+        result = super().action_check_connection()
+        reauth.filtered(lambda b: b.state == "error").state = "reauth"
+        return result
+
     def action_oauth_disconnect(self):
         """Forget the tokens: nothing is called until someone connects again."""
         for backend in self:
