@@ -296,6 +296,8 @@ class TestConstantContactSync(ConstantContactCase):
             self.backend.import_contacts_page()
         self.assertEqual(self.emulator.stats["total"], before, "postponed, no call")
         self.assertEqual(self.emulator.stats["invalid_grants"], 1)
+        self.backend.action_check_connection()
+        self.assertEqual(self.backend.state, "reauth", "a check cannot repair it")
         # connecting again clears it
         self.connect()
         self.assertEqual(self.backend.state, "ok")
