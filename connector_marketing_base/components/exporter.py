@@ -1,5 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+import struct
 import zlib
 from collections import Counter
 
@@ -9,12 +11,13 @@ from odoo import fields
 from odoo.tools import SQL
 
 from odoo.addons.component.core import AbstractComponent
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..exceptions import BadDataError
 from ..tools.normalize import payload_hash
 
-#: batches bound and enqueued per step of enqueue_all (bounds its memory;
-#: whole batches, so only the very last batch of a run is partial)
+#: batches bound and enqueued per export_contacts job (bounds its memory and
+#: its duration; whole batches, so only the very last batch is partial)
 SLICE_BATCHES = 20
 #: emails are locked by stripe: a batch of 10,000 emails takes at most this
 #: many advisory locks (PostgreSQL's lock table holds a few thousand)
@@ -45,8 +48,8 @@ class MarketingBatchExporter(AbstractComponent):
     _inherit = ["base.exporter", "marketing.base"]
     _usage = "batch.exporter"
 
-    #: batches bound and enqueued per step of enqueue_all (a provider with
-    #: very large batches lowers it to keep the memory of a step flat)
+    #: batches bound and enqueued per export_contacts job (a provider with
+    #: very large batches lowers it to keep the memory of a job flat)
     slice_batches = SLICE_BATCHES
 
     def _payload(self, binding):
@@ -102,14 +105,7 @@ class MarketingBatchExporter(AbstractComponent):
                 continue
             seen_emails[email] = binding
             to_send.append((binding, payload, digest))
-        for stripe in sorted(
-            {zlib.crc32(email.encode()) % LOCK_STRIPES for email in seen_emails}
-        ):
-            self.advisory_lock_or_retry(
-                f"marketing-export-{self.backend_record._name}-"
-                f"{self.backend_record.id}-{stripe}",
-                retry_seconds=5,
-            )
+        self._lock_emails(sorted(seen_emails))
         adapter = self.backend_adapter
         if adapter.bulk_min and len(to_send) >= adapter.bulk_min:
             outcomes.update(self._send_bulk(to_send))
@@ -214,14 +210,16 @@ class MarketingBatchExporter(AbstractComponent):
         now = fields.Datetime.now()
         try:
             with self._isolated():
-                for binding, digest, result in accepted:
-                    binding.write(
-                        {
+                self.model._write_sync_columns(
+                    {
+                        binding.id: {
                             "external_id": str(result["external_id"]),
                             "export_hash": digest,
                             "sync_date": now,
                         }
-                    )
+                        for binding, digest, result in accepted
+                    }
+                )
         except psycopg2.IntegrityError:
             self.env.invalidate_all()
             return Counter(
@@ -233,6 +231,43 @@ class MarketingBatchExporter(AbstractComponent):
             self.backend_record, record=bindings, directions=("export",)
         )
         return Counter(result["status"] for __, __, result in accepted)
+
+    def _lock_emails(self, emails):
+        """Transaction advisory locks on these emails, or retry the job later.
+
+        Locked by stripe of the email (crc32 modulo ``LOCK_STRIPES``), with
+        the key scheme of connector's ``advisory_lock_or_retry``, in one
+        query for the whole batch: two jobs never upsert one person at once.
+        """
+        backend = self.backend_record
+        # by stripe: a batch of 10,000 emails takes at most LOCK_STRIPES locks
+        # (PostgreSQL's lock table holds a few thousand)
+        stripes = sorted({zlib.crc32(email.encode()) % LOCK_STRIPES for email in emails})
+        keys = [
+            struct.unpack(
+                "q",
+                hashlib.sha1(
+                    f"marketing-export-{backend._name}-{backend.id}-{stripe}".encode(),
+                    usedforsecurity=False,
+                ).digest()[:8],
+            )[0]
+            for stripe in stripes
+        ]
+        if not keys:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT bool_and(pg_try_advisory_xact_lock(k)) "
+                "FROM unnest(%s::bigint[]) AS k",
+                keys,
+            )
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise RetryableJobError(
+                self.env._("Another job is exporting one of these contacts"),
+                seconds=5,
+                ignore_retry=True,
+            )
 
     def _apply_result(self, binding, payload, digest, result):
         status = result["status"]
@@ -272,41 +307,62 @@ class MarketingBatchExporter(AbstractComponent):
             "%(n)s partners: %(details)s", n=total, details=details or "-"
         )
 
-    def enqueue_all(self):
-        """Bind the partners of the sync domain and enqueue batch exports.
+    def enqueue_all(self, after_id=0):
+        """Bind a slice of the partners of the sync domain, enqueue their
+        batch exports, and enqueue the next slice as a job of its own.
 
         Only bindings never exported, or whose partner changed since their
         last sync, are enqueued; the hash check then skips those whose
         payload did not really change.  (``sync_date`` has second precision:
         a partner written in the second of its export is enqueued again rather
-        than risk missing a change.)  Partners are handled by slices, with the
-        ORM cache dropped after each one, so memory does not grow with the
-        number of partners.
+        than risk missing a change.)
+
+        A slice is :data:`SLICE_BATCHES` batches of partners by id after
+        ``after_id``.  Each slice being its own job keeps memory flat and lets
+        the batch jobs of a slice run, on other workers, while the next slice
+        is bound: the next slice's job has a higher priority (15) than the
+        batches (20), so a free worker binds ahead while the others export.
+        A partner created meanwhile with an id below ``after_id`` is left to
+        the next run.
         """
         backend = self.backend_record
-        partner_ids = self.env["res.partner"].search(backend._partner_domain()).ids
         size = self.backend_adapter.batch_size
-        pending_count = jobs = 0
-        for slice_ids in _chunks(partner_ids, size * self.slice_batches):
-            pending = self._pending_bindings(slice_ids)
-            pending_count += len(pending)
-            for chunk in _chunks(pending, size):
-                batch = self.model.browse(chunk)
-                batch.with_delay(
-                    priority=20,
-                    description=backend._job_description(
-                        self.env._("Export %s partners", len(batch))
-                    ),
-                ).export_batch()
-                jobs += 1
-            self.env.flush_all()
-            self.env.invalidate_all()
-        return self.env._(
+        slice_size = size * self.slice_batches
+        partner_ids = (
+            self.env["res.partner"]
+            .search(
+                backend._partner_domain() + [("id", ">", after_id)],
+                order="id",
+                limit=slice_size,
+            )
+            .ids
+        )
+        pending = self._pending_bindings(partner_ids) if partner_ids else []
+        jobs = 0
+        for chunk in _chunks(pending, size):
+            batch = self.model.browse(chunk)
+            batch.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self.env._("Export %s partners", len(batch))
+                ),
+            ).export_batch()
+            jobs += 1
+        message = self.env._(
             "%(pending)s of %(total)s partners to export in %(jobs)s jobs",
-            pending=pending_count,
+            pending=len(pending),
             total=len(partner_ids),
             jobs=jobs,
         )
+        if len(partner_ids) == slice_size:
+            backend.with_delay(
+                priority=15,
+                description=backend._job_description(
+                    self.env._("Export contacts after partner id %s", partner_ids[-1])
+                ),
+            ).export_contacts(after_id=partner_ids[-1])
+            message += self.env._("; next slice enqueued")
+        return message
 
     def _pending_bindings(self, partner_ids):
         """Ids of the bindings of ``partner_ids`` to export (binding new ones)."""

@@ -12,6 +12,7 @@ from odoo.tools import email_normalize
 from odoo.addons.component.core import AbstractComponent
 
 from ..exceptions import BadDataError
+from .mapper import QUIET_CREATE
 
 _logger = logging.getLogger(__name__)
 
@@ -100,14 +101,20 @@ class MarketingRecordImporter(AbstractComponent):
             except (KeyError, TypeError):
                 outcomes.append(self.run(record=record))
         bound = self.binder.to_internal_many([key for key, __ in keyed])
-        emails = self._emails_in_odoo(keyed)
+        email_of = {key: self._email_of(record) for key, record in keyed}
+        emails = self._emails_in_odoo(set(email_of.values()) - {None})
         new, single, seen = [], [], set()
         for external_id, record in keyed:
-            email = self._email_of(record)
+            email = email_of[external_id]
             if external_id in bound or not email or email in emails or email in seen:
                 single.append(record)
                 continue
             seen.add(email)
+            new.append((external_id, record))
+        # the page's companies, countries... in a few queries, not per record
+        self.mapper.prefetch([record for __, record in new])
+        mapped = []
+        for external_id, record in new:
             try:
                 values = self.mapper.map_record(record).values(for_create=True)
             except BadDataError as err:
@@ -120,8 +127,8 @@ class MarketingRecordImporter(AbstractComponent):
                 )
                 outcomes.append(REVIEW)
                 continue
-            new.append((external_id, record, values))
-        outcomes += self._create_many(new)
+            mapped.append((external_id, record, values))
+        outcomes += self._create_many(mapped)
         outcomes += [self.run(record=record) for record in single]
         return outcomes
 
@@ -129,8 +136,8 @@ class MarketingRecordImporter(AbstractComponent):
         key = self.mapper._remote_keys.get("email", "email")
         return email_normalize(record.get(key) or "", strict=True) or None
 
-    def _emails_in_odoo(self, keyed):
-        emails = {self._email_of(record) for __, record in keyed} - {None}
+    def _emails_in_odoo(self, emails):
+        """Which of these normalized emails some partner has."""
         if not emails:
             return set()
         partners = self.env["res.partner"].search_read(
@@ -143,12 +150,7 @@ class MarketingRecordImporter(AbstractComponent):
         if not new:
             return []
         backend = self.backend_record
-        model = self.model.with_context(
-            connector_no_export=True,
-            mail_create_nolog=True,
-            mail_create_nosubscribe=True,
-            tracking_disable=True,
-        )
+        model = self.model.with_context(**QUIET_CREATE)
         now = fields.Datetime.now()
         try:
             with self._isolated():
@@ -156,6 +158,7 @@ class MarketingRecordImporter(AbstractComponent):
                     [
                         dict(
                             values,
+                            **self._binding_values(record),
                             backend_id=backend.id,
                             external_id=external_id,
                             sync_date=now,
@@ -165,8 +168,13 @@ class MarketingRecordImporter(AbstractComponent):
                     ]
                 )
                 exporter = self.component(usage="batch.exporter")
+                bindings._write_sync_columns(
+                    {
+                        binding.id: {"export_hash": exporter._payload_hash(binding)}
+                        for binding in bindings
+                    }
+                )
                 for binding, (__, record, __) in zip(bindings, new, strict=True):
-                    binding.export_hash = exporter._payload_hash(binding)
                     self._after_import(binding, record)
         except (BadDataError, ValidationError, UserError, psycopg2.IntegrityError):
             self.env.invalidate_all()
@@ -224,6 +232,7 @@ class MarketingRecordImporter(AbstractComponent):
                 outcome = CREATED
         binding.write(
             {
+                **self._binding_values(record),
                 "external_id": external_id,
                 "sync_date": fields.Datetime.now(),
                 "remote_updated_at": remote_updated_at,
@@ -236,8 +245,15 @@ class MarketingRecordImporter(AbstractComponent):
         self._after_import(binding, record)
         return outcome
 
+    def _binding_values(self, record):
+        """Hook: values of the binding's own fields from ``record`` (a score),
+        written with the binding itself rather than by a second ``write()``."""
+        return {}
+
     def _after_import(self, binding, record):
-        """Hook for providers (tags, scores, activities of the contact)."""
+        """Hook for providers: what follows from an imported record (an
+        opportunity for a high score...).  Values of the binding itself go
+        in :meth:`_binding_values`."""
 
     def _remote_updated_at(self, record):
         value = record.get(self.backend_adapter.updated_key)

@@ -282,12 +282,16 @@ class MarketingBackend(models.AbstractModel):
                 external_id, force_create=force_create
             )
 
-    def export_contacts(self):
-        """Bind the partners of the sync domain and export them in batches."""
+    def export_contacts(self, after_id=0):
+        """Bind the partners of the sync domain and export them in batches
+        (a slice of partners after ``after_id`` per job; see
+        ``marketing.batch.exporter.enqueue_all``)."""
         self.ensure_one()
         self._check_can_sync()
         with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="batch.exporter").enqueue_all()
+            return work.component(usage="batch.exporter").enqueue_all(
+                after_id=after_id
+            )
 
     def delete_remote_contact(self, external_id):
         self.ensure_one()

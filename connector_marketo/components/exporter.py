@@ -12,7 +12,9 @@ class MarketoBatchExporter(Component):
     _inherit = ["marketing.batch.exporter", "marketo.base"]
     _apply_on = ["marketo.res.partner"]
 
-    def enqueue_all(self):
+    def enqueue_all(self, after_id=0):
+        if after_id:  # a later slice: the first one sent the companies
+            return super().enqueue_all(after_id=after_id)
         backend = self.backend_record
         groups = self.env["res.partner"]._read_group(
             backend._partner_domain() + [("parent_id.is_company", "=", True)],
@@ -28,7 +30,7 @@ class MarketoBatchExporter(Component):
                     self.env._("Export %s companies", len(chunk))
                 ),
             ).export_companies(chunk.ids)
-        return super().enqueue_all()
+        return super().enqueue_all(after_id=after_id)
 
     def export_companies(self, companies):
         """Company partners → Marketo companies, linked by externalCompanyId."""

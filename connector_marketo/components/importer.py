@@ -10,15 +10,17 @@ class MarketoRecordImporter(Component):
     _inherit = ["marketing.record.importer", "marketo.base"]
     _apply_on = ["marketo.res.partner"]
 
-    def _after_import(self, binding, record):
+    def _binding_values(self, record):
         try:
             score = int(record.get("leadScore") or 0)
         except (TypeError, ValueError):
             score = 0
-        binding.write({"lead_score": score})
+        return {"lead_score": score}
+
+    def _after_import(self, binding, record):
         threshold = self.backend_record.score_threshold
-        if threshold and score >= threshold:
-            self._ensure_opportunity(binding, score)
+        if threshold and binding.lead_score >= threshold:
+            self._ensure_opportunity(binding, binding.lead_score)
 
     def _ensure_opportunity(self, binding, score):
         """One opportunity per lead and backend, however often it scores."""
