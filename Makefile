@@ -41,3 +41,10 @@ bench:
 # export of 50,000 partners and import of 50,000 contacts (and 10,000 of each)
 bench-constantcontact:
 	$(MAKE) bench PROVIDER=constantcontact
+
+# export of 20,000 partners (bulk import vs contact/sync) and 10,000 webhook posts
+AC_BENCH_ARGS ?= --records 20000 --webhooks 10000
+.PHONY: bench-activecampaign
+
+bench-activecampaign:
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_activecampaign $(AC_BENCH_ARGS)

@@ -20,5 +20,4 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
     ],
-    "installable": True,
 }

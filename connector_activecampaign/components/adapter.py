@@ -21,7 +21,7 @@ def utc_text(value):
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(str(value))
     except ValueError:
         return None
     if moment.tzinfo:
@@ -42,7 +42,8 @@ class ActivecampaignAdapter(Component):
         "activecampaign.sale.order",
     ]
 
-    batch_size = 100  # GET /contacts pages
+    batch_size = 250  # contacts per export job: one bulk import request
+    page_size = 100  # GET /contacts accepts at most 100 per page
     bulk_min = 11  # the docs: 10 contacts or fewer go through the contacts API
     bulk_size = 250
     bulk_poll_seconds = 15
@@ -142,7 +143,7 @@ class ActivecampaignAdapter(Component):
         next one starts from the latest ``udate`` it saw.
         """
         params = {
-            "limit": self.batch_size,
+            "limit": self.page_size,
             "id_greater": state.get("last_id") or 0,
             "orders[id]": "ASC",
         }
@@ -150,10 +151,8 @@ class ActivecampaignAdapter(Component):
             params["filters[updated_after]"] = state["since"]
         body = self._call("GET", "/contacts", params=params) or {}
         records = [self._contact(c) for c in body.get("contacts") or []]
-        latest = max(
-            [state.get("latest") or ""] + [r["udate"] or "" for r in records]
-        )
-        if len(records) == self.batch_size:
+        latest = max([state.get("latest") or ""] + [r["udate"] or "" for r in records])
+        if len(records) == self.page_size:
             last_id = int(records[-1]["id"])
             return Page(records, dict(state, last_id=last_id, latest=latest), True)
         since = state.get("since")
@@ -208,8 +207,11 @@ class ActivecampaignAdapter(Component):
         """``contact/sync`` per contact (upsert by email; 422 → review)."""
         results = []
         for payload in payloads:
-            body = {k: v for k, v in payload.items() if k in ("email", "firstName",
-                    "lastName", "phone", "fieldValues")}
+            body = {
+                k: v
+                for k, v in payload.items()
+                if k in ("email", "firstName", "lastName", "phone", "fieldValues")
+            }
             try:
                 answer = self._call("POST", "/contact/sync", json={"contact": body})
             except BadDataError as err:
@@ -220,8 +222,9 @@ class ActivecampaignAdapter(Component):
             contact = answer["contact"]
             results.append(
                 {
-                    "status": "created" if contact.get("cdate") == contact.get(
-                        "udate") else "updated",
+                    "status": "created"
+                    if contact.get("cdate") == contact.get("udate")
+                    else "updated",
                     "external_id": str(contact["id"]),
                 }
             )
@@ -231,8 +234,11 @@ class ActivecampaignAdapter(Component):
         """``import/bulk_import`` of ≤ 250 contacts; returns the batch id."""
         contacts = []
         for payload in payloads:
-            item = {BULK_KEYS.get(k, k): v for k, v in payload.items()
-                    if k in ("email", "firstName", "lastName", "phone", "tags")}
+            item = {
+                BULK_KEYS.get(k, k): v
+                for k, v in payload.items()
+                if k in ("email", "firstName", "lastName", "phone", "tags")
+            }
             item["fields"] = [
                 {"id": int(v["field"]), "value": v["value"]}
                 for v in payload.get("fieldValues") or []
@@ -316,9 +322,9 @@ class ActivecampaignAdapter(Component):
             return str(body["tag"]["id"])
         except BadDataError:
             # created meanwhile (by a person or another job): read it back
-            for tag in (
-                self._call("GET", "/tags", params={"search": name}) or {}
-            ).get("tags") or []:
+            for tag in (self._call("GET", "/tags", params={"search": name}) or {}).get(
+                "tags"
+            ) or []:
                 if tag.get("tag", "").lower() == name.lower():
                     return str(tag["id"])
             raise
@@ -337,7 +343,13 @@ class ActivecampaignAdapter(Component):
         return self._call(
             "POST",
             "/contactLists",
-            json={"contactList": {"list": list_id, "contact": contact_id, "status": status}},
+            json={
+                "contactList": {
+                    "list": list_id,
+                    "contact": contact_id,
+                    "status": status,
+                }
+            },
         )
 
     # ------------------------------------------------------------------
@@ -345,7 +357,9 @@ class ActivecampaignAdapter(Component):
     # ------------------------------------------------------------------
     def save_account(self, account_id, values):
         if account_id:
-            body = self._call("PUT", f"/accounts/{account_id}", json={"account": values})
+            body = self._call(
+                "PUT", f"/accounts/{account_id}", json={"account": values}
+            )
         else:
             body = self._call("POST", "/accounts", json={"account": values})
         return str(body["account"]["id"])
@@ -357,7 +371,9 @@ class ActivecampaignAdapter(Component):
                 "PUT", f"/accountContacts/{link_id}", json={"accountContact": values}
             )
         else:
-            body = self._call("POST", "/accountContacts", json={"accountContact": values})
+            body = self._call(
+                "POST", "/accountContacts", json={"accountContact": values}
+            )
         return str(body["accountContact"]["id"])
 
     def save_deal(self, deal_id, values):

@@ -65,7 +65,7 @@ class ActivecampaignDealExporter(Component):
         values = {
             "title": title,
             "contact": self._contact_id(order.partner_id),
-            "value": int(round(amount * 100)),
+            "value": round(amount * 100),
             "currency": currency.name.lower(),
             "group": backend.deal_pipeline_id,
             "stage": stage.remote_id,
@@ -162,9 +162,11 @@ class ActivecampaignDealExporter(Component):
         )
         bindings = self.model._bind(backend, orders)
         pending = bindings.filtered(
-            lambda b: not b.external_id
-            or not b.sync_date
-            or b.odoo_id.write_date > b.sync_date
+            lambda b: (
+                not b.external_id
+                or not b.sync_date
+                or b.odoo_id.write_date > b.sync_date
+            )
         )
         for start in range(0, len(pending), DEALS_PER_JOB):
             chunk = pending[start : start + DEALS_PER_JOB]

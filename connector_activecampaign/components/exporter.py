@@ -20,8 +20,11 @@ class ActivecampaignBatchExporter(Component):
     _inherit = ["marketing.batch.exporter", "activecampaign.base"]
     _apply_on = ["activecampaign.res.partner"]
 
-    def enqueue_all(self):
-        """Accounts first (their own jobs), then the contacts."""
+    def enqueue_all(self, after_id=0):
+        """Accounts first (their own jobs, from the first slice), then the
+        contacts slice by slice."""
+        if after_id:
+            return super().enqueue_all(after_id=after_id)
         backend = self.backend_record
         groups = self.env["res.partner"]._read_group(
             backend._partner_domain() + [("parent_id.is_company", "=", True)],
@@ -36,7 +39,7 @@ class ActivecampaignBatchExporter(Component):
                     self.env._("Export %s accounts", len(chunk))
                 ),
             ).export_accounts(chunk)
-        return super().enqueue_all()
+        return super().enqueue_all(after_id=after_id)
 
     def _after_export(self, binding, payload, bulk):
         adapter = self.backend_adapter
@@ -63,10 +66,14 @@ class ActivecampaignBatchExporter(Component):
             if name and name in payload["tags"]:
                 wanted.add(self._origin_tag_id(name))
         managed = set(
-            Tag.search(
-                backend._scope_domain() + [("category_id", "!=", False)]
-            ).mapped("remote_id")
-        ) | {self._origin_tag_id(n) for n in (backend.tag_customer, backend.tag_lead) if n}
+            Tag.search(backend._scope_domain() + [("category_id", "!=", False)]).mapped(
+                "remote_id"
+            )
+        ) | {
+            self._origin_tag_id(n)
+            for n in (backend.tag_customer, backend.tag_lead)
+            if n
+        }
         current = set(details["_contact_tags"])
         add, remove = Tag._changes(current, wanted | (current - managed))
         for tag_id in add:
@@ -75,22 +82,15 @@ class ActivecampaignBatchExporter(Component):
             adapter.remove_contact_tag(details["_contact_tags"][tag_id])
 
     def _origin_tag_id(self, name):
-        """Remote id of an origin tag (no category behind it), created once."""
-        Tag = self.env["marketing.remote.tag"].sudo()
-        backend = self.backend_record
-        link = Tag.search(
-            Tag._scope(backend, "origin") + [("name", "=", name)], limit=1
-        )
-        if not link:
-            link = Tag.create(
-                dict(
-                    Tag._scope_vals(backend),
-                    name=name,
-                    kind="origin",
-                    remote_id=self.backend_adapter.create_tag(name),
-                )
+        """Remote id of an origin tag (no category behind it)."""
+        return (
+            self.env["marketing.remote.tag"]
+            .sudo()
+            ._ensure(
+                self.backend_record, name, self.backend_adapter.create_tag, "origin"
             )
-        return link.remote_id
+            .remote_id
+        )
 
     def _sync_consent(self, payload, details):
         list_id = self.backend_record.list_id

@@ -38,7 +38,8 @@ class ActivecampaignRecordImporter(Component):
         Tag = self.env["marketing.remote.tag"].sudo()
         categories = Tag._categories(backend, tags)
         linked = Tag.search(
-            backend._scope_domain() + [("kind", "=", "tag"), ("category_id", "!=", False)]
+            backend._scope_domain()
+            + [("kind", "=", "tag"), ("category_id", "!=", False)]
         ).mapped("category_id")
         partner = binding.odoo_id.with_context(connector_no_export=True)
         gone = (partner.category_id & linked) - categories

@@ -41,16 +41,20 @@ class ActivecampaignOrderListener(Component):
 
     def _export(self, record):
         orders = record.order_id if record._name == "sale.order.line" else record
-        backends = self.env["activecampaign.backend"].sudo().search(
-            [("deal_pipeline_id", "!=", False)]
+        backends = (
+            self.env["activecampaign.backend"]
+            .sudo()
+            .search([("deal_pipeline_id", "!=", False)])
         )
         for backend in backends:
             states = backend.deal_stage_ids.filtered("order_state").mapped(
                 "order_state"
             )
             mine = orders.filtered(
-                lambda o, b=backend, s=states: o.company_id == b.company_id
-                and (o.state in s or o.activecampaign_bind_ids)
+                lambda o, b=backend, s=states: (
+                    o.company_id == b.company_id
+                    and (o.state in s or o.activecampaign_bind_ids)
+                )
             )
             if not mine:
                 continue

@@ -53,7 +53,9 @@ class ActivecampaignExportMapper(Component):
     @mapping
     def consent(self, record):
         return {
-            "consent": "unsubscribed" if record.odoo_id.is_blacklisted else "subscribed",
+            "consent": "unsubscribed"
+            if record.odoo_id.is_blacklisted
+            else "subscribed",
             "_new": not record.external_id,
         }
 

@@ -4,6 +4,8 @@ from odoo import fields
 
 from odoo.addons.component.core import Component
 
+from .adapter import utc_text
+
 #: webhook event type → marketing.activity type (engagement events)
 ACTIVITY_TYPES = {
     "sent": "send",
@@ -41,7 +43,10 @@ class ActivecampaignWebhookHandler(Component):
     def _handle(self, event):
         payload = event.payload or {}
         kind = event.event_type or ""
-        if self.backend_record.webhook_ignore_api and payload.get("initiated_by") == "api":
+        if (
+            self.backend_record.webhook_ignore_api
+            and payload.get("initiated_by") == "api"
+        ):
             return "ignored", self.env._("Initiated by the API: our own write")
         if kind.startswith("deal_"):
             return "ignored", self.env._("Deals follow Odoo's orders")
@@ -57,27 +62,31 @@ class ActivecampaignWebhookHandler(Component):
         return "done", "; ".join(results)
 
     def _record_activity(self, event, payload):
-        binding = self.binder_for().to_internal(event.external_id) if event.external_id else None
-        moment = fields.Datetime.now()
-        try:
-            moment = fields.Datetime.to_datetime(
-                str(payload.get("date_time") or "").replace("T", " ")[:19]
-            ) or moment
-        except ValueError:
-            pass
-        activities = self.env["marketing.activity"].sudo()._record(
-            self.backend_record,
-            [
-                {
-                    "external_id": event.dedupe_key,
-                    "activity_type": ACTIVITY_TYPES[event.event_type],
-                    "occurred_at": moment,
-                    "partner_id": binding.odoo_id.id if binding else False,
-                    "email": payload.get("contact[email]"),
-                    "campaign": payload.get("campaign[name]") or payload.get("list"),
-                    "detail": payload.get("link[url]") or payload.get("bounce[description]"),
-                    "payload": payload,
-                }
-            ],
+        binding = (
+            self.binder_for().to_internal(event.external_id)
+            if event.external_id
+            else None
+        )
+        moment = utc_text(payload.get("date_time")) or fields.Datetime.now()
+        activities = (
+            self.env["marketing.activity"]
+            .sudo()
+            ._record(
+                self.backend_record,
+                [
+                    {
+                        "external_id": event.dedupe_key,
+                        "activity_type": ACTIVITY_TYPES[event.event_type],
+                        "occurred_at": moment,
+                        "partner_id": binding.odoo_id.id if binding else False,
+                        "email": payload.get("contact[email]"),
+                        "campaign": payload.get("campaign[name]")
+                        or payload.get("list"),
+                        "detail": payload.get("link[url]")
+                        or payload.get("bounce[description]"),
+                        "payload": payload,
+                    }
+                ],
+            )
         )
         return self.env._("%s activity stored", len(activities))

@@ -1,7 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import http
-from odoo.http import request
 
 from odoo.addons.connector_marketing_base.controllers.webhook import (
     MarketingWebhookController,

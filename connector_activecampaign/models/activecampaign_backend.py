@@ -114,9 +114,8 @@ class ActivecampaignBackend(models.Model):
         if not backend.webhook_secret:
             backend.webhook_secret = secrets.token_urlsafe(24)
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        return (
-            f"{base}/connector_activecampaign/webhook/{self.id}/{backend.webhook_secret}"
-        )
+        path = f"/connector_activecampaign/webhook/{self.id}/{backend.webhook_secret}"
+        return base + path
 
     # ------------------------------------------------------------------
     # buttons
@@ -152,8 +151,10 @@ class ActivecampaignBackend(models.Model):
             adapter = work.component(usage="backend.adapter")
             group = adapter.deal_group(self.deal_pipeline_id)
             stages = adapter.deal_stages(self.deal_pipeline_id)
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "=", (group.get("currency") or "").upper())], limit=1
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", (group.get("currency") or "").upper())], limit=1)
         )
         if not currency:
             raise UserError(

@@ -85,5 +85,8 @@ class ActivecampaignCase(ActivecampaignMixin, TransactionCase):
 
     def binding_of(self, external_id):
         return self.env[BINDING].search(
-            [("backend_id", "=", self.backend.id), ("external_id", "=", str(external_id))]
+            [
+                ("backend_id", "=", self.backend.id),
+                ("external_id", "=", str(external_id)),
+            ]
         )

@@ -24,9 +24,7 @@ class TestDocumentedAnswers(ActivecampaignMixin, TransactionCase):
             self.env, url="https://youraccount.api-us1.com"
         )
         self.addCleanup(purge_shared_state, self.registry)
-        recorder = vcr_recorder(
-            CASSETTES, match_on=["method", "path", "query", "body"]
-        )
+        recorder = vcr_recorder(CASSETTES, match_on=["method", "path", "query", "body"])
         cassette = recorder.use_cassette(
             "documented_examples.yaml", allow_playback_repeats=True
         )

@@ -54,7 +54,9 @@ class TestContactSync(ActivecampaignCase):
         self.assertIn("1 created", message)
         contact_id = binding.external_id
         contact = self.emulator.contacts[contact_id]
-        self.assertEqual((contact["firstName"], contact["lastName"]), ("Ada", "Lovelace"))
+        self.assertEqual(
+            (contact["firstName"], contact["lastName"]), ("Ada", "Lovelace")
+        )
         self.assertEqual(self.emulator.field_values[(contact_id, "1")], "Retail")
         self.assertEqual(
             self.emulator.field_values[(contact_id, "2")], "||News||Offers||"
@@ -87,14 +89,20 @@ class TestContactSync(ActivecampaignCase):
         for partner in partners:
             bindings |= self.bind(partner)
         # valid for Odoo, skipped by ActiveCampaign (exclusion list)
-        self.emulator.excluded = {"bulk0@example.com", "bulk1@example.com", "bulk2@example.com"}
+        self.emulator.excluded = {
+            "bulk0@example.com",
+            "bulk1@example.com",
+            "bulk2@example.com",
+        }
         self.addCleanup(setattr, self.emulator, "excluded", set())
         before = self.calls("POST /api/3/contact/sync")
         message = self.run_jobs(bindings.export_batch)
         self.assertIn("260 sent in bulk", message)
         self.assertEqual(self.calls("POST /api/3/import/bulk_import"), 2)
         self.assertEqual(self.calls("POST /api/3/contact/sync"), before)
-        trackers = self.env["marketing.bulk.import"].search(self.backend._scope_domain())
+        trackers = self.env["marketing.bulk.import"].search(
+            self.backend._scope_domain()
+        )
         self.assertEqual(set(trackers.mapped("state")), {"done"})
         self.assertEqual(len(bindings.filtered("external_id")), 257)
         refused = self.issues(reason_code="ac_bulk_failure")
@@ -130,11 +138,15 @@ class TestContactSync(ActivecampaignCase):
     def test_partner_without_email_and_oversized_name(self):
         nobody = self.bind(self.Partner.create({"name": "No Mail"}))
         long = self.bind(
-            self.Partner.create({"name": "Ann " + "x" * 400, "email": "long@example.com"})
+            self.Partner.create(
+                {"name": "Ann " + "x" * 400, "email": "long@example.com"}
+            )
         )
         message = (nobody | long).export_batch()
         self.assertIn("1 created", message)
-        self.assertEqual(self.issues(reason_code="invalid_email").partner_id, nobody.odoo_id)
+        self.assertEqual(
+            self.issues(reason_code="invalid_email").partner_id, nobody.odoo_id
+        )
         contact = self.emulator.contacts[long.external_id]
         self.assertEqual(len(contact["lastName"]), 255, "cut, not refused")
 

@@ -61,9 +61,11 @@ class TestActivecampaignWebhook(ActivecampaignMixin, HttpCase):
         self.assertEqual(self.post(form).json()["duplicates"], 1, "replayed twice")
         self.process()
         self.assertEqual(len(self.events()), 1)
-        partner = self.env["activecampaign.res.partner"].search(
-            [("external_id", "=", contact_id)]
-        ).odoo_id
+        partner = (
+            self.env["activecampaign.res.partner"]
+            .search([("external_id", "=", contact_id)])
+            .odoo_id
+        )
         self.assertTrue(partner.is_blacklisted)
         activities = self.env["marketing.activity"].search(
             self.backend._scope_domain() + [("activity_type", "=", "unsubscribe")]

@@ -1,7 +1,11 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..tools.normalize import nfc, truncate
 
@@ -66,12 +70,6 @@ class MarketingRemoteTag(models.Model):
 
     def _link_by_name(self, backend, category, create, kind, max_length):
         name = truncate(nfc(category.name), max_length)
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                f"marketing-tag-{backend._name}-{backend.id}-{kind}-{name.lower()}",
-            )
-        )
         link = self.search(
             self._scope(backend, kind)
             + [("name", "=ilike", name), ("category_id", "=", False)],
@@ -80,22 +78,51 @@ class MarketingRemoteTag(models.Model):
         if link:
             link.category_id = category
             return link
-        remote_id = str(create(name))
-        link = self.search(
-            self._scope(backend, kind) + [("remote_id", "=", remote_id)], limit=1
-        )
-        if link:
-            link.write({"category_id": category.id})
+        return self._ensure(backend, name, create, kind, category=category)
+
+    @api.model
+    def _ensure(self, backend, name, create, kind="tag", category=None):
+        """The link of the remote tag ``name``, created on the platform (by
+        ``create(name)``, which returns its id) when this backend knows none.
+
+        Two jobs may create one tag at once: the advisory lock makes the
+        second wait, and if it still collides (its snapshot predates the
+        first one's commit) it is retried shortly instead of failing.
+        """
+        scope = self._scope(backend, kind)
+        link = self.search(scope + [("name", "=ilike", name)], limit=1)
+        if link and (category is None or not link.category_id):
+            if category is not None:
+                link.category_id = category
             return link
-        return self.create(
-            dict(
-                self._scope_vals(backend),
-                name=name,
-                remote_id=remote_id,
-                kind=kind,
-                category_id=category.id,
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                f"marketing-tag-{backend._name}-{backend.id}-{kind}-{name.lower()}",
             )
         )
+        remote_id = str(create(name))
+        link = self.search(scope + [("remote_id", "=", remote_id)], limit=1)
+        if link:
+            if category is not None:
+                link.category_id = category
+            return link
+        try:
+            with self.env.cr.savepoint():
+                return self.create(
+                    dict(
+                        self._scope_vals(backend),
+                        name=name,
+                        remote_id=remote_id,
+                        kind=kind,
+                        category_id=category.id if category else False,
+                    )
+                )
+        except psycopg2.IntegrityError as err:
+            raise RetryableJobError(
+                self.env._("Tag %s is being linked by another job", name),
+                seconds=5,
+            ) from err
 
     @api.model
     def _categories(self, backend, remote_tags, kind="tag"):
@@ -113,12 +140,12 @@ class MarketingRemoteTag(models.Model):
             )
         }
         categories = Category.browse()
-        for remote_id, name in remote_tags.items():
+        for remote_id, remote_name in remote_tags.items():
             link = links.get(str(remote_id))
             if link and link.category_id:
                 categories |= link.category_id
                 continue
-            name = nfc(name or "")
+            name = nfc(remote_name or "")
             if not name:
                 continue
             category = Category.search([("name", "=ilike", name)], limit=1)

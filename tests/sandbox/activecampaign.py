@@ -63,6 +63,7 @@ import urllib.request
 
 from .limits import SlidingWindow, Violation
 from .server import Emulator, Request, Response, route, serve
+from .store import RecordStore, email_key
 
 API = "/api/3"
 MAX_PAGE = 100
@@ -113,8 +114,8 @@ class ActiveCampaignEmulator(Emulator):
         self.bulk_multi = SlidingWindow(100, 60.0, clock=self.clock)
         self.bulk_single = SlidingWindow(20, 60.0, clock=self.clock)
         self._ids = itertools.count(1)
-        self.contacts: dict[str, dict] = {}
-        self.by_email: dict[str, str] = {}
+        #: contacts by id, with the shared store's email index
+        self.contacts = RecordStore()
         self.field_values: dict[tuple[str, str], str] = {}
         self.contact_lists: dict[tuple[str, str], int] = {}
         self.tags: dict[str, dict] = {}
@@ -141,7 +142,9 @@ class ActiveCampaignEmulator(Emulator):
 
     def authenticate(self, request: Request) -> Response | None:
         if request.headers.get("api-token") != self.api_key:
-            return Response(403, {"message": "No Result found for Subscriber with id 0"})
+            return Response(
+                403, {"message": "No Result found for Subscriber with id 0"}
+            )
         if self.suspended:
             return Response(403, {"message": "Account suspended"})
         return None
@@ -172,7 +175,6 @@ class ActiveCampaignEmulator(Emulator):
         with self.lock:
             for store in (
                 self.contacts,
-                self.by_email,
                 self.field_values,
                 self.contact_lists,
                 self.tags,
@@ -189,7 +191,9 @@ class ActiveCampaignEmulator(Emulator):
     def seed(self, n: int) -> list[str]:
         with self.lock:
             return [
-                self._upsert({"email": f"person{i}@example.com", "firstName": f"P{i}"})[0]
+                self._upsert({"email": f"person{i}@example.com", "firstName": f"P{i}"})[
+                    0
+                ]
                 for i in range(n)
             ]
 
@@ -248,13 +252,13 @@ class ActiveCampaignEmulator(Emulator):
     def post_webhook(self, url: str, form: dict) -> int:
         """One delivery, as ActiveCampaign makes it: never retried."""
         data = urllib.parse.urlencode(form).encode()
-        req = urllib.request.Request(  # noqa: S310 (loopback test URLs)
+        req = urllib.request.Request(
             url,
             data=data,
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         try:
-            with urllib.request.urlopen(req, timeout=10) as answer:  # noqa: S310
+            with urllib.request.urlopen(req, timeout=10) as answer:
                 status = answer.status
         except urllib.error.HTTPError as err:
             status = err.code
@@ -287,13 +291,13 @@ class ActiveCampaignEmulator(Emulator):
         return None
 
     def _upsert(self, data: dict) -> tuple[str, bool]:
-        email = str(data["email"]).strip().lower()
+        email = email_key(str(data["email"]))
         now = self._now()
-        contact_id = self.by_email.get(email)
+        contact_id = self.contacts.id_by_email(email)
         created = contact_id is None
         if created:
             contact_id = self._next_id()
-            self.contacts[contact_id] = {
+            record = {
                 "id": contact_id,
                 "email": email,
                 "firstName": "",
@@ -301,7 +305,7 @@ class ActiveCampaignEmulator(Emulator):
                 "phone": "",
                 "cdate": now,
             }
-            self.by_email[email] = contact_id
+            self.contacts.add_new(contact_id, record, email)
         contact = self.contacts[contact_id]
         for key in ("firstName", "lastName", "phone"):
             if key in data and data[key] is not None:
@@ -332,14 +336,19 @@ class ActiveCampaignEmulator(Emulator):
             offset = int(query.get("offset", 0))
             id_greater = int(query.get("id_greater", 0))
         except ValueError:
-            return Response(400, {"message": "limit, offset and id_greater are numbers"})
-        rows = sorted(self.contacts.values(), key=lambda c: int(c["id"]))
+            return Response(
+                400, {"message": "limit, offset and id_greater are numbers"}
+            )
         if query.get("email"):
-            rows = [c for c in rows if c["email"] == query["email"].strip().lower()]
+            found = self.contacts.id_by_email(query["email"])
+            rows = [self.contacts[found]] if found else []
+        else:
+            # ids grow with creation: the store's order is the id order
+            rows = list(self.contacts.values())
         after = query.get("filters[updated_after]")
         if after:
             try:
-                bound = dt.datetime.fromisoformat(after.replace("Z", "+00:00"))
+                bound = dt.datetime.fromisoformat(after)
             except ValueError:
                 return Response(400, {"message": "filters[updated_after] is a date"})
             if bound.tzinfo is None:
@@ -388,10 +397,9 @@ class ActiveCampaignEmulator(Emulator):
 
     @route("DELETE", f"{API}/contacts/<id>")
     def delete_contact(self, request):
-        contact = self.contacts.pop(request.params["id"], None)
-        if contact is None:
+        if request.params["id"] not in self.contacts:
             return self.not_found(request)
-        self.by_email.pop(contact["email"], None)
+        del self.contacts[request.params["id"]]  # its email index entry too
         return {}
 
     @route("POST", f"{API}/contact/sync")
@@ -406,7 +414,9 @@ class ActiveCampaignEmulator(Emulator):
         contact_id, created = self._upsert(data)
         for item in data.get("fieldValues") or []:
             self._set_field(contact_id, item["field"], item.get("value"))
-        return Response(201 if created else 200, {"contact": self._contact_out(contact_id)})
+        return Response(
+            201 if created else 200, {"contact": self._contact_out(contact_id)}
+        )
 
     # ------------------------------------------------------------------
     # bulk import
@@ -442,12 +452,19 @@ class ActiveCampaignEmulator(Emulator):
             }
             refusal = self._validate_contact(data)
             bad_field = next(
-                (f for f in item.get("fields") or [] if str(f.get("id")) not in self.fields),
+                (
+                    f
+                    for f in item.get("fields") or []
+                    if str(f.get("id")) not in self.fields
+                ),
                 None,
             )
             if str(item.get("email") or "").strip().lower() in self.excluded:
                 failure.append(
-                    {"email": item["email"], "message": "Email is on the exclusion list"}
+                    {
+                        "email": item["email"],
+                        "message": "Email is on the exclusion list",
+                    }
                 )
                 continue
             if refusal or bad_field:
@@ -456,7 +473,9 @@ class ActiveCampaignEmulator(Emulator):
                     if refusal
                     else f"Field {bad_field.get('id')} does not exist"
                 )
-                failure.append({"email": str(item.get("email") or ""), "message": message})
+                failure.append(
+                    {"email": str(item.get("email") or ""), "message": message}
+                )
                 continue
             contact_id, __ = self._upsert(data)
             for field in item.get("fields") or []:
@@ -468,7 +487,9 @@ class ActiveCampaignEmulator(Emulator):
                 key = (contact_id, str(sub.get("listid")))
                 if self.contact_lists.get(key) != 2:  # never re-subscribes
                     self.contact_lists[key] = 1
-            success.append({"email": self.contacts[contact_id]["email"], "id": contact_id})
+            success.append(
+                {"email": self.contacts[contact_id]["email"], "id": contact_id}
+            )
         return {"status": "completed", "success": success, "failure": failure}
 
     @route("GET", f"{API}/import/info")
@@ -495,7 +516,11 @@ class ActiveCampaignEmulator(Emulator):
                 {"field": field["id"], "value": value, "label": value}
                 for value in field.get("options", ())
             ]
-        return {"fields": fields, "fieldOptions": options, "meta": {"total": str(len(fields))}}
+        return {
+            "fields": fields,
+            "fieldOptions": options,
+            "meta": {"total": str(len(fields))},
+        }
 
     @route("POST", f"{API}/fieldValues")
     def field_value(self, request):
@@ -510,7 +535,11 @@ class ActiveCampaignEmulator(Emulator):
 
     def _tag_by_name(self, name):
         return next(
-            (t["id"] for t in self.tags.values() if t["tag"].lower() == str(name).lower()),
+            (
+                t["id"]
+                for t in self.tags.values()
+                if t["tag"].lower() == str(name).lower()
+            ),
             None,
         )
 
@@ -561,7 +590,10 @@ class ActiveCampaignEmulator(Emulator):
 
     @route("GET", f"{API}/lists")
     def list_lists(self, request):
-        return {"lists": list(self.lists.values()), "meta": {"total": str(len(self.lists))}}
+        return {
+            "lists": list(self.lists.values()),
+            "meta": {"total": str(len(self.lists))},
+        }
 
     @route("POST", f"{API}/contactLists")
     def contact_list(self, request):
@@ -592,7 +624,9 @@ class ActiveCampaignEmulator(Emulator):
         values, refusal = self._account_values(self._body(request, "account"))
         if refusal:
             return refusal
-        if any(a["name"].lower() == values["name"].lower() for a in self.accounts.values()):
+        if any(
+            a["name"].lower() == values["name"].lower() for a in self.accounts.values()
+        ):
             return _error(422, "An account with this name already exists", "duplicate")
         account_id = self._next_id()
         self.accounts[account_id] = dict(values, id=account_id)
@@ -613,7 +647,9 @@ class ActiveCampaignEmulator(Emulator):
     def list_account_contacts(self, request):
         contact = request.query.get("filters[contact]")
         rows = [
-            r for r in self.account_contacts.values() if not contact or r["contact"] == contact
+            r
+            for r in self.account_contacts.values()
+            if not contact or r["contact"] == contact
         ]
         return {"accountContacts": rows, "meta": {"total": str(len(rows))}}
 
@@ -695,7 +731,9 @@ class ActiveCampaignEmulator(Emulator):
             return None, _error(422, "Deal value must be an integer", "value_invalid")
         currency = str(deal.get("currency") or "")
         if not re.fullmatch(r"[a-z]{3}", currency):
-            return None, _error(422, "Currency must be lower-case ISO", "currency_invalid")
+            return None, _error(
+                422, "Currency must be lower-case ISO", "currency_invalid"
+            )
         deal.update(value=str(value), contact=str(deal["contact"]), mdate=self._now())
         return deal, None
 
@@ -745,7 +783,9 @@ class ActiveCampaignEmulator(Emulator):
             "name": str(data.get("name") or ""),
             "url": url,
             "events": list(data["events"]),
-            "sources": list(data.get("sources") or ["public", "admin", "api", "system"]),
+            "sources": list(
+                data.get("sources") or ["public", "admin", "api", "system"]
+            ),
             "listid": str(data.get("listid") or "0"),
         }
         return Response(201, {"webhook": self.webhooks[hook_id]})

@@ -129,9 +129,12 @@ def test_updated_after_filter(api, emulator, clock):
     emulator.touch(ids[2], firstName="Later")
     rows = api("GET", "/contacts", params={"filters[updated_after]": since}).json()
     assert [row["id"] for row in rows["contacts"]] == [ids[2]]
-    assert api(
-        "GET", "/contacts", params={"filters[updated_after]": "yesterday"}
-    ).status_code == 400
+    assert (
+        api(
+            "GET", "/contacts", params={"filters[updated_after]": "yesterday"}
+        ).status_code
+        == 400
+    )
 
 
 def test_bulk_import_lifecycle_with_failures(clock):
@@ -201,17 +204,28 @@ def test_tags_accounts_and_deals(api, emulator):
         "POST", "/contact/sync", json={"contact": {"email": "d@example.com"}}
     ).json()["contact"]
     tag = api("POST", "/tags", json={"tag": {"tag": "Odoo-Customer"}}).json()["tag"]
-    assert api("POST", "/tags", json={"tag": {"tag": "odoo-customer"}}).status_code == 422
+    assert (
+        api("POST", "/tags", json={"tag": {"tag": "odoo-customer"}}).status_code == 422
+    )
     link = api(
-        "POST", "/contactTags", json={"contactTag": {"contact": contact["id"], "tag": tag["id"]}}
+        "POST",
+        "/contactTags",
+        json={"contactTag": {"contact": contact["id"], "tag": tag["id"]}},
     ).json()["contactTag"]
     detail = api("GET", f"/contacts/{contact['id']}").json()
     assert [t["tag"] for t in detail["contactTags"]] == [tag["id"]]
     assert api("DELETE", f"/contactTags/{link['id']}").status_code == 200
-    account = api("POST", "/accounts", json={"account": {"name": "Acme"}}).json()["account"]
-    assert api("POST", "/accounts", json={"account": {"name": "acme"}}).status_code == 422
+    account = api("POST", "/accounts", json={"account": {"name": "Acme"}}).json()[
+        "account"
+    ]
+    assert (
+        api("POST", "/accounts", json={"account": {"name": "acme"}}).status_code == 422
+    )
     member = {"account": account["id"], "contact": contact["id"], "jobTitle": "CTO"}
-    assert api("POST", "/accountContacts", json={"accountContact": member}).status_code == 201
+    assert (
+        api("POST", "/accountContacts", json={"accountContact": member}).status_code
+        == 201
+    )
     stages = api("GET", "/dealStages", params={"filters[d_groupid]": "1"}).json()
     assert [s["title"] for s in stages["dealStages"]][:2] == ["Qualified", "Proposal"]
     deal = {
@@ -225,7 +239,9 @@ def test_tags_accounts_and_deals(api, emulator):
     created = api("POST", "/deals", json={"deal": deal})
     assert created.status_code == 201
     assert created.json()["deal"]["value"] == "12345"
-    wrong = api("PUT", f"/deals/{created.json()['deal']['id']}", json={"deal": {"stage": "9"}})
+    wrong = api(
+        "PUT", f"/deals/{created.json()['deal']['id']}", json={"deal": {"stage": "9"}}
+    )
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["code"] == "stage_invalid"
     upper = dict(deal, currency="USD")
