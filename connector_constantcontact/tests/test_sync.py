@@ -310,7 +310,10 @@ class TestConstantContactSync(ConstantContactCase):
         binding = self.binding_of(partner)
         # the last sync was long ago; both sides changed the job title since
         binding.write(
-            {"sync_date": "2001-01-01 00:00:00", "remote_updated_at": "2001-01-01 00:00:00"}
+            {
+                "sync_date": "2001-01-01 00:00:00",
+                "remote_updated_at": "2001-01-01 00:00:00",
+            }
         )
         partner.with_context(connector_no_export=True).function = "Odoo title"
         self.emulator.touch(binding.external_id, job_title="Remote title")
@@ -318,3 +321,65 @@ class TestConstantContactSync(ConstantContactCase):
         self.assertEqual(partner.function, "Odoo title", "Odoo owns it (odoo_wins)")
         issue = self.issues(reason_code="both_changed")
         self.assertIn("function: Odoo kept (odoo_wins)", issue.reason)
+
+    def test_imports_stay_under_the_size_limit(self):
+        from unittest import mock
+
+        from odoo.addons.connector_constantcontact.components import exporter
+
+        partners = self.partners(20, prefix="size")
+        bindings = self.env[BINDING]
+        for partner in partners:
+            bindings |= self.bind(partner)
+        # a small limit instead of 4 MB: the batch is split by bytes
+        with mock.patch.object(exporter, "IMPORT_MAX_BYTES", 1500):
+            self.run_jobs(bindings.export_batch)
+        self.assertGreaterEqual(
+            self.calls("POST /v3/activities/contacts_json_import"), 3
+        )
+        self.assertTrue(all(bindings.mapped("external_id")))
+        self.assertEqual(self.emulator.stats["rows_imported"], 20)
+
+    def test_engagement_stops_at_the_newest_stored_row(self):
+        partner = self.partners(1, prefix="page")
+        self.run_jobs(self.bind(partner).export_batch)
+        contact_id = self.binding_of(partner).external_id
+        __, (activity_id,) = self.emulator.add_campaign("Big send")
+        start = self.emulator.now() - 1000
+        for i in range(600):
+            self.emulator.track(activity_id, "opens", contact_id, when=start + i)
+        route = "GET /v3/reports/email_reports/<campaign_activity_id>/tracking/<kind>"
+        self.run_jobs(self.backend.import_tracking, activity_id, "opens", "Big send")
+        self.assertEqual(self.calls(route), 2, "two pages of 500")
+        self.assertEqual(
+            self.env["marketing.activity"].search_count(
+                [("partner_id", "=", partner.id), ("activity_type", "=", "open")]
+            ),
+            600,
+        )
+        self.emulator.track(activity_id, "opens", contact_id, when=start + 700)
+        self.run_jobs(self.backend.import_tracking, activity_id, "opens", "Big send")
+        self.assertEqual(self.calls(route), 3, "stopped on the first page")
+        self.assertEqual(
+            self.env["marketing.activity"].search_count(
+                [("partner_id", "=", partner.id), ("activity_type", "=", "open")]
+            ),
+            601,
+        )
+
+
+class TestConstantContactLimits(ConstantContactCase):
+    """With Constant Contact's real 4 calls per second on both sides."""
+
+    emulator_options = {"calls_per_window": 4, "daily_quota": None}
+
+    def test_four_per_second_without_a_violation(self):
+        self.backend.write(
+            {"rate_limit_calls": 4, "rate_limit_window": 1.0, "max_inline_wait": 10}
+        )
+        self.connect()
+        adapter = self.adapter()
+        for __ in range(10):
+            adapter.lists()
+        self.assertEqual(self.calls("GET /v3/contact_lists"), 10)
+        self.assertEqual(self.emulator.stats["rate_limit_violations"], 0)

@@ -242,7 +242,9 @@ class MarketingBatchExporter(AbstractComponent):
         backend = self.backend_record
         # by stripe: a batch of 10,000 emails takes at most LOCK_STRIPES locks
         # (PostgreSQL's lock table holds a few thousand)
-        stripes = sorted({zlib.crc32(email.encode()) % LOCK_STRIPES for email in emails})
+        stripes = sorted(
+            {zlib.crc32(email.encode()) % LOCK_STRIPES for email in emails}
+        )
         keys = [
             struct.unpack(
                 "q",
