@@ -202,3 +202,24 @@ class TestContactSync(ActivecampaignCase):
         with self.assertRaises(RetryableJobError) as caught:
             self.adapter().check_connection()
         self.assertGreaterEqual(caught.exception.seconds, 25)
+
+    def test_bulk_import_never_done_goes_to_review(self):
+        from unittest.mock import patch
+
+        self.emulator.bulk_polls = 10
+        self.addCleanup(setattr, self.emulator, "bulk_polls", 1)
+        adapter_class = type(self.adapter(BINDING))
+        patcher = patch.object(adapter_class, "bulk_max_polls", 2)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        partners = self.Partner.create(
+            [{"name": f"Stuck {i}", "email": f"stuck{i}@example.com"} for i in range(11)]
+        )
+        bindings = self.env[BINDING]
+        for partner in partners:
+            bindings |= self.bind(partner)
+        self.run_jobs(bindings.export_batch)
+        tracker = self.env["marketing.bulk.import"].search(self.backend._scope_domain())
+        self.assertEqual((tracker.state, tracker.polls), ("failed", 2))
+        self.assertEqual(self.issues(reason_code="bulk_timeout").partner_id, partners)
+        self.assertFalse(any(bindings.mapped("external_id")))

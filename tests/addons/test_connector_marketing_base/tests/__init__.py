@@ -9,3 +9,4 @@ from . import test_jobs
 from . import test_webhook
 from . import test_security
 from . import test_reconcile
+from . import test_remote
