@@ -1,3 +1,6 @@
+import psycopg2
+
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from .common import BINDING_MODEL, MarketingCase
@@ -140,3 +143,71 @@ class TestExport(MarketingCase):
         self.assertEqual(
             self.emulator.stats["per_route"]["POST /v1/contacts/batch"], batch_calls
         )
+
+    def test_export_contacts_goes_by_slices_each_a_job(self):
+        from odoo.addons.connector_marketing_base.components import exporter
+
+        self.backend.partner_domain = "[('email', '=like', 'slice%@example.com')]"
+        partners = self.env["res.partner"]
+        for i in range(250):
+            partners |= self.make_partner(f"Slice {i}", f"slice{i}@example.com")
+        # slices of one batch (100 for the demo adapter): 100, 100, 50
+        self.patch(exporter, "SLICE_BATCHES", 1)
+        with self.trap() as trap:
+            message = self.backend.export_contacts()
+            self.assertEqual(
+                message,
+                "100 of 100 partners to export in 1 jobs; next slice enqueued",
+            )
+            slices = [
+                job
+                for job in trap.enqueued_jobs
+                if job.method_name == "export_contacts"
+            ]
+            self.assertEqual(len(slices), 1)
+            self.assertEqual(slices[0].kwargs, {"after_id": partners[99].id})
+            self.assertEqual(slices[0].priority, 15, "binds ahead of the batches")
+            while trap.enqueued_jobs:  # each slice enqueues the next one
+                trap.perform_enqueued_jobs()
+        bindings = self.env[BINDING_MODEL].search(
+            [("backend_id", "=", self.backend.id), ("odoo_id", "in", partners.ids)]
+        )
+        self.assertEqual(len(bindings), 250)
+        self.assertTrue(all(bindings.mapped("external_id")))
+        self.assertEqual(
+            len(self.emulator.contacts), 250, "each partner sent once, by its slice"
+        )
+
+    def test_sync_columns_of_many_bindings_in_one_update(self):
+        first, second = (
+            self.bind(self.make_partner(f"Col {i}", f"col{i}@example.com"))
+            for i in range(2)
+        )
+        model = self.env[BINDING_MODEL]
+        model._write_sync_columns(
+            {
+                first.id: {"external_id": "r_1", "export_hash": "h1"},
+                second.id: {"external_id": "r_2", "export_hash": "h2"},
+            }
+        )
+        # the cache was invalidated: values are read back from the table
+        self.assertEqual((first.external_id, first.export_hash), ("r_1", "h1"))
+        self.assertEqual((second.external_id, second.export_hash), ("r_2", "h2"))
+        self.assertEqual(self.component("binder").to_internal("r_2"), second)
+        # two bindings given one remote id: the constraint holds, as with write()
+        with self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint():
+            model._write_sync_columns({second.id: {"external_id": "r_1"}})
+
+    def test_batch_waits_for_an_email_another_job_is_exporting(self):
+        from odoo.addons.connector.database import pg_try_advisory_lock
+
+        binding = self.bind(self.make_partner("Locked", "locked@example.com"))
+        backend = self.backend
+        name = f"marketing-export-{backend._name}-{backend.id}-locked@example.com"
+        with self.registry.cursor() as other_cr:
+            # another transaction holds the lock the way connector takes it
+            other = self.env(cr=other_cr)
+            self.assertTrue(pg_try_advisory_lock(other, name))
+            with self.assertRaises(RetryableJobError):
+                binding.export_batch()
+        self.assertFalse(binding.external_id)

@@ -291,3 +291,43 @@ class TestImport(MarketingCase):
         self.assertEqual(
             self.issues(reason_code="duplicate_remote").external_id, "c_dup"
         )
+
+    def test_page_companies_are_looked_up_and_created_in_bulk(self):
+        existing = self.env["res.partner"].create(
+            {"name": "Known Corp", "is_company": True}
+        )
+        records = [
+            {
+                "id": f"c_co{i}",
+                "email": f"staff{i}@example.com",
+                "first_name": "Staff",
+                "last_name": str(i),
+                "company": company,
+                "updated_at": "2026-01-01T00:00:00Z",
+            }
+            for i, company in enumerate(
+                ["Known Corp", "New Corp", "New Corp", "  New   Corp ", None]
+            )
+        ]
+        companies_before = self.env["res.partner"].search_count(
+            [("is_company", "=", True)]
+        )
+        message = self.backend.import_contacts_batch(records)
+        self.assertIn("5 created", message)
+        parents = [self.binding_of(f"c_co{i}").odoo_id.parent_id for i in range(5)]
+        self.assertEqual(parents[0], existing)
+        self.assertEqual(parents[1].name, "New Corp")
+        self.assertTrue(parents[1].is_company)
+        # one company per name, blanks folded as the one-record path does
+        self.assertEqual(parents[2], parents[1])
+        self.assertEqual(parents[3], parents[1])
+        self.assertFalse(parents[4])
+        self.assertEqual(
+            self.env["res.partner"].search_count([("is_company", "=", True)]),
+            companies_before + 1,
+        )
+        # the one-record path finds the company the page created
+        single = self.component("import.mapper").map_record(
+            dict(records[1], id="c_co9", email="staff9@example.com")
+        )
+        self.assertEqual(single.values(for_create=True)["parent_id"], parents[1].id)
