@@ -180,7 +180,12 @@ class ConstantContactAdapter(Component):
         return self.flatten(self.fetch_raw(external_id))
 
     def count(self):
-        return None
+        body = self._call(
+            "GET",
+            "/contacts",
+            params={"limit": 1, "status": "all", "include_count": "true"},
+        )
+        return (body or {}).get("contacts_count")
 
     def delete(self, external_id):
         return self._call("DELETE", f"/contacts/{external_id}")

@@ -126,6 +126,13 @@ class TestConstantContactSync(ConstantContactCase):
         message = self.run_jobs(self.backend.import_contacts_page)
         self.assertIn("Changed", partner.name)
 
+    def test_reconcile_counts_contacts(self):
+        self.emulator.seed(7, start=9000)
+        self.assertEqual(self.adapter().count(), 7)
+        self.run_jobs(self.backend.reconcile_contacts_page)
+        issue = self.issues(reason_code="count_mismatch")
+        self.assertIn("7 contacts on the platform, 0 bound", issue.reason)
+
     def test_remote_email_change_is_reviewed(self):
         partner = self.partners(1, prefix="mail")
         self.run_jobs(self.bind(partner).export_batch)
