@@ -236,6 +236,29 @@ class TestConstantContactSync(ConstantContactCase):
         self.backend.import_contact(contact["contact_id"])
         self.assertTrue(self.issues(reason_code="invalid_date"))
 
+    def test_custom_field_choices_are_checked(self):
+        field_id = self.emulator.add_custom_field("Plan", kind="single_select")
+        self.emulator.custom_fields[field_id]["choices"] = ["Gold", "Silver"]
+        self.backend.refresh_remote_fields()
+        self.env["marketing.field.mapping"].create(
+            {
+                "backend_model": self.backend._name,
+                "backend_id": self.backend.id,
+                "field_id": self.env["ir.model.fields"]._get("res.partner", "ref").id,
+                "remote_field": field_id,
+                "direction": "export",
+            }
+        )
+        good, bad = self.partners(2, prefix="plan")
+        good.ref, bad.ref = "Gold", "Bronze"
+        self.run_jobs((self.bind(good) | self.bind(bad)).export_batch)
+        self.assertEqual(
+            self.emulator.find(good.email)["custom_fields"],
+            [{"custom_field_id": field_id, "value": "Gold"}],
+        )
+        self.assertIsNone(self.emulator.find(bad.email))
+        self.assertEqual(self.issues(reason_code="invalid_choice").partner_id, bad)
+
     # -- engagement -------------------------------------------------------
     def test_engagement_twice_no_duplicates(self):
         partner = self.partners(1, prefix="eng")
