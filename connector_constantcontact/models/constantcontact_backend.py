@@ -96,13 +96,15 @@ class ConstantContactBackend(models.Model):
         with self.work_on("marketing.activity") as work:
             return work.component(usage="engagement.importer").run()
 
-    def import_tracking(self, campaign_activity_id, kind, campaign_name=None):
+    def import_tracking(
+        self, campaign_activity_id, kind, campaign_name=None, count=None
+    ):
         """Job: one tracking report, newest rows first, down to the last known."""
         self.ensure_one()
         self._check_can_sync()
         with self.work_on("marketing.activity") as work:
             return work.component(usage="engagement.importer").run_report(
-                campaign_activity_id, kind, campaign_name
+                campaign_activity_id, kind, campaign_name, count
             )
 
     def export_list_memberships(self, binding_ids):

@@ -9,6 +9,8 @@ class TestConstantContactSync(ConstantContactCase):
         self.emulator.contacts.clear()
         self.emulator.by_email.clear()
         self.emulator.refused_domains.clear()
+        self.emulator.campaigns.clear()
+        self.emulator.tracking.clear()
         self.emulator.reset()
         self.connect()
 
@@ -274,6 +276,9 @@ class TestConstantContactSync(ConstantContactCase):
             [("partner_id", "=", partner.id)]
         )
         self.assertEqual(sorted(activities.mapped("activity_type")), ["click", "open"])
+        route = "GET /v3/reports/email_reports/<campaign_activity_id>/tracking/<kind>"
+        self.assertEqual(self.calls(route), 2, "only reports with rows are read")
+        self.emulator.reset()
         self.run_jobs(self.backend.import_engagement)
         self.assertEqual(
             self.env["marketing.activity"].search_count(
@@ -281,6 +286,9 @@ class TestConstantContactSync(ConstantContactCase):
             ),
             2,
         )
+        self.assertEqual(self.calls(route), 0, "nothing new: no report read")
+        self.assertEqual(self.calls("GET /v3/emails/<campaign_id>"), 0)
+        self.assertEqual(self.emulator.stats["total"], 2, "campaigns + stats")
         self.emulator.track(
             activity_id, "optouts", contact_id, when=self.emulator.now() + 5
         )

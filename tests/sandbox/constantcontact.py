@@ -825,6 +825,38 @@ class ConstantContactEmulator(Emulator):
         )
         return self._paged(request, "tracking_activities", reports[kind], path, 500)
 
+    @route("GET", API + "/reports/stats/email_campaign_activities/<ids>")
+    def get_activity_stats(self, request):
+        ids = [i for i in request.params["ids"].split(",") if i]
+        if not 1 <= len(ids) <= 10:
+            return _error(400, "reports.api.bad.request", "1 to 10 activity ids")
+        results, errors = [], []
+        for activity_id in ids:
+            reports = self.tracking.get(activity_id)
+            if reports is None:
+                errors.append({"campaign_activity_id": activity_id})
+                continue
+            campaign_id = next(
+                c["campaign_id"]
+                for c in self.campaigns.values()
+                if any(
+                    a["campaign_activity_id"] == activity_id
+                    for a in c["campaign_activities"]
+                )
+            )
+            results.append(
+                {
+                    "campaign_id": campaign_id,
+                    "campaign_activity_id": activity_id,
+                    "stats": {
+                        TRACKING_KINDS[kind]: len(rows)
+                        for kind, rows in reports.items()
+                    },
+                    "last_refresh_time": iso_utc(self.now()),
+                }
+            )
+        return {"errors": errors, "results": results}
+
     def _paged(self, request, key, rows, path, default_limit):
         try:
             limit = int(request.query.get("limit") or default_limit)
