@@ -71,7 +71,9 @@ class ConstantContactEngagementImporter(Component):
                     identity_key=identity_exact,
                     description=backend._job_description(
                         self.env._(
-                            "Import %(kind)s of campaign %(name)s", kind=kind, name=name
+                            "Import %(kind)s of campaign %(name)s",
+                            kind=kind,
+                            name=name,
                         )
                     ),
                 ).import_tracking(activity_id, kind, name, count)
