@@ -361,6 +361,16 @@ def test_tracking_reports_newest_first_and_paged(api, clock):
         f"/v3/reports/email_reports/{activity_id}"
     )
     assert call("GET", "/emails").json()["campaigns"][0]["name"] == "News"
+    stats = call(
+        "GET", f"/reports/stats/email_campaign_activities/{activity_id}"
+    ).json()
+    assert stats["results"][0]["stats"]["em_opens"] == 3
+    assert stats["results"][0]["stats"]["em_clicks"] == 0
+    too_many = ",".join([activity_id] * 11)
+    assert (
+        call("GET", f"/reports/stats/email_campaign_activities/{too_many}").status_code
+        == 400
+    )
 
 
 # -- limits and faults -------------------------------------------------------
