@@ -144,6 +144,16 @@ class TestConstantContactSync(ConstantContactCase):
         self.assertEqual(partner.email, "mail0@example.com")
         self.assertTrue(self.issues(reason_code="email_changed"))
 
+    def test_odoo_email_change_is_reviewed_not_sent(self):
+        partner = self.partners(1, prefix="newmail")
+        self.run_jobs(self.bind(partner).export_batch)
+        contact = self.emulator.find(partner.email)
+        partner.email = "changed@example.com"
+        self.run_jobs(self.binding_of(partner).export_record)
+        self.assertEqual(contact["email_address"]["address"], "newmail0@example.com")
+        self.assertEqual(self.emulator.stats["puts"], 0)
+        self.assertEqual(self.issues(reason_code="email_changed").partner_id, partner)
+
     def test_blacklist_unsubscribes_remotely_never_resubscribes(self):
         partner = self.partners(1, prefix="bl")
         self.run_jobs(self.bind(partner).export_batch)
