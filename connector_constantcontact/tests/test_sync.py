@@ -422,9 +422,7 @@ class TestConstantContactLimits(ConstantContactCase):
     emulator_options = {"calls_per_window": 4, "daily_quota": None}
 
     def test_four_per_second_without_a_violation(self):
-        self.backend.write(
-            {"rate_limit_calls": 4, "rate_limit_window": 1.0, "max_inline_wait": 10}
-        )
+        self.backend.write({"rate_limit_calls": 4, "max_inline_wait": 10})
         self.connect()
         adapter = self.adapter()
         for __ in range(10):
