@@ -381,12 +381,9 @@ class MarketingBatchExporter(AbstractComponent):
             )
         )
         bound = {row[0] for row in self.env.cr.fetchall()}
-        new = self.model.with_context(connector_no_export=True).create(
-            [
-                {"backend_id": backend.id, "odoo_id": partner_id}
-                for partner_id in partner_ids
-                if partner_id not in bound
-            ]
+        new = self.model._bind_new(
+            backend,
+            [partner_id for partner_id in partner_ids if partner_id not in bound],
         )
         self.env.cr.execute(
             SQL(

@@ -157,17 +157,19 @@ class MarketingRecordImporter(AbstractComponent):
             return []
         backend = self.backend_record
         model = self.model.with_context(**QUIET_CREATE)
-        own = {
-            name for name, field in model._fields.items() if not field.inherited
-        }
+        own = {name for name, field in model._fields.items() if not field.inherited}
         now = fields.Datetime.now()
         try:
             with self._isolated():
-                partners = self.env["res.partner"].with_context(**QUIET_CREATE).create(
-                    [
-                        {k: v for k, v in values.items() if k not in own}
-                        for __, __, values in new
-                    ]
+                partners = (
+                    self.env["res.partner"]
+                    .with_context(**QUIET_CREATE)
+                    .create(
+                        [
+                            {k: v for k, v in values.items() if k not in own}
+                            for __, __, values in new
+                        ]
+                    )
                 )
                 bindings = model.create(
                     [

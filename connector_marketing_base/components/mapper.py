@@ -299,13 +299,23 @@ class MarketingImportMapper(AbstractComponent):
         for key, field in _PARTNER_TEXT_FIELDS.items():
             if key in contact:
                 values[field] = strip_html(contact[key] or "") or False
-        if contact.get("company"):
-            values["parent_id"] = self._cached(
-                "company",
-                contact["company"],
-                lambda: self._company_partner(contact["company"]),
-            ).id
+        parent = self._parent_company(record, contact)
+        if parent:
+            values["parent_id"] = parent.id
         return values
+
+    def _parent_company(self, record, contact):
+        """The company partner a remote contact belongs to (or an empty
+        recordset): by default the company partner of its company name,
+        created when unknown.  A provider with its own company records
+        (Marketo's companies) overrides it to follow their link."""
+        if not contact.get("company"):
+            return self.env["res.partner"]
+        return self._cached(
+            "company",
+            contact["company"],
+            lambda: self._company_partner(contact["company"]),
+        )
 
     @mapping
     def mapped_fields(self, record):

@@ -289,9 +289,7 @@ class MarketingBackend(models.AbstractModel):
         self.ensure_one()
         self._check_can_sync()
         with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="batch.exporter").enqueue_all(
-                after_id=after_id
-            )
+            return work.component(usage="batch.exporter").enqueue_all(after_id=after_id)
 
     def delete_remote_contact(self, external_id):
         self.ensure_one()

@@ -84,22 +84,18 @@ class MarketingBinding(models.AbstractModel):
         records = self.browse(list(values_by_id))
         records.flush_recordset(names)
         columns = [self._fields[name] for name in names]
-        rows = [
+        # one array per column, unnested side by side: one parameter per
+        # column whatever the number of rows
+        arrays = [
             SQL(
-                "(%s)",
-                SQL(", ").join(
-                    [SQL("%s", record_id)]
-                    + [
-                        SQL(
-                            "%s::%s",
-                            field.convert_to_column(values[field.name], records),
-                            SQL(field.column_type[1]),
-                        )
-                        for field in columns
-                    ]
-                ),
+                "%s::%s[]",
+                [
+                    field.convert_to_column(values[field.name], records)
+                    for values in values_by_id.values()
+                ],
+                SQL(field.column_type[1]),
             )
-            for record_id, values in values_by_id.items()
+            for field in columns
         ]
         self.env.cr.execute(
             SQL(
@@ -108,7 +104,7 @@ class MarketingBinding(models.AbstractModel):
                    SET %(sets)s,
                        write_uid = %(uid)s,
                        write_date = now() at time zone 'UTC'
-                  FROM (VALUES %(rows)s) AS v(id, %(names)s)
+                  FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
                  WHERE t.id = v.id
                 """,
                 table=SQL.identifier(self._table),
@@ -117,7 +113,8 @@ class MarketingBinding(models.AbstractModel):
                     for n in names
                 ),
                 uid=self.env.uid,
-                rows=SQL(", ").join(rows),
+                ids=list(values_by_id),
+                arrays=SQL(", ").join(arrays),
                 names=SQL(", ").join(SQL.identifier(n) for n in names),
             )
         )
@@ -133,6 +130,86 @@ class MarketingBinding(models.AbstractModel):
         return existing | self.with_context(connector_no_export=True).create(
             [{"backend_id": backend.id, "odoo_id": record.id} for record in missing]
         )
+
+    @api.model
+    def _bind_new(self, backend, record_ids):
+        """Bindings, without remote id yet, of many records: one ``INSERT``.
+
+        Why: the first export of a large base binds every partner, and the
+        ORM's ``create()`` costs about half a millisecond per binding here
+        (the defaults of every field, inherited ones included, and the create
+        hooks): a quarter of the export's time for bindings that are only
+        ``(backend, record)`` pairs.  The binding model's own stored fields
+        take their defaults, computed once; a model with an own stored field
+        that is computed, relational to many, or required without a default
+        is created through the ORM instead (as is any model when this
+        returns the ORM's result, same records either way).
+        """
+        if not record_ids:
+            return self.browse()
+        magic = {"id", "create_uid", "create_date", "write_uid", "write_date"}
+        parent_field = next(iter(self._inherits.values()), "odoo_id")
+        own = [
+            field
+            for name, field in self._fields.items()
+            if field.store
+            and not field.inherited
+            and name not in magic | {parent_field, "backend_id"}
+        ]
+        defaults = self.default_get([field.name for field in own])
+        if any(
+            field.compute
+            or field.type in ("one2many", "many2many")
+            or (field.required and defaults.get(field.name) in (None, False))
+            for field in own
+        ):
+            return self.with_context(connector_no_export=True).create(
+                [{"backend_id": backend.id, parent_field: i} for i in record_ids]
+            )
+        columns = [
+            (self._fields[name], value)
+            for name, value in defaults.items()
+            if name in self._fields and value not in (None, False)
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (%(parent)s, backend_id, create_uid,
+                                       create_date, write_uid, write_date
+                                       %(names)s)
+                SELECT r, %(backend)s, %(uid)s, now() at time zone 'UTC',
+                       %(uid)s, now() at time zone 'UTC' %(values)s
+                  FROM unnest(%(ids)s::int[]) WITH ORDINALITY AS t(r, n)
+                 ORDER BY n
+                RETURNING id
+                """,
+                table=SQL.identifier(self._table),
+                parent=SQL.identifier(parent_field),
+                names=SQL("").join(
+                    SQL(", %s", SQL.identifier(field.name)) for field, __ in columns
+                ),
+                backend=backend.id,
+                uid=self.env.uid,
+                values=SQL("").join(
+                    SQL(", %s", field.convert_to_column(value, self))
+                    for field, value in columns
+                ),
+                ids=list(record_ids),
+            )
+        )
+        bindings = self.browse([row[0] for row in self.env.cr.fetchall()])
+        # the records' one2many of their bindings may be cached: no longer true
+        parent = self.env[self._fields[parent_field].comodel_name]
+        parent.browse(record_ids).invalidate_recordset(
+            [
+                field.name
+                for field in parent._fields.values()
+                if field.type == "one2many"
+                and field.comodel_name == self._name
+                and field.inverse_name == parent_field
+            ]
+        )
+        return bindings
 
     @api.model
     def _bindings_of(self, partners):

@@ -186,6 +186,8 @@ def strip_html(text) -> str:
     text = _as_text(text)
     if not text:
         return ""
+    if "<" not in text and "&" not in text:
+        return nfc(text)  # no tag, no entity: the common case, no parser
     parser = _TextExtractor()
     parser.feed(text)
     parser.close()

@@ -7,3 +7,4 @@ from . import activity_importer
 from . import bulk_importer
 from . import stage_exporter
 from . import listener
+from . import deleted_lead_importer

@@ -36,7 +36,19 @@ LEAD_FIELDS = (
     "postalCode",
     "country",
     "leadScore",
+    "externalCompanyId",
     "updatedAt",
+)
+#: fields read for a Marketo company (what a company partner can hold)
+COMPANY_FIELDS = (
+    "externalCompanyId",
+    "company",
+    "website",
+    "mainPhone",
+    "billingStreet",
+    "billingCity",
+    "billingPostalCode",
+    "billingCountry",
 )
 
 
@@ -276,6 +288,24 @@ class MarketoAdapter(Component):
         )
         return body.get("result") or []
 
+    def fetch_companies(self, keys):
+        """Marketo companies by ``externalCompanyId``, 300 per call."""
+        companies = []
+        keys = list(keys)
+        for start in range(0, len(keys), self.batch_size):
+            body = self._call(
+                "POST",
+                "/rest/v1/companies.json",
+                params={"_method": "GET"},
+                data={
+                    "filterType": "externalCompanyId",
+                    "filterValues": ",".join(keys[start : start + self.batch_size]),
+                    "fields": ",".join(COMPANY_FIELDS),
+                },
+            )
+            companies += body.get("result") or []
+        return companies
+
     def set_program_status(self, program_id, lead_ids, status="Member"):
         return self._call(
             "POST",
@@ -298,6 +328,13 @@ class MarketoAdapter(Component):
                 "nextPageToken": token,
                 "activityTypeIds": ",".join(str(i) for i in type_ids[:10]),
             },
+        )
+
+    def deleted_leads_page(self, token):
+        return self._call(
+            "GET",
+            "/rest/v1/activities/deletedleads.json",
+            params={"nextPageToken": token, "batchSize": self.batch_size},
         )
 
     def bulk_create(self, start, end):

@@ -34,8 +34,10 @@ class MarketoBatchExporter(Component):
 
     def export_companies(self, companies):
         """Company partners → Marketo companies, linked by externalCompanyId."""
+        backend = self.backend_record
         payloads = [
-            {"externalCompanyId": company_key(c), "company": c.name} for c in companies
+            {"externalCompanyId": company_key(c, backend), "company": c.name}
+            for c in companies
         ]
         results = self.backend_adapter.sync_companies(payloads)
         failed = 0

@@ -1,3 +1,4 @@
 from . import marketo_backend
 from . import marketo_res_partner
 from . import marketo_crm_lead
+from . import marketo_company

@@ -123,6 +123,17 @@ class MarketoBackend(models.Model):
             ).import_activities_page()
         return True
 
+    def action_import_deleted_leads(self):
+        for backend in self:
+            backend._check_can_sync()
+            backend.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self.env._("Import deleted leads")
+                ),
+            ).import_deleted_leads_page()
+        return True
+
     def action_initial_load(self):
         """Full load through Marketo's bulk extract (large instances)."""
         for backend in self:
@@ -165,6 +176,13 @@ class MarketoBackend(models.Model):
         with self.work_on("marketing.activity") as work:
             return work.component(usage="activity.importer").run()
 
+    def import_deleted_leads_page(self):
+        """Leads deleted in Marketo: unbind their partners (never delete them)."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="deleted.lead.importer").run()
+
     def bulk_extract_step(self):
         """One step of the initial load; reschedules itself until done."""
         self.ensure_one()
@@ -185,4 +203,5 @@ class MarketoBackend(models.Model):
         result = super()._scheduler_sync()
         for backend in self.search([]):
             backend.action_import_activities()
+            backend.action_import_deleted_leads()
         return result

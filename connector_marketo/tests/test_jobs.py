@@ -10,6 +10,7 @@ CHANNELS = {
     "import_contacts_page": "batch",
     "import_contacts_batch": "batch",
     "import_activities_page": "batch",
+    "import_deleted_leads_page": "batch",
     "bulk_extract_step": "batch",
     "export_contacts": "batch",
     "export_companies": "batch",
@@ -41,6 +42,7 @@ class TestMarketoJobs(MarketoBackendMixin, TransactionCase):
             self.backend.action_import_contacts()
             self.backend.action_export_contacts()
             self.backend.action_import_activities()
+            self.backend.action_import_deleted_leads()
             self.backend.action_initial_load()
             priorities = {job.method_name: job.priority for job in trap.enqueued_jobs}
             channels = {job.method_name: job.channel for job in trap.enqueued_jobs}
@@ -50,6 +52,7 @@ class TestMarketoJobs(MarketoBackendMixin, TransactionCase):
                 "import_contacts_page": 30,
                 "export_contacts": 30,
                 "import_activities_page": 20,
+                "import_deleted_leads_page": 20,
                 "bulk_extract_step": 30,
             },
         )

@@ -278,3 +278,126 @@ class TestMarketoSync(MarketoCase):
             )
         self.assertEqual(payload["externalCompanyId"], f"odoo-{company.id}")
         self.assertNotIn("company", payload)
+
+    # -- companies, import direction ------------------------------------
+    def sync_remote_company(self, **values):
+        result = self.adapter().sync_companies([values])[0]
+        self.assertIn(result["status"], ("created", "updated"), result)
+
+    def test_leads_of_a_marketo_company_join_its_company_partner(self):
+        self.sync_remote_company(
+            externalCompanyId="crm-42",
+            company="Globex Corporation",
+            website="https://globex.example",
+            mainPhone="+49 30 1234567",
+            billingCity="Berlin",
+            billingPostalCode="10115",
+            billingCountry="Germany",
+        )
+        ids = [
+            self.upsert_remote(
+                email=f"staff{i}@globex.example",
+                firstName="Staff",
+                lastName=f"N{i}",
+                externalCompanyId="crm-42",
+            )
+            for i in range(3)
+        ]
+        before = self.calls("POST /rest/v1/companies.json")
+        leads = self.adapter(BINDING).fetch_many(ids)
+        self.assertEqual(leads[0]["company"], "Globex Corporation")
+        self.backend.import_contacts_batch(leads)
+        parents = {self.binding_of(i).odoo_id.parent_id for i in ids}
+        self.assertEqual(len(parents), 1, "one company partner for the company")
+        company = parents.pop()
+        self.assertTrue(company.is_company)
+        self.assertEqual(company.name, "Globex Corporation")
+        self.assertEqual(company.city, "Berlin")
+        self.assertEqual(company.zip, "10115")
+        self.assertEqual(company.country_id.code, "DE")
+        self.assertEqual(company.website, "https://globex.example")
+        self.assertEqual(
+            self.calls("POST /rest/v1/companies.json") - before,
+            1,
+            "the page's companies are read in one call",
+        )
+        link = self.env["marketo.company"].search(
+            [("backend_id", "=", self.backend.id), ("odoo_id", "=", company.id)]
+        )
+        self.assertEqual(link.external_id, "crm-42")
+        # a later lead of the company: the link is known, Marketo not asked
+        later = self.upsert_remote(
+            email="late@globex.example", firstName="Late", externalCompanyId="crm-42"
+        )
+        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many([later]))
+        self.assertEqual(self.binding_of(later).odoo_id.parent_id, company)
+        self.assertEqual(self.calls("POST /rest/v1/companies.json") - before, 1)
+        # back to Marketo: the company keeps its Marketo key, not odoo-<id>
+        with self.backend.work_on(BINDING) as work:
+            payload = (
+                work.component(usage="export.mapper")
+                .map_record(self.binding_of(later))
+                .values()
+            )
+        self.assertEqual(payload["externalCompanyId"], "crm-42")
+
+    def test_lead_linked_to_an_odoo_company_joins_it(self):
+        company = self.env["res.partner"].create(
+            {"name": "Initech", "is_company": True}
+        )
+        self.sync_remote_company(
+            externalCompanyId=f"odoo-{company.id}", company="Initech"
+        )
+        lead = self.upsert_remote(
+            email="peter@initech.example",
+            firstName="Peter",
+            externalCompanyId=f"odoo-{company.id}",
+        )
+        before = self.calls("POST /rest/v1/companies.json")
+        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many([lead]))
+        self.assertEqual(self.binding_of(lead).odoo_id.parent_id, company)
+        self.assertEqual(self.calls("POST /rest/v1/companies.json"), before)
+        self.assertFalse(
+            self.env["marketo.company"].search([("odoo_id", "=", company.id)])
+        )
+
+    def test_unknown_company_key_falls_back_to_the_company_name(self):
+        lead = self.upsert_remote(
+            email="solo@acme.example",
+            firstName="Solo",
+            company="Acme Widgets",
+            externalCompanyId="gone-7",
+        )
+        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many([lead]))
+        parent = self.binding_of(lead).odoo_id.parent_id
+        self.assertEqual(parent.name, "Acme Widgets")
+        self.assertFalse(
+            self.env["marketo.company"].search([("odoo_id", "=", parent.id)])
+        )
+
+    # -- deleted leads --------------------------------------------------
+    def test_deleted_leads_unbind_and_keep_the_partner(self):
+        self.backend.import_since = "2000-01-01 00:00:00"
+        ids = [
+            self.upsert_remote(email=f"gone{i}@example.com", firstName=f"Gone {i}")
+            for i in range(3)
+        ]
+        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many(ids))
+        partners = [self.binding_of(i).odoo_id for i in ids]
+        self.emulator.delete_lead(ids[0])
+        self.emulator.delete_lead(ids[1])
+        # a lead Odoo never knew is deleted too: nothing to do for it
+        self.emulator.delete_lead(
+            self.upsert_remote(email="stranger@example.com", firstName="Stranger")
+        )
+        message = self.run_jobs(self.backend.import_deleted_leads_page)
+        self.assertFalse(self.binding_of(ids[0]))
+        self.assertFalse(self.binding_of(ids[1]))
+        self.assertTrue(self.binding_of(ids[2]), "a living lead stays bound")
+        self.assertTrue(all(p.exists() for p in partners), "no partner is deleted")
+        issues = self.issues(reason_code="remote_deleted")
+        self.assertEqual(set(issues.partner_id.ids), {partners[0].id, partners[1].id})
+        self.assertIn("3 deleted leads read, 2 partners unbound", str(message))
+        # the feed goes on from its token: read again, nothing new
+        again = self.run_jobs(self.backend.import_deleted_leads_page)
+        self.assertIn("0 deleted leads read", str(again))

@@ -173,7 +173,9 @@ def create_lead_partners(registry, count, batch=BATCH):
         # country names, which the importer resolves the same way
         countries = env["res.country"].with_context(lang="en_US").search([])
         country_ids = {c.name: c.id for c in countries}
-        names = list(dict.fromkeys(lead["company"] for lead in leads if lead["company"]))
+        names = list(
+            dict.fromkeys(lead["company"] for lead in leads if lead["company"])
+        )
         company_ids = {}
         for start in range(0, len(names), batch):
             chunk = names[start : start + batch]

@@ -218,3 +218,17 @@ class TestExport(MarketingCase):
             with self.assertRaises(RetryableJobError):
                 binding.export_batch()
         self.assertFalse(binding.external_id)
+
+    def test_new_bindings_in_one_insert(self):
+        partners = [
+            self.make_partner(f"Bulk Bind {i}", f"bulkbind{i}@example.com")
+            for i in range(3)
+        ]
+        ids = [partner.id for partner in reversed(partners)]
+        bindings = self.env[BINDING_MODEL]._bind_new(self.backend, ids)
+        self.assertEqual(bindings.mapped("odoo_id").ids, ids, "in the given order")
+        self.assertEqual(bindings.backend_id, self.backend)
+        self.assertEqual(bindings.mapped("external_id"), [False] * 3)
+        self.assertEqual(partners[0].test_marketing_bind_ids, bindings[2])
+        with self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint():
+            self.env[BINDING_MODEL]._bind_new(self.backend, ids[:1])

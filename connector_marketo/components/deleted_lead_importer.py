@@ -1,0 +1,67 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.component.core import Component
+
+
+class MarketoDeletedLeadImporter(Component):
+    """Leads deleted in Marketo: their partners are unbound, never deleted.
+
+    Marketo's deleted-leads feed (Delete Lead activities, by paging token)
+    is read page by page like the other feeds.  Odoo is the system of record
+    for customers, so a lead deleted in Marketo (a clean-up, a merge, a
+    privacy request handled there) does not delete a customer: the binding
+    goes, the partner stays, and a review item says so, because a partner
+    still in the sync domain would be sent again as a new lead by the next
+    full export (take it out of the domain, or ignore the item).
+    """
+
+    _name = "marketo.deleted.lead.importer"
+    _inherit = "marketo.base"
+    _usage = "deleted.lead.importer"
+    _apply_on = ["marketo.res.partner"]
+
+    def run(self):
+        backend = self.backend_record
+        adapter = self.component(usage="backend.adapter")
+        cursors = self.env["marketing.sync.cursor"].sudo()
+        state = cursors._get(backend, "deleted_leads") or {}
+        token = state.get("token") or adapter.paging_token(
+            adapter.initial_state()["since"]
+        )
+        body = adapter.deleted_leads_page(token)
+        records = body.get("result") or []
+        bindings = self.binder_for().to_internal_many({r["leadId"] for r in records})
+        unbound = self.model.browse()
+        for binding in bindings.values():
+            self._issue(
+                "import",
+                "remote_deleted",
+                self.env._(
+                    "Lead %(id)s was deleted in Marketo: %(partner)s stays in Odoo, "
+                    "no longer linked to it. The next full export sends it again "
+                    "as a new lead while it matches the backend's partners to "
+                    "sync: take it out of them, or ignore this item.",
+                    id=binding.external_id,
+                    partner=binding.odoo_id.display_name,
+                ),
+                external_id=binding.external_id,
+                partner=binding.odoo_id,
+            )
+            unbound |= binding
+        # the partner (the _inherits parent) is not deleted with its binding
+        unbound.with_context(connector_no_export=True).unlink()
+        cursors._set(
+            backend, "deleted_leads", {"token": body.get("nextPageToken") or token}
+        )
+        if body.get("moreResult"):
+            backend.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self.env._("Import next page of deleted leads")
+                ),
+            ).import_deleted_leads_page()
+        return self.env._(
+            "%(read)s deleted leads read, %(unbound)s partners unbound",
+            read=len(records),
+            unbound=len(unbound),
+        )
