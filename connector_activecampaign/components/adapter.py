@@ -10,8 +10,16 @@ from odoo.addons.connector_marketing_base.exceptions import (
     RateLimited,
 )
 
-#: contact keys of the contact/sync body that the bulk import spells otherwise
-BULK_KEYS = {"firstName": "first_name", "lastName": "last_name"}
+#: payload keys a contact/sync body takes (tags, lists, account come after)
+SYNC_KEYS = ("email", "firstName", "lastName", "phone", "fieldValues")
+#: payload keys a bulk import item takes, with its own spelling
+BULK_KEYS = {
+    "email": "email",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "phone": "phone",
+    "tags": "tags",
+}
 #: ActiveCampaign's list status for an unsubscribed contact
 UNSUBSCRIBED = "2"
 
@@ -194,24 +202,39 @@ class ActivecampaignAdapter(Component):
         return record
 
     def fetch(self, external_id):
-        """One contact with its field values, tags and list statuses."""
+        """One contact with its field values, tags, list statuses and account."""
         body = self._call("GET", f"/contacts/{external_id}") or {}
         if not body.get("contact"):
             raise BadDataError(
                 self.env._("Contact %s not found on ActiveCampaign", external_id),
                 code="not_found",
             )
-        return self._contact(body["contact"], details=body)
+        record = self._contact(body["contact"], details=body)
+        record["_account"] = self.account_link(external_id)
+        return record
+
+    def account_link(self, contact_id):
+        """``{id, link_id, job_title}`` of the contact's account, or None."""
+        body = self._call(
+            "GET", "/accountContacts", params={"filters[contact]": contact_id}
+        )
+        for link in (body or {}).get("accountContacts") or []:
+            return {
+                "id": str(link["account"]),
+                "link_id": str(link["id"]),
+                "job_title": link.get("jobTitle") or "",
+            }
+        return None
+
+    def account_name(self, account_id):
+        body = self._call("GET", f"/accounts/{account_id}") or {}
+        return (body.get("account") or {}).get("name")
 
     def upsert(self, payloads):
         """``contact/sync`` per contact (upsert by email; 422 → review)."""
         results = []
         for payload in payloads:
-            body = {
-                k: v
-                for k, v in payload.items()
-                if k in ("email", "firstName", "lastName", "phone", "fieldValues")
-            }
+            body = {key: payload[key] for key in SYNC_KEYS if key in payload}
             try:
                 answer = self._call("POST", "/contact/sync", json={"contact": body})
             except BadDataError as err:
@@ -220,11 +243,10 @@ class ActivecampaignAdapter(Component):
                 )
                 continue
             contact = answer["contact"]
+            new = contact.get("cdate") == contact.get("udate")
             results.append(
                 {
-                    "status": "created"
-                    if contact.get("cdate") == contact.get("udate")
-                    else "updated",
+                    "status": "created" if new else "updated",
                     "external_id": str(contact["id"]),
                 }
             )
@@ -235,9 +257,7 @@ class ActivecampaignAdapter(Component):
         contacts = []
         for payload in payloads:
             item = {
-                BULK_KEYS.get(k, k): v
-                for k, v in payload.items()
-                if k in ("email", "firstName", "lastName", "phone", "tags")
+                bulk: payload[key] for key, bulk in BULK_KEYS.items() if key in payload
             }
             item["fields"] = [
                 {"id": int(v["field"]), "value": v["value"]}

@@ -11,11 +11,12 @@ class ActivecampaignRecordImporter(Component):
     """A contact: the base import, then what a full read of it carries.
 
     Contacts read one by one (webhooks, review retries) come with their
-    tags, list statuses and field values: tags become partner categories
-    (categories of tags removed on ActiveCampaign are taken off), an
-    unsubscribe from any list puts the address on Odoo's blacklist (never
-    the reverse), and the export hash is stored again so none of it is
-    echoed back.  Pages of the delta import carry the contact fields only.
+    tags, list statuses, field values and account: tags become partner
+    categories (categories of tags removed on ActiveCampaign are taken off),
+    an unsubscribe from any list puts the address on Odoo's blacklist (never
+    the reverse), the account becomes the partner's company with the job
+    title, and the export hash is stored again so none of it is echoed
+    back.  Pages of the delta import carry the contact fields only.
     """
 
     _name = "activecampaign.res.partner.record.importer"
@@ -27,6 +28,8 @@ class ActivecampaignRecordImporter(Component):
             return
         self._import_tags(binding, record["_tags"])
         self._import_consent(binding, record["_lists"])
+        if record.get("_account"):
+            self._import_account(binding, record["_account"])
         # is_blacklisted is computed from mail.blacklist, not invalidated by it
         binding.odoo_id.invalidate_recordset(["is_blacklisted"])
         binding.write({"export_hash": self._export_hash(binding)})
@@ -47,6 +50,29 @@ class ActivecampaignRecordImporter(Component):
         commands += [fields.Command.unlink(c.id) for c in gone]
         if commands:
             partner.write({"category_id": commands})
+
+    def _import_account(self, binding, link):
+        """The account becomes the partner's company (found by its binding,
+        else by name, else created) and the job title its function."""
+        backend = self.backend_record
+        Account = self.env["activecampaign.account"].with_context(
+            connector_no_export=True
+        )
+        account = Account.search(
+            [("backend_id", "=", backend.id), ("external_id", "=", link["id"])]
+        )
+        company = account.odoo_id
+        if not company:
+            name = self.backend_adapter.account_name(link["id"])
+            if not name:
+                return
+            company = self.mapper._company_partner(name)
+            Account._bind(backend, company).write({"external_id": link["id"]})
+        values = {"parent_id": company.id}
+        if link["job_title"]:
+            values["function"] = link["job_title"]
+        binding.odoo_id.with_context(connector_no_export=True).write(values)
+        binding.account_contact_id = link["link_id"]
 
     def _import_consent(self, binding, lists):
         if UNSUBSCRIBED not in lists.values() or not binding.email_normalized:

@@ -213,7 +213,10 @@ class TestContactSync(ActivecampaignCase):
         patcher.start()
         self.addCleanup(patcher.stop)
         partners = self.Partner.create(
-            [{"name": f"Stuck {i}", "email": f"stuck{i}@example.com"} for i in range(11)]
+            [
+                {"name": f"Stuck {i}", "email": f"stuck{i}@example.com"}
+                for i in range(11)
+            ]
         )
         bindings = self.env[BINDING]
         for partner in partners:
@@ -223,3 +226,34 @@ class TestContactSync(ActivecampaignCase):
         self.assertEqual((tracker.state, tracker.polls), ("failed", 2))
         self.assertEqual(self.issues(reason_code="bulk_timeout").partner_id, partners)
         self.assertFalse(any(bindings.mapped("external_id")))
+
+    def test_account_becomes_the_company_with_the_job_title(self):
+        contact_id = self.emulator.seed(1)[0]
+        self.emulator.accounts["900"] = {
+            "id": "900",
+            "name": "Initech",
+            "accountUrl": "",
+        }
+        self.emulator.account_contacts["901"] = {
+            "id": "901",
+            "account": "900",
+            "contact": contact_id,
+            "jobTitle": "Buyer",
+        }
+        self.backend.import_contact(contact_id)
+        binding = self.binding_of(contact_id)
+        self.assertEqual(binding.parent_id.name, "Initech")
+        self.assertTrue(binding.parent_id.is_company)
+        self.assertEqual(binding.function, "Buyer")
+        self.assertEqual(binding.account_contact_id, "901")
+        account = self.env["activecampaign.account"].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", "900")]
+        )
+        self.assertEqual(account.odoo_id, binding.parent_id)
+        # exported back: the same account and link are updated, not duplicated
+        binding.odoo_id.function = "Head of purchasing"
+        binding.export_record()
+        self.assertEqual(len(self.emulator.accounts), 1)
+        self.assertEqual(
+            self.emulator.account_contacts["901"]["jobTitle"], "Head of purchasing"
+        )

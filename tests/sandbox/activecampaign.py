@@ -37,7 +37,7 @@ Routes (under ``/api/3``)
     ``GET /fields`` (``fieldOptions`` side-loaded), ``POST /fieldValues``;
     ``GET|POST /tags``, ``POST /contactTags``, ``DELETE /contactTags/<id>``;
     ``GET /lists``, ``POST /contactLists``; ``GET|POST /accounts``,
-    ``PUT /accounts/<id>``; ``GET|POST /accountContacts``,
+    ``GET|PUT /accounts/<id>``; ``GET|POST /accountContacts``,
     ``PUT /accountContacts/<id>``; ``GET /dealGroups``, ``GET /dealStages``;
     ``POST /deals``, ``GET|PUT /deals/<id>``; ``GET|POST /webhooks``.
 
@@ -618,6 +618,11 @@ class ActiveCampaignEmulator(Emulator):
         search = request.query.get("search", "").lower()
         rows = [a for a in self.accounts.values() if search in a["name"].lower()]
         return {"accounts": rows, "meta": {"total": str(len(rows))}}
+
+    @route("GET", f"{API}/accounts/<id>")
+    def get_account(self, request):
+        account = self.accounts.get(request.params["id"])
+        return {"account": account} if account else self.not_found(request)
 
     @route("POST", f"{API}/accounts")
     def create_account(self, request):
