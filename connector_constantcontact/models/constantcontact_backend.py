@@ -33,6 +33,9 @@ class ConstantContactBackend(models.Model):
     oauth_token_url = fields.Char(
         default="https://authz.constantcontact.com/oauth2/default/v1/token"
     )
+    oauth_revoke_url = fields.Char(
+        default="https://authz.constantcontact.com/oauth2/default/v1/revoke"
+    )
     oauth_scopes = fields.Char(default="contact_data campaign_data offline_access")
     default_list_id = fields.Char(
         string="Default list ID",

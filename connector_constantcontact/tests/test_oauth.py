@@ -85,6 +85,8 @@ class TestOAuthFlow(ConstantContactBackendMixin, HttpCase):
         self.assertIn("already used", response.text)
         self.backend.action_oauth_disconnect()
         self.assertFalse(self.token())
+        self.assertEqual(self.emulator.stats["revoked"], 1)
+        self.assertIn("access revoked at Constant Contact", self.backend.health_message)
 
     def test_wrong_state_is_refused_and_nothing_stored(self):
         code, __ = self.start()

@@ -52,6 +52,7 @@ from .server import Emulator, Response, iso_utc, parse_iso, route, serve
 API = "/v3"
 AUTHORIZE_PATH = "/oauth2/default/v1/authorize"
 TOKEN_PATH = "/oauth2/default/v1/token"
+REVOKE_PATH = "/oauth2/default/v1/revoke"
 MAX_IMPORT_ROWS = 40_000
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
 MAX_MEMBERSHIP_IDS = 500
@@ -112,6 +113,7 @@ class ConstantContactEmulator(Emulator):
         "rows_rejected",
         "resubscribed",
         "puts",
+        "revoked",
     )
 
     def __init__(
@@ -277,6 +279,22 @@ class ConstantContactEmulator(Emulator):
             self.stats.incr("token_refreshes")
             return Response(200, self._issue(client_id, old["scope"]))
         return Response(400, {"error": "unsupported_grant_type"})
+
+    @route("POST", REVOKE_PATH, auth=False, limited=False, faults=False)
+    def revoke(self, request):
+        """RFC 7009: 200 whether or not the token was known."""
+        header = request.headers.get("authorization") or ""
+        scheme, _sep, value = header.partition(" ")
+        try:
+            client_id, _s, secret = base64.b64decode(value).decode().partition(":")
+        except ValueError:
+            client_id, secret = "", ""
+        if scheme != "Basic" or self.clients.get(client_id) != secret:
+            return Response(401, {"error": "invalid_client"})
+        token = (request.form or {}).get("token") or ""
+        if self.refresh_tokens.pop(token, None) is not None:
+            self.stats.incr("revoked")
+        return Response(200, {})
 
     def _issue(self, client_id, scope):
         access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
