@@ -80,22 +80,8 @@ def calls(stats):
 
 
 def run_jobs(registry, budget, workers=2):
-    """Perform the jobs; jobs a worker claimed but could not acquire stay
-    ``enqueued``: they are put back to ``pending`` (as queue_job's runner
-    requeues them) and performed, and how many is reported."""
-    deadline = time.monotonic() + budget
-    requeued = 0
-    while True:
-        run = harness.JobRunner(registry, workers=workers).run(deadline=deadline)
-        with harness.environment(registry) as env:
-            env.cr.execute(
-                "UPDATE queue_job SET state = 'pending' WHERE state = 'enqueued'"
-            )
-            stuck = env.cr.rowcount
-        requeued += stuck
-        if not stuck or time.monotonic() > deadline:
-            run.requeued = requeued
-            return run
+    """Perform the jobs with ``workers`` threads within ``budget`` seconds."""
+    return harness.JobRunner(registry, workers=workers).run(deadline=budget)
 
 
 def bound_count(registry, backend_id, email_like):
@@ -127,7 +113,7 @@ def phase_export(registry, sandbox, backend_id, args):
         "violations": violations,
         "failed": run.failed,
         "remaining": run.remaining,
-        "requeued": run.requeued,
+        "stuck": run.stuck,
     }
 
 
@@ -153,7 +139,7 @@ def phase_single(registry, sandbox, backend_id, args):
         "violations": violations,
         "failed": run.failed,
         "remaining": run.remaining,
-        "requeued": run.requeued,
+        "stuck": run.stuck,
     }
 
 
@@ -281,7 +267,7 @@ def phase_webhooks(odoo, registry, sandbox, backend_id, args):
         "violations": violations,
         "failed": run.failed,
         "remaining": run.remaining,
-        "requeued": run.requeued,
+        "stuck": run.stuck,
         "states": states,
     }
 
@@ -365,7 +351,7 @@ def main(argv=None):
     say(
         f"bulk export: {bulk['records']} of {args.records} contacts bound, "
         f"{bulk['failed']} failed jobs, {bulk['remaining']} jobs left, "
-        f"{bulk['requeued']} requeued"
+        f"{bulk['stuck']} left enqueued"
     )
     say(
         f"contact/sync: {single['calls'] / max(1, single['records']):.1f} calls per "
@@ -380,7 +366,7 @@ def main(argv=None):
         f"webhooks: stored {hooks['stored']}, events lost {hooks['lost']}, "
         f"duplicates applied twice {hooks['twice']}, event states {hooks['states']}, "
         f"{hooks['failed']} failed jobs, {hooks['remaining']} jobs left, "
-        f"{hooks['requeued']} requeued"
+        f"{hooks['stuck']} left enqueued"
     )
     return 0
 

@@ -320,6 +320,8 @@ class RunStats:
     job_seconds: float = 0.0
     wall: float = 0.0
     remaining: int = 0
+    #: jobs left ``enqueued`` (claimed, never performed) when the run ended
+    stuck: int = 0
     stopped_by: str = ""
     failures: list = field(default_factory=list)
 
@@ -336,6 +338,7 @@ class RunStats:
             "job_seconds": round(self.job_seconds, 3),
             "wall": round(self.wall, 3),
             "remaining": self.remaining,
+            "stuck": self.stuck,
             "stopped_by": self.stopped_by,
             "failures": self.failures[:5],
         }
@@ -370,6 +373,9 @@ class JobRunner:
         self._busy = 0
         self._stats = RunStats()
 
+    #: tries to acquire a claimed job whose row another transaction locks
+    ACQUIRE_ATTEMPTS = 50
+
     # -- one job ------------------------------------------------------
     def _claim(self):
         """Mark the next ready job enqueued (own transaction); its uuid or None."""
@@ -386,6 +392,42 @@ class JobRunner:
             count, next_eta = cr.fetchone()
         return count, (float(next_eta) if next_eta is not None else None)
 
+    def _acquire(self, uuid):
+        """``(cursor, job)``: the claimed job acquired, or ``(cursor, None)``
+        when it is no longer ``enqueued`` (another worker has it).
+
+        Why a retry: ``_acquire_job`` selects the job ``FOR NO KEY UPDATE
+        SKIP LOCKED``, and a row lock can be held for a moment by another
+        worker's claim.  That claim's ``SELECT ... FOR UPDATE SKIP LOCKED``
+        of the next pending job, in READ COMMITTED, may lock the row this
+        worker has just claimed (its statement snapshot still saw it
+        ``pending``), find on re-check that it is ``enqueued`` now and move
+        on, holding the lock until its transaction ends.  Skipped then, the
+        job stayed ``enqueued`` for good: nothing requeues it in the harness
+        (queue_job's runner would, after minutes).  While the job is still
+        ``enqueued`` the acquisition is tried again: the claim's transaction
+        lasts milliseconds.
+        """
+        from odoo import SUPERUSER_ID, api
+
+        from odoo.addons.queue_job.controllers.main import RunJobController
+        from odoo.addons.queue_job.job import ENQUEUED
+
+        for attempt in range(self.ACQUIRE_ATTEMPTS):
+            cr = self.registry.cursor()
+            job = RunJobController._acquire_job(
+                api.Environment(cr, SUPERUSER_ID, {}), uuid
+            )
+            if job is not None or attempt + 1 == self.ACQUIRE_ATTEMPTS:
+                return cr, job
+            cr.rollback()
+            cr.execute("SELECT state FROM queue_job WHERE uuid = %s", (uuid,))
+            row = cr.fetchone()
+            cr.close()
+            if not row or row[0] != ENQUEUED:
+                return self.registry.cursor(), None
+            time.sleep(0.005 * (attempt + 1))
+
     def _perform(self, uuid, method):
         from odoo import SUPERUSER_ID, api
 
@@ -394,11 +436,10 @@ class JobRunner:
 
         stats = self._stats
         start = time.monotonic()
-        cr = self.registry.cursor()
         state, error = None, None
+        cr, job = self._acquire(uuid)
         try:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            job = RunJobController._acquire_job(env, uuid)
             if job is None:
                 state = "skipped"
             else:
@@ -511,6 +552,9 @@ class JobRunner:
                 reporter.join(timeout=5)
         self._stats.wall = time.monotonic() - start
         self._stats.remaining = self._pending()[0]
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT count(*) FROM queue_job WHERE state = 'enqueued'")
+            self._stats.stuck = cr.fetchone()[0]
         self._stats.stopped_by = reason
         return self._stats
 
