@@ -2,6 +2,7 @@ from . import core
 from . import adapter
 from . import mapper
 from . import importer
+from . import consent_importer
 from . import exporter
 from . import account_exporter
 from . import deal_exporter

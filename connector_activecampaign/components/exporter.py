@@ -1,5 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import Counter
+
 from odoo.addons.component.core import Component
 
 from .adapter import UNSUBSCRIBED
@@ -9,7 +11,9 @@ class ActivecampaignBatchExporter(Component):
     """Contacts: ``contact/sync`` for up to ten, ``bulk_import`` beyond.
 
     The bulk import carries tags and the list subscription of new contacts
-    itself; ``contact/sync`` cannot, so a single export then sets the tags
+    itself but only adds tags: once it is done, the managed tags the
+    partners lost are taken off (see ``_remove_lost_tags``).
+    ``contact/sync`` carries neither, so a single export then sets the tags
     (added and removed), the consent and the account link in a few more
     calls.  The connector never subscribes a contact again: only new
     contacts are subscribed to the default list, and a partner blacklisted
@@ -40,6 +44,55 @@ class ActivecampaignBatchExporter(Component):
                 ),
             ).export_accounts(chunk)
         return super().enqueue_all(after_id=after_id)
+
+    def _apply_accepted(self, accepted, payloads, bulk=False):
+        outcomes = super()._apply_accepted(accepted, payloads, bulk=bulk)
+        if bulk:
+            known = {
+                binding.external_id: payloads[binding.id]
+                for binding, __, result in accepted
+                if binding.external_id == str(result["external_id"])
+                and not payloads[binding.id].get("_new")
+            }
+            removed = self._remove_lost_tags(known)
+            if removed:
+                outcomes = Counter(outcomes)
+                outcomes["tags removed"] += removed
+        return outcomes
+
+    def _remove_lost_tags(self, payloads):
+        """After a bulk import (which only adds tags): take off the managed
+        tags (named after an Odoo category or linked to one, and the origin
+        tags) that the partners of already known contacts no longer have.
+
+        Their current tags are read 100 contacts a call (``ids[]`` with the
+        tags side-loaded), then one ``DELETE /contactTags`` per tag to take
+        off; new contacts have only what the import gave them.  Tags only
+        ActiveCampaign knows are kept.
+        """
+        backend = self.backend_record
+        adapter = self.backend_adapter
+        # the bulk import sends categories by name, without linking them
+        names = self.env["res.partner.category"].sudo().search([]).mapped("name")
+        names += (
+            self.env["marketing.remote.tag"]
+            .sudo()
+            .search(backend._scope_domain() + [("category_id", "!=", False)])
+            .mapped("name")
+        )
+        names += [n for n in (backend.tag_customer, backend.tag_lead) if n]
+        managed = {name.lower() for name in names}
+        ids = list(payloads)
+        removed = 0
+        for start in range(0, len(ids), adapter.page_size):
+            current = adapter.contact_tags_of(ids[start : start + adapter.page_size])
+            for contact_id, links in current.items():
+                wanted = {t.lower() for t in payloads[contact_id].get("tags") or []}
+                for link_id, name in links.items():
+                    if name and name.lower() in managed - wanted:
+                        adapter.remove_contact_tag(link_id)
+                        removed += 1
+        return removed
 
     def _after_export(self, binding, payload, bulk):
         adapter = self.backend_adapter

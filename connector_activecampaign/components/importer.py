@@ -8,15 +8,17 @@ from .adapter import UNSUBSCRIBED
 
 
 class ActivecampaignRecordImporter(Component):
-    """A contact: the base import, then what a full read of it carries.
+    """A contact: the base import, then its tags, list statuses, field
+    values and account.
 
-    Contacts read one by one (webhooks, review retries) come with their
-    tags, list statuses, field values and account: tags become partner
-    categories (categories of tags removed on ActiveCampaign are taken off),
-    an unsubscribe from any list puts the address on Odoo's blacklist (never
+    Pages of the delta import side-load the field values, tags and list
+    statuses of their contacts; contacts read one by one (webhooks, review
+    retries) also bring their account.  Tags become partner categories
+    (categories of tags removed on ActiveCampaign are taken off), an
+    unsubscribe from any list puts the address on Odoo's blacklist (never
     the reverse), the account becomes the partner's company with the job
     title, and the export hash is stored again so none of it is echoed
-    back.  Pages of the delta import carry the contact fields only.
+    back.  A record without side-loaded details changes fields only.
     """
 
     _name = "activecampaign.res.partner.record.importer"

@@ -175,9 +175,27 @@ class ActivecampaignBackend(models.Model):
             ).export_deals()
         return True
 
+    def action_import_unsubscribes(self):
+        """Poll the unsubscribes of the default list now (one job per page)."""
+        for backend in self.filtered("list_id"):
+            backend._check_can_sync()
+            backend.with_delay(
+                priority=20,
+                description=backend._job_description(self.env._("Import unsubscribes")),
+            ).import_unsubscribes_page()
+        return True
+
     # ------------------------------------------------------------------
     # jobs
     # ------------------------------------------------------------------
+    def import_unsubscribes_page(self):
+        """Job: one page of contacts unsubscribed from the default list →
+        Odoo's blacklist; enqueues the next page."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="consent.importer").run()
+
     def export_accounts(self, partner_ids):
         """Job: company partners → ActiveCampaign accounts."""
         self.ensure_one()
@@ -199,5 +217,6 @@ class ActivecampaignBackend(models.Model):
     @api.model
     def _scheduler_sync(self):
         result = super()._scheduler_sync()
+        self.search([("list_id", "!=", False)]).action_import_unsubscribes()
         self.search([("deal_pipeline_id", "!=", False)]).action_export_orders()
         return result

@@ -32,6 +32,7 @@ class TestActivecampaignJobs(ActivecampaignMixin, TransactionCase):
             ("activecampaign.backend", "export_accounts"),
             ("activecampaign.sale.order", "export_record"),
             ("activecampaign.res.partner", "export_batch"),
+            ("activecampaign.backend", "import_unsubscribes_page"),
         ):
             self.assertIn(needed, declared)
 
@@ -41,6 +42,7 @@ class TestActivecampaignJobs(ActivecampaignMixin, TransactionCase):
             backend.action_export_contacts()
             backend.action_import_contacts()
             backend.action_export_orders()
+            backend.action_import_unsubscribes()
         channels = {
             job.method_name: (job.channel, job.priority) for job in trap.enqueued_jobs
         }
@@ -50,5 +52,6 @@ class TestActivecampaignJobs(ActivecampaignMixin, TransactionCase):
                 "export_contacts": ("root.marketing.activecampaign.batch", 30),
                 "import_contacts_page": ("root.marketing.activecampaign.batch", 30),
                 "export_deals": ("root.marketing.activecampaign.batch", 30),
+                "import_unsubscribes_page": ("root.marketing.activecampaign.batch", 20),
             },
         )

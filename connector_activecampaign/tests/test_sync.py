@@ -113,6 +113,53 @@ class TestContactSync(ActivecampaignCase):
         self.assertEqual(self.emulator.contact_tag_names(contact_id), ["Odoo-Lead"])
         self.assertEqual(self.emulator.contact_lists[(contact_id, "1")], 1)
 
+    def test_bulk_import_then_lost_categories_lose_their_tags(self):
+        vip, press = self.env["res.partner.category"].create(
+            [{"name": "VIP"}, {"name": "Press"}]
+        )
+        partners = self.Partner.create(
+            [
+                {
+                    "name": f"Tagged {i}",
+                    "email": f"tagged{i}@example.com",
+                    "category_id": [(6, 0, (vip | press).ids)],
+                }
+                for i in range(24)
+            ]
+        )
+        bindings = self.env[BINDING]
+        for partner in partners:
+            bindings |= self.bind(partner)
+        self.run_jobs(bindings.export_batch)
+        contact = bindings[0].external_id
+        self.assertEqual(
+            self.emulator.contact_tag_names(contact), ["Odoo-Lead", "Press", "VIP"]
+        )
+        self.assertEqual(self.calls("DELETE /api/3/contactTags/<id>"), 0)
+        # ActiveCampaign's own tag stays; VIP leaves twelve partners in Odoo
+        # (more than ten changed: a bulk import again)
+        own = self.emulator._create_tag("Webinar 2026")
+        self.emulator._add_contact_tag(contact, own["id"])
+        partners[:12].write({"category_id": [(3, vip.id)]})
+        reads = self.calls("GET /api/3/contacts")
+        message = self.run_jobs(bindings.export_batch)
+        self.assertIn("12 sent in bulk", message)
+        self.assertEqual(self.calls("POST /api/3/import/bulk_import"), 2)
+        self.assertEqual(self.calls("GET /api/3/contacts") - reads, 1, "one read")
+        self.assertEqual(self.calls("DELETE /api/3/contactTags/<id>"), 12)
+        self.assertEqual(
+            self.emulator.contact_tag_names(contact),
+            ["Odoo-Lead", "Press", "Webinar 2026"],
+        )
+        self.assertEqual(
+            self.emulator.contact_tag_names(bindings[12].external_id),
+            ["Odoo-Lead", "Press", "VIP"],
+        )
+        tracker = self.env["marketing.bulk.import"].search(
+            self.backend._scope_domain(), order="id desc", limit=1
+        )
+        self.assertEqual(tracker.state, "done")
+
     def test_bulk_import_followed_until_done_without_sleeping(self):
         self.emulator.bulk_polls = 3
         self.addCleanup(setattr, self.emulator, "bulk_polls", 1)

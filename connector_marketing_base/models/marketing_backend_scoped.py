@@ -2,10 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from contextlib import contextmanager
 
+import psycopg2
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models
 from odoo.sql_db import TestCursor
+from odoo.tools import SQL
 
 
 class MarketingBackendScoped(models.AbstractModel):
@@ -77,3 +79,63 @@ class MarketingBackendScoped(models.AbstractModel):
     @api.model
     def _scope_vals(self, backend):
         return {"backend_model": backend._name, "backend_id": backend.id}
+
+    @api.model
+    def _insert_unique(self, backend, vals, conflict):
+        """Insert a record of ``backend`` unless its unique key exists: the
+        new record, or an empty recordset for a duplicate.
+
+        ``conflict`` names the columns of the unique constraint.  Why not
+        ``create()`` in a savepoint: a duplicate then fails in the flush and
+        Odoo logs every failed query as a ``bad query`` ERROR, which
+        operators read and would chase for nothing.  ``INSERT ... ON CONFLICT
+        DO NOTHING`` makes a duplicate a quiet no-op; in Odoo's REPEATABLE
+        READ transactions a duplicate committed after the snapshot is
+        reported by PostgreSQL as a serialization failure instead: caught
+        without logging (``log_exceptions=False``) and also answered empty.
+        Only plain stored fields are written (their defaults, ``company_id``
+        from the backend); no computed field or create hook runs.
+        """
+        vals = dict(
+            vals,
+            **self._scope_vals(backend),
+            company_id=backend.company_id.id if "company_id" in backend else False,
+        )
+        magic = {"id", "create_uid", "create_date", "write_uid", "write_date"}
+        vals = {
+            **self.default_get(
+                [
+                    name
+                    for name, field in self._fields.items()
+                    if field.store and field.column_type and name not in magic
+                    if name not in vals
+                ]
+            ),
+            **vals,
+        }
+        columns = [
+            (name, self._fields[name].convert_to_column(value, self))
+            for name, value in vals.items()
+        ]
+        query = SQL(
+            """
+            INSERT INTO %(table)s (%(names)s, create_uid, create_date,
+                                   write_uid, write_date)
+            VALUES (%(values)s, %(uid)s, now() at time zone 'UTC',
+                    %(uid)s, now() at time zone 'UTC')
+            ON CONFLICT (%(conflict)s) DO NOTHING
+            RETURNING id
+            """,
+            table=SQL.identifier(self._table),
+            names=SQL(", ").join(SQL.identifier(name) for name, __ in columns),
+            values=SQL(", ").join(SQL("%s", value) for __, value in columns),
+            uid=self.env.uid,
+            conflict=SQL(", ").join(SQL.identifier(name) for name in conflict),
+        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                row = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            row = None
+        return self.browse(row[0] if row else ())

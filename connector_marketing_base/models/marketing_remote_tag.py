@@ -1,7 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -107,22 +105,22 @@ class MarketingRemoteTag(models.Model):
             if category is not None:
                 link.category_id = category
             return link
-        try:
-            with self.env.cr.savepoint():
-                return self.create(
-                    dict(
-                        self._scope_vals(backend),
-                        name=name,
-                        remote_id=remote_id,
-                        kind=kind,
-                        category_id=category.id if category else False,
-                    )
-                )
-        except psycopg2.IntegrityError as err:
+        link = self._insert_unique(
+            backend,
+            {
+                "name": name,
+                "remote_id": remote_id,
+                "kind": kind,
+                "category_id": category.id if category else False,
+            },
+            ("backend_model", "backend_id", "kind", "remote_id"),
+        )
+        if not link:
             raise RetryableJobError(
                 self.env._("Tag %s is being linked by another job", name),
                 seconds=5,
-            ) from err
+            )
+        return link
 
     @api.model
     def _categories(self, backend, remote_tags, kind="tag"):

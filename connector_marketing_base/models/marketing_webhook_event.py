@@ -2,8 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
-import psycopg2
-
 from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
@@ -55,25 +53,27 @@ class MarketingWebhookEvent(models.Model):
     def _receive(self, backend, dedupe_key, event_type, payload, external_id=None):
         """Store an event; return ``(event, created)``.
 
-        A concurrent duplicate delivery hits the unique constraint inside a
-        savepoint and is reported as not created.
+        A concurrent duplicate delivery is a quiet no-op (no ``bad query``
+        ERROR in the log, see ``_insert_unique``); when it was committed after
+        this request's snapshot it is not visible here and the event returned
+        is empty, with ``created`` false.
         """
         domain = backend._scope_domain() + [("dedupe_key", "=", dedupe_key)]
         existing = self.search(domain, limit=1)
         if existing:
             return existing, False
-        vals = dict(
-            self._scope_vals(backend),
-            dedupe_key=dedupe_key,
-            event_type=event_type,
-            payload=payload,
-            external_id=external_id or False,
+        event = self._insert_unique(
+            backend,
+            {
+                "dedupe_key": dedupe_key,
+                "event_type": event_type or False,
+                "payload": payload,
+                "external_id": external_id or False,
+                "state": "pending",
+            },
+            ("backend_model", "backend_id", "dedupe_key"),
         )
-        try:
-            with self.env.cr.savepoint(flush=True):
-                event = self.create(vals)
-                event.flush_recordset()
-        except psycopg2.errors.UniqueViolation:
+        if not event:
             return self.search(domain, limit=1), False
         return event, True
 

@@ -24,7 +24,12 @@ Limits
 Routes (under ``/api/3``)
     ``GET /users/me``; ``GET /contacts`` (``limit`` ≤ 100, default 20,
     ``offset``, ``email``, ``filters[updated_after]``, ``id_greater``,
-    ``orders[id]``; ``meta.total`` a string); ``GET|DELETE /contacts/<id>``
+    ``orders[id]``, ``ids[]`` (repeated), ``listid`` with ``status``
+    (contacts whose status on that list is the one given: 0 unconfirmed,
+    1 active, 2 unsubscribed, 3 bounced; ``-1`` any), ``include``
+    side-loading ``fieldValues``, ``contactTags``, ``contactTags.tag``
+    (their ``tags`` too) and ``contactLists`` of the page's contacts, any
+    other name → 400 (*chosen*); ``meta.total`` a string); ``GET|DELETE /contacts/<id>``
     (the contact with ``contactLists``, ``contactTags`` and ``fieldValues``
     side-loaded); ``POST /contact/sync`` (upsert by email; 422 on a bad email
     or a name over 255 characters); ``POST /import/bulk_import`` (≤ 250
@@ -88,6 +93,10 @@ DEFAULT_PIPELINE = {
     "currency": "usd",
     "stages": (("1", "Qualified"), ("2", "Proposal"), ("3", "Won"), ("4", "Lost")),
 }
+
+
+#: what ``GET /contacts?include=`` side-loads
+SIDELOADS = ("fieldValues", "contactTags", "contactTags.tag", "contactLists")
 
 
 def _error(status, title, code="invalid", pointer=None):
@@ -356,13 +365,68 @@ class ActiveCampaignEmulator(Emulator):
             rows = [c for c in rows if dt.datetime.fromisoformat(c["udate"]) > bound]
         if id_greater:
             rows = [c for c in rows if int(c["id"]) > id_greater]
+        if request.query_all.get("ids[]"):
+            wanted = set(request.query_all["ids[]"])
+            rows = [c for c in rows if c["id"] in wanted]
+        if query.get("listid"):
+            rows = self._on_list(rows, query["listid"], query.get("status", "-1"))
+            if rows is None:
+                return Response(400, {"message": "status is a number"})
+        include = [n for n in query.get("include", "").split(",") if n]
+        unknown = set(include) - set(SIDELOADS)
+        if unknown:
+            return Response(400, {"message": f"Unknown include {sorted(unknown)}"})
         if query.get("orders[id]", "ASC").upper() == "DESC":
             rows.reverse()
         page = rows[offset : offset + limit]
-        return {
+        body = {
             "contacts": [self._contact_out(c["id"]) for c in page],
             "meta": {"total": str(len(rows)), "page_input": {"limit": limit}},
         }
+        for name in include:
+            body.update(self._sideload(name, {c["id"] for c in page}))
+        return body
+
+    def _on_list(self, rows, list_id, status):
+        """Rows on list ``list_id`` with ``status`` (-1: any); None if invalid."""
+        try:
+            wanted = int(status)
+        except ValueError:
+            return None
+        return [
+            c
+            for c in rows
+            if (c["id"], str(list_id)) in self.contact_lists
+            and wanted in (-1, self.contact_lists[(c["id"], str(list_id))])
+        ]
+
+    def _sideload(self, name, contact_ids):
+        """The collection(s) ``include=name`` adds for ``contact_ids``."""
+        if name == "fieldValues":
+            return {
+                "fieldValues": [
+                    {"contact": cid, "field": fid, "value": value}
+                    for (cid, fid), value in self.field_values.items()
+                    if cid in contact_ids
+                ]
+            }
+        if name == "contactLists":
+            return {
+                "contactLists": [
+                    {"contact": cid, "list": lid, "status": str(status)}
+                    for (cid, lid), status in self.contact_lists.items()
+                    if cid in contact_ids
+                ]
+            }
+        links = [
+            dict(ct, id=ct_id)
+            for ct_id, ct in self.contact_tags.items()
+            if ct["contact"] in contact_ids
+        ]
+        body = {"contactTags": links}
+        if name == "contactTags.tag":
+            body["tags"] = [self.tags[t] for t in sorted({ct["tag"] for ct in links})]
+        return body
 
     @route("GET", f"{API}/contacts/<id>")
     def get_contact(self, request):

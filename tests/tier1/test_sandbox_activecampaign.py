@@ -137,6 +137,48 @@ def test_updated_after_filter(api, emulator, clock):
     )
 
 
+def test_list_status_filter(api, emulator):
+    ids = emulator.seed(3)
+    for contact_id in ids:
+        emulator.contact_lists[(contact_id, "1")] = 1
+    emulator.unsubscribe(ids[1], emit=False)
+    query = {"listid": "1", "status": "2"}
+    rows = api("GET", "/contacts", params=query).json()["contacts"]
+    assert [row["id"] for row in rows] == [ids[1]]
+    query["status"] = "-1"
+    assert len(api("GET", "/contacts", params=query).json()["contacts"]) == 3
+    query["status"] = "gone"
+    assert api("GET", "/contacts", params=query).status_code == 400
+
+
+def test_page_sideloads_values_tags_and_lists(api, emulator):
+    first, second, third = emulator.seed(3)
+    tag = emulator._create_tag("VIP")
+    emulator._add_contact_tag(first, tag["id"])
+    emulator._set_field(second, "1", "Retail")
+    emulator.unsubscribe(second, emit=False)
+    include = "fieldValues,contactTags.tag,contactLists"
+    body = api(
+        "GET", "/contacts", params={"include": include, "id_greater": first}
+    ).json()
+    assert [c["id"] for c in body["contacts"]] == [second, third]
+    assert body["contactTags"] == [] and body["tags"] == []
+    assert body["fieldValues"] == [{"contact": second, "field": "1", "value": "Retail"}]
+    assert body["contactLists"] == [{"contact": second, "list": "1", "status": "2"}]
+    body = api("GET", "/contacts", params={"include": include}).json()
+    assert [(ct["contact"], ct["tag"]) for ct in body["contactTags"]] == [
+        (first, tag["id"])
+    ]
+    assert body["tags"] == [tag]
+    assert api("GET", "/contacts", params={"include": "deals"}).status_code == 400
+    body = api(
+        "GET", "/contacts", params={"ids[]": [first, third], "include": "contactTags"}
+    ).json()
+    assert [c["id"] for c in body["contacts"]] == [first, third]
+    assert [ct["contact"] for ct in body["contactTags"]] == [first]
+    assert "tags" not in body
+
+
 def test_bulk_import_lifecycle_with_failures(clock):
     emulator = ActiveCampaignEmulator(clock=clock, calls_per_window=None, bulk_polls=2)
     with SandboxServer(emulator) as server:

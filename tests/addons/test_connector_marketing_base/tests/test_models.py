@@ -197,6 +197,41 @@ class TestModels(BackendMixin, TransactionCase):
         self.assertEqual(again, event)
         self.assertEqual(event.payload, {"a": 1})
 
+    def test_insert_unique_duplicate_is_empty(self):
+        Event = self.env["marketing.webhook.event"]
+        key = ("backend_model", "backend_id", "dedupe_key")
+        first = Event._insert_unique(self.backend, {"dedupe_key": "u1"}, key)
+        again = Event._insert_unique(self.backend, {"dedupe_key": "u1"}, key)
+        self.assertTrue(first)
+        self.assertFalse(again)
+        self.assertEqual(first.company_id, self.backend.company_id)
+        self.assertEqual(Event.search([("dedupe_key", "=", "u1")]), first)
+
+    def test_concurrent_duplicate_webhook_logs_no_error(self):
+        """A duplicate committed by another transaction after this one's
+        snapshot: no ``bad query`` ERROR, reported as not created."""
+        Event = self.env["marketing.webhook.event"]
+        self.assertFalse(Event.search([("dedupe_key", "=", "race")]))
+        with self.registry.cursor() as other:
+            other.execute(
+                "INSERT INTO marketing_webhook_event"
+                " (backend_model, backend_id, dedupe_key, state)"
+                " VALUES (%s, %s, 'race', 'pending')",
+                (self.backend._name, self.backend.id),
+            )
+        self.addCleanup(self._delete_committed_event, "race")
+        with self.assertNoLogs("odoo.sql_db", level="ERROR"):
+            event, created = Event._receive(self.backend, "race", "t", {}, "c1")
+        self.assertFalse(created)
+        self.assertFalse(event, "the other transaction's event is not visible")
+        self.env.cr.execute("SELECT 1")  # the transaction is still usable
+
+    def _delete_committed_event(self, key):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM marketing_webhook_event WHERE dedupe_key = %s", [key]
+            )
+
     def test_cursor_get_set(self):
         Cursor = self.env["marketing.sync.cursor"]
         self.assertIsNone(Cursor._get(self.backend, "contacts"))

@@ -5,6 +5,7 @@ from unittest.mock import patch
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.connector_marketing_base.models.marketing_throttle import Limits
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from .common import BackendMixin, purge_shared_state
 
@@ -62,6 +63,31 @@ class TestRemoteDefinitions(BackendMixin, TransactionCase):
         self.assertEqual(sorted(categories.mapped("name")), ["New", "Webinar"])
         again = self.Tag._categories(self.backend, {"6": "Renamed remotely"})
         self.assertEqual(again.name, "New", "linked by id, not by name")
+
+    def test_tag_linked_meanwhile_by_another_job_retries_quietly(self):
+        """Another job committed the same link after this one's snapshot:
+        the job is retried, with no ``bad query`` ERROR in the log."""
+        self.env.cr.execute("SELECT 1")  # this transaction's snapshot is taken
+        with self.registry.cursor() as other:
+            other.execute(
+                "INSERT INTO marketing_remote_tag"
+                " (backend_model, backend_id, name, remote_id, kind)"
+                " VALUES (%s, %s, 'Odoo-Lead', 'r1', 'origin')",
+                (self.backend._name, self.backend.id),
+            )
+        self.addCleanup(self._delete_committed_tag, "r1")
+        with (
+            self.assertNoLogs("odoo.sql_db", level="ERROR"),
+            self.assertRaises(RetryableJobError),
+        ):
+            self.Tag._ensure(self.backend, "Odoo-Lead", self.create_remote, "origin")
+        self.assertEqual(self.created, ["Odoo-Lead"])
+
+    def _delete_committed_tag(self, remote_id):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM marketing_remote_tag WHERE remote_id = %s", [remote_id]
+            )
 
     def test_changes(self):
         self.assertEqual(
