@@ -39,8 +39,10 @@ bench:
 	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_$(PROVIDER) $(BENCH_ARGS)
 
 # export of 50,000 partners and import of 50,000 contacts (and 10,000 of each)
+CC_BENCH_ARGS ?= --sizes 10000,50000 --sample 100
+
 bench-constantcontact:
-	$(MAKE) bench PROVIDER=constantcontact
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_constantcontact $(CC_BENCH_ARGS)
 
 # export of 20,000 partners (bulk import vs contact/sync) and 10,000 webhook posts
 AC_BENCH_ARGS ?= --records 20000 --webhooks 10000

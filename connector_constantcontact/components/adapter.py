@@ -180,7 +180,12 @@ class ConstantContactAdapter(Component):
         return self.flatten(self.fetch_raw(external_id))
 
     def count(self):
-        return None
+        body = self._call(
+            "GET",
+            "/contacts",
+            params={"limit": 1, "status": "all", "include_count": "true"},
+        )
+        return (body or {}).get("contacts_count")
 
     def delete(self, external_id):
         return self._call("DELETE", f"/contacts/{external_id}")
@@ -305,6 +310,16 @@ class ConstantContactAdapter(Component):
 
     def campaign(self, campaign_id):
         return self._call("GET", f"/emails/{campaign_id}")
+
+    def activity_stats(self, campaign_activity_ids):
+        """``{campaign_activity_id: {em_opens: n, ...}}``, 10 ids per call."""
+        stats = {}
+        for start in range(0, len(campaign_activity_ids), 10):
+            ids = ",".join(campaign_activity_ids[start : start + 10])
+            body = self._call("GET", f"/reports/stats/email_campaign_activities/{ids}")
+            for result in (body or {}).get("results") or []:
+                stats[result["campaign_activity_id"]] = result.get("stats") or {}
+        return stats
 
     def tracking_page(self, campaign_activity_id, kind, next_href=None):
         if next_href:

@@ -16,6 +16,8 @@ REPORTS = {
     "optouts": "unsubscribe",
     "forwards": "forward",
 }
+#: tracking report → its counter in the activity stats report
+TRACKING_TYPES = {kind: f"em_{kind}" for kind in REPORTS}
 #: campaign activities that have tracking reports
 REPORTED_ROLES = ("primary_email", "resend")
 
@@ -23,8 +25,10 @@ REPORTED_ROLES = ("primary_email", "resend")
 class ConstantContactEngagementImporter(Component):
     """Engagement by polling (Constant Contact v3 has no engagement webhooks).
 
-    ``run``: campaigns changed within ``engagement_days`` → one job per
-    tracking report of their ``primary_email`` / ``resend`` activities.
+    ``run``: the ``primary_email`` / ``resend`` activities of the campaigns
+    changed within ``engagement_days``; one stats call per 10 activities
+    tells which tracking reports grew since their last walk, and only those
+    get a job (a quiet hour costs a couple of calls, not one per report).
     ``run_report``: one page of a report per job, newest rows first; rows
     are stored in ``marketing.activity`` (unique per row: reading a page
     twice stores nothing twice) and the walk stops at the newest row stored
@@ -40,45 +44,73 @@ class ConstantContactEngagementImporter(Component):
     def run(self):
         backend = self.backend_record
         adapter = self.component(usage="backend.adapter")
+        cursors = self.env["marketing.sync.cursor"].sudo()
         since = fields.Datetime.now() - timedelta(days=backend.engagement_days or 30)
         kinds = [k for k in REPORTS if k != "sends" or backend.import_sends]
-        jobs, href = 0, None
+        activities, href = {}, None
         while True:
             campaigns, href = adapter.campaigns_page(href)
             for campaign in campaigns:
-                updated = fields.Datetime.to_datetime(
-                    (campaign.get("updated_at") or "")[:19].replace("T", " ") or None
-                )
-                if updated and updated < since:
+                updated = (campaign.get("updated_at") or "")[:19].replace("T", " ")
+                if updated and fields.Datetime.to_datetime(updated) < since:
                     continue
-                detail = adapter.campaign(campaign["campaign_id"])
-                for activity in detail.get("campaign_activities") or []:
-                    if activity.get("role") not in REPORTED_ROLES:
-                        continue
-                    for kind in kinds:
-                        backend.with_delay(
-                            priority=20,
-                            identity_key=identity_exact,
-                            description=backend._job_description(
-                                self.env._(
-                                    "Import %(kind)s of campaign %(name)s",
-                                    kind=kind,
-                                    name=campaign.get("name"),
-                                )
-                            ),
-                        ).import_tracking(
-                            activity["campaign_activity_id"], kind, campaign.get("name")
-                        )
-                        jobs += 1
+                for activity_id in self._reported_activities(campaign):
+                    activities[activity_id] = campaign.get("name")
             if not href:
                 break
-        return self.env._("%s tracking reports to read", jobs)
+        stats = adapter.activity_stats(sorted(activities))
+        jobs = 0
+        for activity_id, name in sorted(activities.items()):
+            for kind in kinds:
+                count = stats.get(activity_id, {}).get(TRACKING_TYPES[kind], 0)
+                state = cursors._get(backend, self._cursor(activity_id, kind)) or {}
+                if count <= state.get("count", 0):
+                    continue
+                backend.with_delay(
+                    priority=20,
+                    identity_key=identity_exact,
+                    description=backend._job_description(
+                        self.env._(
+                            "Import %(kind)s of campaign %(name)s",
+                            kind=kind,
+                            name=name,
+                        )
+                    ),
+                ).import_tracking(activity_id, kind, name, count)
+                jobs += 1
+        return self.env._(
+            "%(a)s campaign activities checked, %(n)s reports with new rows",
+            a=len(activities),
+            n=jobs,
+        )
 
-    def run_report(self, campaign_activity_id, kind, campaign_name=None):
+    def _reported_activities(self, campaign):
+        """Ids of a campaign's primary_email / resend activities; read once
+        per campaign (they do not change once it is sent)."""
+        cursors = self.env["marketing.sync.cursor"].sudo()
+        name = f"campaign:{campaign['campaign_id']}"
+        known = cursors._get(self.backend_record, name)
+        if known is None:
+            detail = self.component(usage="backend.adapter").campaign(
+                campaign["campaign_id"]
+            )
+            known = [
+                a["campaign_activity_id"]
+                for a in detail.get("campaign_activities") or []
+                if a.get("role") in REPORTED_ROLES
+            ]
+            cursors._set(self.backend_record, name, known)
+        return known
+
+    @staticmethod
+    def _cursor(campaign_activity_id, kind):
+        return f"tracking:{campaign_activity_id}:{kind}"
+
+    def run_report(self, campaign_activity_id, kind, campaign_name=None, count=None):
         backend = self.backend_record
         adapter = self.component(usage="backend.adapter")
         cursors = self.env["marketing.sync.cursor"].sudo()
-        name = f"tracking:{campaign_activity_id}:{kind}"
+        name = self._cursor(campaign_activity_id, kind)
         state = cursors._get(backend, name) or {}
         rows, href = adapter.tracking_page(
             campaign_activity_id, kind, state.get("next")
@@ -93,16 +125,22 @@ class ConstantContactEngagementImporter(Component):
         newest = state.get("pending") or (rows[0].get("created_time") if rows else None)
         if href and len(fresh) == len(rows):
             cursors._set(
-                backend, name, {"newest": stop_at, "pending": newest, "next": href}
+                backend,
+                name,
+                dict(state, newest=stop_at, pending=newest, next=href),
             )
             backend.with_delay(
                 priority=20,
                 description=backend._job_description(
                     self.env._("Import next %s page", kind)
                 ),
-            ).import_tracking(campaign_activity_id, kind, campaign_name)
+            ).import_tracking(campaign_activity_id, kind, campaign_name, count)
         else:
-            cursors._set(backend, name, {"newest": newest or stop_at})
+            # the walk is complete: its row count is what the stats said
+            done = {"newest": newest or stop_at, "count": state.get("count", 0)}
+            if count is not None:
+                done["count"] = count
+            cursors._set(backend, name, done)
         return self.env._(
             "%(read)s %(kind)s rows read, %(new)s new",
             read=len(rows),

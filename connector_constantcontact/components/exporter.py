@@ -28,6 +28,9 @@ class ConstantContactBatchExporter(Component):
     _inherit = ["marketing.batch.exporter", "constantcontact.base"]
     _apply_on = ["constantcontact.res.partner"]
 
+    #: batches are 10,000 partners: bind and enqueue one at a time
+    slice_batches = 1
+
     def _send_bulk(self, to_send):
         outcomes = Counter()
         part, size = [], 0

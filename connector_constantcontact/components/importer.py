@@ -17,17 +17,17 @@ class ConstantContactRecordImporter(Component):
     _inherit = ["marketing.record.importer", "constantcontact.base"]
     _apply_on = ["constantcontact.res.partner"]
 
+    def _binding_values(self, record):
+        return {
+            "permission_to_send": record.get("permission_to_send"),
+            "remote_list_ids": record.get("list_memberships") or [],
+        }
+
     def _after_import(self, binding, record):
-        permission = record.get("permission_to_send")
-        binding.write(
-            {
-                "permission_to_send": permission,
-                "remote_list_ids": record.get("list_memberships") or [],
-            }
-        )
-        if permission == "unsubscribed":
+        if record.get("permission_to_send") == "unsubscribed":
             self._blacklist(record)
-        self.component(usage="list.exporter").import_memberships(binding, record)
+        if self.backend_record.list_category_ids:
+            self.component(usage="list.exporter").import_memberships(binding, record)
 
     def _blacklist(self, record):
         email = email_normalize(record.get("email") or "")

@@ -124,9 +124,8 @@ class ConstantContactListExporter(Component):
             + [("category_id", "in", backend.list_category_ids.ids)]
         )
         lists = set(record.get("list_memberships") or [])
-        partner = binding.odoo_id.with_context(connector_no_export=True)
-        add = links.filtered(lambda t: t.remote_id in lists).category_id
-        remove = links.filtered(lambda t: t.remote_id not in lists).category_id
-        current = partner.category_id
-        if (add - current) or (remove & current):
-            partner.category_id = (current | add) - remove
+        self._links()._set_partner_categories(
+            binding.odoo_id,
+            links.filtered(lambda t: t.remote_id in lists).category_id,
+            links.category_id,
+        )

@@ -21,6 +21,7 @@ class ConstantContactBackendMixin:
             "api_url": f"{url}/v3",
             "oauth_authorize_url": f"{url}/oauth2/default/v1/authorize",
             "oauth_token_url": f"{url}/oauth2/default/v1/token",
+            "oauth_revoke_url": f"{url}/oauth2/default/v1/revoke",
             "client_id": "cc-client",
             "client_secret": "cc-secret",
             "max_inline_wait": 2.0,

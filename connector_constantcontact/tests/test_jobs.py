@@ -69,6 +69,7 @@ class TestConstantContactJobs(ConstantContactBackendMixin, TransactionCase):
             backend.oauth_scopes, "contact_data campaign_data offline_access"
         )
         self.assertEqual((backend.rate_limit_calls, backend.daily_quota), (4, 10000))
+        self.assertGreater(backend.rate_limit_window, 1.0, "4/s with a margin")
         self.assertTrue(
             backend.oauth_redirect_uri.endswith("/connector_marketing/oauth/callback")
         )

@@ -70,12 +70,23 @@ class TestOAuthFlow(ConstantContactBackendMixin, HttpCase):
         self.assertEqual(self.backend.state, "ok")
         self.assertEqual(self.backend.connection_status, "Connected")
         self.assertTrue(self.backend.token_expires_at)
+        # the daily quota spent: the status says until when
+        self.env["marketing.throttle"].sudo()._block(
+            self.backend, 600, "Constant Contact daily quota exhausted"
+        )
+        self.env.invalidate_all()
+        self.assertRegex(
+            self.backend.connection_status,
+            r"^Connected · Constant Contact daily quota exhausted until \d\d:\d\d UTC$",
+        )
         # a replayed callback (same state and code) is refused
         response = self.callback(code=code, state=state)
         self.assertEqual(response.status_code, 400)
         self.assertIn("already used", response.text)
         self.backend.action_oauth_disconnect()
         self.assertFalse(self.token())
+        self.assertEqual(self.emulator.stats["revoked"], 1)
+        self.assertIn("access revoked at Constant Contact", self.backend.health_message)
 
     def test_wrong_state_is_refused_and_nothing_stored(self):
         code, __ = self.start()

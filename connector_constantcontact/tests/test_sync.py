@@ -9,6 +9,8 @@ class TestConstantContactSync(ConstantContactCase):
         self.emulator.contacts.clear()
         self.emulator.by_email.clear()
         self.emulator.refused_domains.clear()
+        self.emulator.campaigns.clear()
+        self.emulator.tracking.clear()
         self.emulator.reset()
         self.connect()
 
@@ -126,6 +128,13 @@ class TestConstantContactSync(ConstantContactCase):
         message = self.run_jobs(self.backend.import_contacts_page)
         self.assertIn("Changed", partner.name)
 
+    def test_reconcile_counts_contacts(self):
+        self.emulator.seed(7, start=9000)
+        self.assertEqual(self.adapter().count(), 7)
+        self.run_jobs(self.backend.reconcile_contacts_page)
+        issue = self.issues(reason_code="count_mismatch")
+        self.assertIn("7 contacts on the platform, 0 bound", issue.reason)
+
     def test_remote_email_change_is_reviewed(self):
         partner = self.partners(1, prefix="mail")
         self.run_jobs(self.bind(partner).export_batch)
@@ -134,6 +143,16 @@ class TestConstantContactSync(ConstantContactCase):
         self.backend.import_contact(binding.external_id)
         self.assertEqual(partner.email, "mail0@example.com")
         self.assertTrue(self.issues(reason_code="email_changed"))
+
+    def test_odoo_email_change_is_reviewed_not_sent(self):
+        partner = self.partners(1, prefix="newmail")
+        self.run_jobs(self.bind(partner).export_batch)
+        contact = self.emulator.find(partner.email)
+        partner.email = "changed@example.com"
+        self.run_jobs(self.binding_of(partner).export_record)
+        self.assertEqual(contact["email_address"]["address"], "newmail0@example.com")
+        self.assertEqual(self.emulator.stats["puts"], 0)
+        self.assertEqual(self.issues(reason_code="email_changed").partner_id, partner)
 
     def test_blacklist_unsubscribes_remotely_never_resubscribes(self):
         partner = self.partners(1, prefix="bl")
@@ -229,6 +248,29 @@ class TestConstantContactSync(ConstantContactCase):
         self.backend.import_contact(contact["contact_id"])
         self.assertTrue(self.issues(reason_code="invalid_date"))
 
+    def test_custom_field_choices_are_checked(self):
+        field_id = self.emulator.add_custom_field("Plan", kind="single_select")
+        self.emulator.custom_fields[field_id]["choices"] = ["Gold", "Silver"]
+        self.backend.refresh_remote_fields()
+        self.env["marketing.field.mapping"].create(
+            {
+                "backend_model": self.backend._name,
+                "backend_id": self.backend.id,
+                "field_id": self.env["ir.model.fields"]._get("res.partner", "ref").id,
+                "remote_field": field_id,
+                "direction": "export",
+            }
+        )
+        good, bad = self.partners(2, prefix="plan")
+        good.ref, bad.ref = "Gold", "Bronze"
+        self.run_jobs((self.bind(good) | self.bind(bad)).export_batch)
+        self.assertEqual(
+            self.emulator.find(good.email)["custom_fields"],
+            [{"custom_field_id": field_id, "value": "Gold"}],
+        )
+        self.assertIsNone(self.emulator.find(bad.email))
+        self.assertEqual(self.issues(reason_code="invalid_choice").partner_id, bad)
+
     # -- engagement -------------------------------------------------------
     def test_engagement_twice_no_duplicates(self):
         partner = self.partners(1, prefix="eng")
@@ -244,6 +286,9 @@ class TestConstantContactSync(ConstantContactCase):
             [("partner_id", "=", partner.id)]
         )
         self.assertEqual(sorted(activities.mapped("activity_type")), ["click", "open"])
+        route = "GET /v3/reports/email_reports/<campaign_activity_id>/tracking/<kind>"
+        self.assertEqual(self.calls(route), 2, "only reports with rows are read")
+        self.emulator.reset()
         self.run_jobs(self.backend.import_engagement)
         self.assertEqual(
             self.env["marketing.activity"].search_count(
@@ -251,6 +296,9 @@ class TestConstantContactSync(ConstantContactCase):
             ),
             2,
         )
+        self.assertEqual(self.calls(route), 0, "nothing new: no report read")
+        self.assertEqual(self.calls("GET /v3/emails/<campaign_id>"), 0)
+        self.assertEqual(self.emulator.stats["total"], 2, "campaigns + stats")
         self.emulator.track(
             activity_id, "optouts", contact_id, when=self.emulator.now() + 5
         )
@@ -296,8 +344,88 @@ class TestConstantContactSync(ConstantContactCase):
             self.backend.import_contacts_page()
         self.assertEqual(self.emulator.stats["total"], before, "postponed, no call")
         self.assertEqual(self.emulator.stats["invalid_grants"], 1)
+        self.backend.action_check_connection()
+        self.assertEqual(self.backend.state, "reauth", "a check cannot repair it")
         # connecting again clears it
         self.connect()
         self.assertEqual(self.backend.state, "ok")
         self.assertFalse(self.backend.activity_ids)
         self.backend.import_contacts_page()
+
+    def test_field_changed_on_both_sides_is_reviewed(self):
+        partner = self.partners(1, prefix="both")
+        self.run_jobs(self.bind(partner).export_batch)
+        binding = self.binding_of(partner)
+        # the last sync was long ago; both sides changed the job title since
+        binding.write(
+            {
+                "sync_date": "2001-01-01 00:00:00",
+                "remote_updated_at": "2001-01-01 00:00:00",
+            }
+        )
+        partner.with_context(connector_no_export=True).function = "Odoo title"
+        self.emulator.touch(binding.external_id, job_title="Remote title")
+        self.backend.import_contact(binding.external_id)
+        self.assertEqual(partner.function, "Odoo title", "Odoo owns it (odoo_wins)")
+        issue = self.issues(reason_code="both_changed")
+        self.assertIn("function: Odoo kept (odoo_wins)", issue.reason)
+
+    def test_imports_stay_under_the_size_limit(self):
+        from unittest import mock
+
+        from odoo.addons.connector_constantcontact.components import exporter
+
+        partners = self.partners(20, prefix="size")
+        bindings = self.env[BINDING]
+        for partner in partners:
+            bindings |= self.bind(partner)
+        # a small limit instead of 4 MB: the batch is split by bytes
+        with mock.patch.object(exporter, "IMPORT_MAX_BYTES", 1500):
+            self.run_jobs(bindings.export_batch)
+        self.assertGreaterEqual(
+            self.calls("POST /v3/activities/contacts_json_import"), 3
+        )
+        self.assertTrue(all(bindings.mapped("external_id")))
+        self.assertEqual(self.emulator.stats["rows_imported"], 20)
+
+    def test_engagement_stops_at_the_newest_stored_row(self):
+        partner = self.partners(1, prefix="page")
+        self.run_jobs(self.bind(partner).export_batch)
+        contact_id = self.binding_of(partner).external_id
+        __, (activity_id,) = self.emulator.add_campaign("Big send")
+        start = self.emulator.now() - 1000
+        for i in range(600):
+            self.emulator.track(activity_id, "opens", contact_id, when=start + i)
+        route = "GET /v3/reports/email_reports/<campaign_activity_id>/tracking/<kind>"
+        self.run_jobs(self.backend.import_tracking, activity_id, "opens", "Big send")
+        self.assertEqual(self.calls(route), 2, "two pages of 500")
+        self.assertEqual(
+            self.env["marketing.activity"].search_count(
+                [("partner_id", "=", partner.id), ("activity_type", "=", "open")]
+            ),
+            600,
+        )
+        self.emulator.track(activity_id, "opens", contact_id, when=start + 700)
+        self.run_jobs(self.backend.import_tracking, activity_id, "opens", "Big send")
+        self.assertEqual(self.calls(route), 3, "stopped on the first page")
+        self.assertEqual(
+            self.env["marketing.activity"].search_count(
+                [("partner_id", "=", partner.id), ("activity_type", "=", "open")]
+            ),
+            601,
+        )
+
+
+class TestConstantContactLimits(ConstantContactCase):
+    """With Constant Contact's real 4 calls per second on both sides."""
+
+    emulator_options = {"calls_per_window": 4, "daily_quota": None}
+
+    def test_four_per_second_without_a_violation(self):
+        self.backend.write({"rate_limit_calls": 4, "max_inline_wait": 10})
+        self.connect()
+        adapter = self.adapter()
+        for __ in range(10):
+            adapter.lists()
+        self.assertEqual(self.calls("GET /v3/contact_lists"), 10)
+        self.assertEqual(self.emulator.stats["rate_limit_violations"], 0)

@@ -48,6 +48,11 @@ class MarketingBatchExporter(AbstractComponent):
     _inherit = ["base.exporter", "marketing.base"]
     _usage = "batch.exporter"
 
+    #: batches bound and enqueued per export_contacts job (None: the module's
+    #: SLICE_BATCHES; a provider with very large batches lowers it to keep
+    #: the memory of a job flat)
+    slice_batches = None
+
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
 
@@ -325,7 +330,7 @@ class MarketingBatchExporter(AbstractComponent):
         """
         backend = self.backend_record
         size = self.backend_adapter.batch_size
-        slice_size = size * SLICE_BATCHES
+        slice_size = size * (self.slice_batches or SLICE_BATCHES)
         partner_ids = (
             self.env["res.partner"]
             .search(

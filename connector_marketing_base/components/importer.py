@@ -225,7 +225,9 @@ class MarketingRecordImporter(AbstractComponent):
         if binding:
             binding = binding.with_context(connector_no_export=True)
             partner = binding.odoo_id
-            values = self._resolve_conflicts(partner, values, remote_updated_at, record)
+            values = self._resolve_conflicts(
+                partner, values, remote_updated_at, record, binding=binding
+            )
             if values:
                 partner.write(values)
             outcome = UPDATED
@@ -330,11 +332,28 @@ class MarketingRecordImporter(AbstractComponent):
             for line in backend._field_mappings("import")
         }
 
-    def _resolve_conflicts(self, partner, values, remote_updated_at, record):
-        """Keep the values the import may write on an existing partner."""
+    def _resolve_conflicts(
+        self, partner, values, remote_updated_at, record, binding=None
+    ):
+        """Keep the values the import may write on an existing partner.
+
+        A field changed on both sides since the last sync (partner written
+        after it, remote record too) is reported for review with what was
+        kept: the owner's value (the line's rule), or the latest one where
+        the rule is "latest wins" (then no review is needed).
+        """
         rules = self._conflict_rules()
         default = self.backend_record.conflict_rule
         newer = bool(remote_updated_at and remote_updated_at > partner.write_date)
+        both_changed = bool(
+            binding
+            and binding.sync_date
+            and binding.remote_updated_at
+            and remote_updated_at
+            and partner.write_date > binding.sync_date
+            and remote_updated_at > binding.remote_updated_at
+        )
+        conflicts = []
         result = {}
         for field, value in values.items():
             if partner._fields[field].type in ("one2many", "many2many"):
@@ -367,6 +386,23 @@ class MarketingRecordImporter(AbstractComponent):
                 or (rule == "latest_wins" and newer)
             ):
                 result[field] = value
+            if both_changed and current and rule != "latest_wins":
+                conflicts.append(
+                    f"{field}: {'platform' if field in result else 'Odoo'} "
+                    f"kept ({rule})"
+                )
+        if conflicts:
+            self._issue(
+                "import",
+                "both_changed",
+                self.env._(
+                    "Changed in Odoo and on the platform since the last sync: %s",
+                    "; ".join(conflicts),
+                ),
+                external_id=self.backend_adapter.external_id_of(record),
+                partner=partner,
+                payload=record,
+            )
         return result
 
     def _export_hash(self, binding):

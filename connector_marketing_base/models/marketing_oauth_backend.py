@@ -61,6 +61,11 @@ class MarketingOAuthBackend(models.AbstractModel):
     )
     oauth_authorize_url = fields.Char(string="Authorization URL", required=True)
     oauth_token_url = fields.Char(string="Token URL", required=True)
+    oauth_revoke_url = fields.Char(
+        string="Revocation URL",
+        help="RFC 7009 endpoint: Disconnect revokes the refresh token there "
+        "(empty: the tokens are only forgotten).",
+    )
     oauth_scopes = fields.Char(string="Scopes", required=True)
     client_id = fields.Char(string="Client ID (API key)", groups="base.group_system")
     client_secret = fields.Char(groups="base.group_system", copy=False)
@@ -124,21 +129,61 @@ class MarketingOAuthBackend(models.AbstractModel):
         url = self.env["marketing.oauth.state"]._start(self)
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
+    def action_check_connection(self):
+        """A check cannot repair a lost grant: "needs re-authorization" stays
+        until someone connects again."""
+        reauth = self.filtered(lambda b: b.state == "reauth")
+        result = super().action_check_connection()
+        reauth.filtered(lambda b: b.state == "error").state = "reauth"
+        return result
+
     def action_oauth_disconnect(self):
-        """Forget the tokens: nothing is called until someone connects again."""
+        """Revoke the refresh token (where the provider can) and forget the
+        tokens: nothing is called until someone connects again."""
         for backend in self:
             backend.check_access("write")
+            revoked = backend._oauth_revoke()
             self.env["marketing.token"].sudo()._clear(backend)
             backend.write(
                 {
                     "state": "draft",
                     "health_message": self.env._(
-                        "Disconnected by %s: press Connect to authorize again.",
-                        self.env.user.name,
+                        "Disconnected by %(user)s (%(revoked)s): press Connect "
+                        "to authorize again.",
+                        user=self.env.user.name,
+                        revoked=revoked,
                     ),
                 }
             )
         return True
+
+    def _oauth_revoke(self):
+        """Best effort: a provider that cannot be reached keeps a grant that
+        Odoo no longer holds; say which happened."""
+        self.ensure_one()
+        token = self._token_row()
+        backend = self.sudo()
+        if not backend.oauth_revoke_url or not token.refresh_token:
+            return self.env._("tokens forgotten")
+        try:
+            response = requests.post(
+                backend.oauth_revoke_url,
+                data={
+                    "token": token.refresh_token,
+                    "token_type_hint": "refresh_token",
+                },
+                auth=(backend.client_id or "", backend.client_secret or ""),
+                timeout=backend.request_timeout or 30.0,
+            )
+        except requests.RequestException:
+            response = None
+        if response is not None and response.status_code == 200:
+            return self.env._("access revoked at %s", self._provider_label)
+        return self.env._(
+            "tokens forgotten; %s could not revoke them: remove the app's "
+            "access in the account if needed",
+            self._provider_label,
+        )
 
     # ------------------------------------------------------------------
     # protocol

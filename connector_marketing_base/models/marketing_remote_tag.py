@@ -186,6 +186,27 @@ class MarketingRemoteTag(models.Model):
             ]
         )
 
+    @api.model
+    def _set_partner_categories(self, partner, categories, managed):
+        """Make the ``managed`` categories of ``partner`` be ``categories``.
+
+        An import applies the remote tags or lists of a contact this way:
+        missing categories are added, managed ones the contact no longer has
+        are removed, and categories the connector does not manage stay.
+        Written without export (it comes from the platform).
+        """
+        categories = categories & managed
+        current = partner.category_id
+        add, remove = categories - current, (current & managed) - categories
+        if add or remove:
+            partner.with_context(connector_no_export=True).write(
+                {
+                    "category_id": [fields.Command.link(c.id) for c in add]
+                    + [fields.Command.unlink(c.id) for c in remove]
+                }
+            )
+        return bool(add or remove)
+
     @staticmethod
     def _changes(current, wanted):
         """Ids to add and to remove to go from ``current`` to ``wanted``."""

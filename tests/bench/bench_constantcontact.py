@@ -64,6 +64,7 @@ def _backend(env, sandbox_url, **values):
                 "api_url": f"{sandbox_url}/v3",
                 "oauth_authorize_url": f"{sandbox_url}/oauth2/default/v1/authorize",
                 "oauth_token_url": f"{sandbox_url}/oauth2/default/v1/token",
+                "oauth_revoke_url": f"{sandbox_url}/oauth2/default/v1/revoke",
                 "client_id": "cc-client",
                 "client_secret": "cc-secret",
                 "max_inline_wait": 120.0,

@@ -52,6 +52,7 @@ from .server import Emulator, Response, iso_utc, parse_iso, route, serve
 API = "/v3"
 AUTHORIZE_PATH = "/oauth2/default/v1/authorize"
 TOKEN_PATH = "/oauth2/default/v1/token"
+REVOKE_PATH = "/oauth2/default/v1/revoke"
 MAX_IMPORT_ROWS = 40_000
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
 MAX_MEMBERSHIP_IDS = 500
@@ -112,6 +113,7 @@ class ConstantContactEmulator(Emulator):
         "rows_rejected",
         "resubscribed",
         "puts",
+        "revoked",
     )
 
     def __init__(
@@ -137,6 +139,8 @@ class ConstantContactEmulator(Emulator):
         self.cursors = {}
         #: rows with an email of these domains are refused by imports
         self.refused_domains = set()
+        #: while a due activity is applied: the time it really completed
+        self._work_time = None
         self._seq = 0
         super().__init__(**kwargs)
 
@@ -144,7 +148,9 @@ class ConstantContactEmulator(Emulator):
     # plumbing
     # ------------------------------------------------------------------
     def now(self):
-        return self.clock()
+        """The clock; inside a due activity, the time it completed (work
+        happens in the background, whenever a call observes it)."""
+        return self._work_time if self._work_time is not None else self.clock()
 
     def _tick(self):
         """Strictly increasing change stamps (second precision + order)."""
@@ -273,6 +279,22 @@ class ConstantContactEmulator(Emulator):
             self.stats.incr("token_refreshes")
             return Response(200, self._issue(client_id, old["scope"]))
         return Response(400, {"error": "unsupported_grant_type"})
+
+    @route("POST", REVOKE_PATH, auth=False, limited=False, faults=False)
+    def revoke(self, request):
+        """RFC 7009: 200 whether or not the token was known."""
+        header = request.headers.get("authorization") or ""
+        scheme, _sep, value = header.partition(" ")
+        try:
+            client_id, _s, secret = base64.b64decode(value).decode().partition(":")
+        except ValueError:
+            client_id, secret = "", ""
+        if scheme != "Basic" or self.clients.get(client_id) != secret:
+            return Response(401, {"error": "invalid_client"})
+        token = (request.form or {}).get("token") or ""
+        if self.refresh_tokens.pop(token, None) is not None:
+            self.stats.incr("revoked")
+        return Response(200, {})
 
     def _issue(self, client_id, scope):
         access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
@@ -531,7 +553,11 @@ class ConstantContactEmulator(Emulator):
         now = self.now()
         for activity in self.activities.values():
             if activity["state"] != "completed" and now >= activity["done_at"]:
-                activity["errors"] = activity["work"]()
+                self._work_time = activity["done_at"]
+                try:
+                    activity["errors"] = activity["work"]()
+                finally:
+                    self._work_time = None
                 activity["state"] = "completed"
 
     def _activity_body(self, activity_id):
@@ -824,6 +850,38 @@ class ConstantContactEmulator(Emulator):
             f"/tracking/{kind}"
         )
         return self._paged(request, "tracking_activities", reports[kind], path, 500)
+
+    @route("GET", API + "/reports/stats/email_campaign_activities/<ids>")
+    def get_activity_stats(self, request):
+        ids = [i for i in request.params["ids"].split(",") if i]
+        if not 1 <= len(ids) <= 10:
+            return _error(400, "reports.api.bad.request", "1 to 10 activity ids")
+        results, errors = [], []
+        for activity_id in ids:
+            reports = self.tracking.get(activity_id)
+            if reports is None:
+                errors.append({"campaign_activity_id": activity_id})
+                continue
+            campaign_id = next(
+                c["campaign_id"]
+                for c in self.campaigns.values()
+                if any(
+                    a["campaign_activity_id"] == activity_id
+                    for a in c["campaign_activities"]
+                )
+            )
+            results.append(
+                {
+                    "campaign_id": campaign_id,
+                    "campaign_activity_id": activity_id,
+                    "stats": {
+                        TRACKING_KINDS[kind]: len(rows)
+                        for kind, rows in reports.items()
+                    },
+                    "last_refresh_time": iso_utc(self.now()),
+                }
+            )
+        return {"errors": errors, "results": results}
 
     def _paged(self, request, key, rows, path, default_limit):
         try:

@@ -22,6 +22,7 @@ import requests
 from tests.sandbox.constantcontact import (
     AUTHORIZE_PATH,
     MAX_IMPORT_BYTES,
+    REVOKE_PATH,
     TOKEN_PATH,
     ConstantContactEmulator,
 )
@@ -171,6 +172,19 @@ def test_refresh_tokens_rotate_and_reuse_is_invalid_grant(sandbox):
     assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
     assert refresh(server, second["refresh_token"]).status_code == 200
     assert emulator.stats["token_refreshes"] == 2
+
+
+def test_revoked_refresh_token_is_refused(sandbox):
+    emulator, server = sandbox
+    tokens = exchange(server, authorize(server)).json()
+    response = requests.post(
+        server.url + REVOKE_PATH,
+        data={"token": tokens["refresh_token"], "token_type_hint": "refresh_token"},
+        auth=BASIC,
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 200 and emulator.stats["revoked"] == 1
+    assert refresh(server, tokens["refresh_token"]).json()["error"] == "invalid_grant"
 
 
 def test_access_tokens_expire_with_the_clock(sandbox, clock):
@@ -361,6 +375,16 @@ def test_tracking_reports_newest_first_and_paged(api, clock):
         f"/v3/reports/email_reports/{activity_id}"
     )
     assert call("GET", "/emails").json()["campaigns"][0]["name"] == "News"
+    stats = call(
+        "GET", f"/reports/stats/email_campaign_activities/{activity_id}"
+    ).json()
+    assert stats["results"][0]["stats"]["em_opens"] == 3
+    assert stats["results"][0]["stats"]["em_clicks"] == 0
+    too_many = ",".join([activity_id] * 11)
+    assert (
+        call("GET", f"/reports/stats/email_campaign_activities/{too_many}").status_code
+        == 400
+    )
 
 
 # -- limits and faults -------------------------------------------------------

@@ -23,6 +23,7 @@ class ConstantContactDemo(DemoProvider):
             "api_url": f"{sandbox_url}/v3",
             "oauth_authorize_url": f"{sandbox_url}/oauth2/default/v1/authorize",
             "oauth_token_url": f"{sandbox_url}/oauth2/default/v1/token",
+            "oauth_revoke_url": f"{sandbox_url}/oauth2/default/v1/revoke",
             "client_id": "cc-client",
             "client_secret": "cc-secret",
             "import_since": "2000-01-01 00:00:00",
