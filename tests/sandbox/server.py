@@ -35,6 +35,7 @@ import datetime as dt
 import json as _json
 import logging
 import re
+import signal
 import socket
 import socketserver
 import sys
@@ -992,6 +993,11 @@ def serve(
     """
     out = out or sys.stdout
     deadline = None if duration is None else time.monotonic() + duration
+    if threading.current_thread() is threading.main_thread():
+        # a process started in the background inherits SIGINT ignored: both
+        # Ctrl-C and SIGTERM (what scripts and tests send) stop it cleanly
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     with SandboxServer(emulator, port=port) as server:
         print(f"{emulator.name} sandbox on {server.url}", file=out, flush=True)
         if banner:

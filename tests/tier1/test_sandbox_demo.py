@@ -646,7 +646,7 @@ def test_standalone_run():
         client = Client(first_line.split(" on ", 1)[1].strip())
         assert client.login().status_code == 200
         assert client.get("/v1/contacts/count").json() == {"count": 7}
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=TIMEOUT) == 0
     finally:
         if process.poll() is None:

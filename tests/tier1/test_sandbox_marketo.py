@@ -1444,7 +1444,7 @@ def test_standalone_run():
             client.session.get(client.url + "/_sandbox/stats", timeout=TIMEOUT).text
         )
         assert stats["tokens_issued"] == 1
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=TIMEOUT) == 0
     finally:
         if process.poll() is None:
