@@ -88,13 +88,13 @@ class ActivecampaignAdapter(Component):
             raise BadDataError(self._error_message(response), code=self._code(response))
         return super()._classify(response, raw=raw)
 
-    @staticmethod
-    def _error_message(response):
-        """ActiveCampaign's own words: the ``errors[].title`` of a 422."""
+    def _error_message(self, response):
+        """ActiveCampaign's own words: the ``errors[].title`` of a 422; any
+        other answer is read as the base reads it."""
         try:
             body = response.json()
         except ValueError:
-            return response.text[:200] or response.reason
+            body = None
         errors = body.get("errors") if isinstance(body, dict) else None
         if isinstance(errors, list) and errors:
             return "; ".join(
@@ -102,9 +102,7 @@ class ActivecampaignAdapter(Component):
                 for e in errors
                 if isinstance(e, dict)
             )[:500]
-        if isinstance(body, dict) and body.get("message"):
-            return str(body["message"])[:500]
-        return str(body)[:500]
+        return super()._error_message(response)
 
     @staticmethod
     def _code(response):
