@@ -95,6 +95,24 @@ class MarketingBackendMixin:
 
     backend_model = None
     binding_model = None
+    emulator_options = {}
+
+    @classmethod
+    def _emulator(cls, **options):
+        """A new emulator of the provider (tests.sandbox.<provider>)."""
+        raise NotImplementedError
+
+    @classmethod
+    def _start_sandbox(cls):
+        """The emulator served on 127.0.0.1 until the class ends, and
+        ``cls.backend`` pointing at it."""
+        from tests.sandbox.server import SandboxServer
+
+        cls.emulator = cls._emulator(**cls.emulator_options)
+        cls.server = SandboxServer(cls.emulator)
+        cls.server.__enter__()
+        cls.addClassCleanup(cls.server.__exit__, None, None, None)
+        cls.backend = cls._create_backend(cls.env, url=cls.server.url)
 
     @classmethod
     def _backend_values(cls, url):
@@ -134,24 +152,11 @@ class MarketingSandboxCase(MarketingBackendMixin, TransactionCase):
     each test starts with no fault armed and leaves no limiter/token row.
     """
 
-    emulator_options = {}
-
-    @classmethod
-    def _emulator(cls, **options):
-        """A new emulator of the provider (tests.sandbox.<provider>)."""
-        raise NotImplementedError
-
     @classmethod
     def setUpClass(cls):
-        from tests.sandbox.server import SandboxServer
-
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.emulator = cls._emulator(**cls.emulator_options)
-        cls.server = SandboxServer(cls.emulator)
-        cls.server.__enter__()
-        cls.addClassCleanup(cls.server.__exit__, None, None, None)
-        cls.backend = cls._create_backend(cls.env, url=cls.server.url)
+        cls._start_sandbox()
 
     def setUp(self):
         super().setUp()
