@@ -15,6 +15,12 @@ class ActivecampaignMixin(common.MarketingBackendMixin):
     binding_model = BINDING
 
     @classmethod
+    def _emulator(cls, **options):
+        from tests.sandbox.activecampaign import ActiveCampaignEmulator
+
+        return ActiveCampaignEmulator(**options)
+
+    @classmethod
     def _backend_values(cls, url):
         return {
             "api_url": url,
@@ -26,9 +32,3 @@ class ActivecampaignMixin(common.MarketingBackendMixin):
 
 class ActivecampaignCase(ActivecampaignMixin, common.MarketingSandboxCase):
     emulator_options = {"calls_per_window": None}
-
-    @classmethod
-    def _emulator(cls, **options):
-        from tests.sandbox.activecampaign import ActiveCampaignEmulator
-
-        return ActiveCampaignEmulator(**options)

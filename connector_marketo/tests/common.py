@@ -16,6 +16,12 @@ class MarketoBackendMixin(common.MarketingBackendMixin):
     binding_model = BINDING
 
     @classmethod
+    def _emulator(cls, **options):
+        from tests.sandbox.marketo import MarketoEmulator
+
+        return MarketoEmulator(**options)
+
+    @classmethod
     def _backend_values(cls, url):
         return {
             "rest_url": url,
@@ -29,12 +35,6 @@ class MarketoBackendMixin(common.MarketingBackendMixin):
 
 class MarketoCase(MarketoBackendMixin, common.MarketingSandboxCase):
     emulator_options = {"calls_per_window": None, "max_concurrent": None}
-
-    @classmethod
-    def _emulator(cls, **options):
-        from tests.sandbox.marketo import MarketoEmulator
-
-        return MarketoEmulator(**options)
 
 
 def recorder(cassette_dir, record_mode="none"):
