@@ -1,7 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import UTC, datetime
-
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.exceptions import (
@@ -9,6 +7,7 @@ from odoo.addons.connector_marketing_base.exceptions import (
     ConfigurationError,
     RateLimited,
 )
+from odoo.addons.connector_marketing_base.tools.dates import utc_text
 
 #: payload keys a contact/sync body takes (tags, lists, account come after)
 SYNC_KEYS = ("email", "firstName", "lastName", "phone", "fieldValues")
@@ -26,19 +25,6 @@ UNSUBSCRIBED = "2"
 #: Loading"): the page's field values, tags with their names and list
 #: statuses come in the same answer, no call per contact
 PAGE_INCLUDE = "fieldValues,contactTags.tag,contactLists"
-
-
-def utc_text(value):
-    """ActiveCampaign dates carry the account's offset: UTC, second precision."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    if moment.tzinfo:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 class ActivecampaignAdapter(Component):
@@ -102,13 +88,13 @@ class ActivecampaignAdapter(Component):
             raise BadDataError(self._error_message(response), code=self._code(response))
         return super()._classify(response, raw=raw)
 
-    @staticmethod
-    def _error_message(response):
-        """ActiveCampaign's own words: the ``errors[].title`` of a 422."""
+    def _error_message(self, response):
+        """ActiveCampaign's own words: the ``errors[].title`` of a 422; any
+        other answer is read as the base reads it."""
         try:
             body = response.json()
         except ValueError:
-            return response.text[:200] or response.reason
+            body = None
         errors = body.get("errors") if isinstance(body, dict) else None
         if isinstance(errors, list) and errors:
             return "; ".join(
@@ -116,9 +102,7 @@ class ActivecampaignAdapter(Component):
                 for e in errors
                 if isinstance(e, dict)
             )[:500]
-        if isinstance(body, dict) and body.get("message"):
-            return str(body["message"])[:500]
-        return str(body)[:500]
+        return super()._error_message(response)
 
     @staticmethod
     def _code(response):

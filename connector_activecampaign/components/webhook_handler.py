@@ -3,8 +3,7 @@
 from odoo import fields
 
 from odoo.addons.component.core import Component
-
-from .adapter import utc_text
+from odoo.addons.connector_marketing_base.tools.dates import utc_text
 
 #: webhook event type → marketing.activity type (engagement events)
 ACTIVITY_TYPES = {

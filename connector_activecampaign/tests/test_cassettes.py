@@ -1,39 +1,23 @@
 """The adapter against ActiveCampaign's documented answers, replayed by vcrpy."""
 
 import pathlib
-import tempfile
 
-from odoo.tests.common import TransactionCase, _super_send
+from odoo.tests.common import TransactionCase
 
-from odoo.addons.connector_marketing_base.tests.common import vcr_recorder
+from odoo.addons.connector_marketing_base.tests.common import (
+    CassetteReplayMixin,
+    record_live,
+    vcr_recorder,
+)
 
-from .common import ActivecampaignCase, ActivecampaignMixin, purge_shared_state
-
-CASSETTES = pathlib.Path(__file__).parent / "cassettes"
+from .common import ActivecampaignCase, ActivecampaignMixin
 
 
-class TestDocumentedAnswers(ActivecampaignMixin, TransactionCase):
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # the cassette answers (record_mode "none": nothing leaves the machine)
-        return _super_send(s, r, **kw)
-
-    def setUp(self):
-        super().setUp()
-        self.backend = self._create_backend(
-            self.env, url="https://youraccount.api-us1.com"
-        )
-        self.addCleanup(purge_shared_state, self.registry)
-        recorder = vcr_recorder(CASSETTES, match_on=["method", "path", "query", "body"])
-        cassette = recorder.use_cassette(
-            "documented_examples.yaml", allow_playback_repeats=True
-        )
-        cassette.__enter__()
-        self.addCleanup(cassette.__exit__, None, None, None)
-
-    def adapter(self):
-        with self.backend.work_on("activecampaign.backend") as work:
-            return work.component(usage="backend.adapter")
+class TestDocumentedAnswers(ActivecampaignMixin, CassetteReplayMixin, TransactionCase):
+    cassette_dir = pathlib.Path(__file__).parent / "cassettes"
+    cassette_url = "https://youraccount.api-us1.com"
+    # the same path answers differently by body (valid/invalid email)
+    cassette_options = {"match_on": ["method", "path", "query", "body"]}
 
     def test_sync_contact(self):
         [result] = self.adapter().upsert([{"email": "johndoe@example.com"}])
@@ -64,11 +48,11 @@ class TestRecordingFiltersSecrets(ActivecampaignCase):
     """A cassette recorded live (here from the sandbox) holds no API key."""
 
     def test_recorded_cassette_has_no_api_key(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            with vcr_recorder(tmp, record_mode="all").use_cassette("live.yaml"):
-                self.adapter().check_connection()
-                self.adapter().upsert([{"email": "rec@example.com"}])
-            text = (pathlib.Path(tmp) / "live.yaml").read_text()
+        def calls():
+            self.adapter().check_connection()
+            self.adapter().upsert([{"email": "rec@example.com"}])
+
+        text = record_live(vcr_recorder, calls)
         self.assertIn("contact/sync", text)
         self.assertNotIn("ac-sandbox-key", text)
         self.assertNotIn("Api-Token", text)

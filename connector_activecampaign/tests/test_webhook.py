@@ -12,17 +12,12 @@ URL = "/connector_activecampaign/webhook/%s/%s"
 
 @tagged("post_install", "-at_install")
 class TestActivecampaignWebhook(ActivecampaignMixin, HttpCase):
+    emulator_options = {"calls_per_window": None}
+
     @classmethod
     def setUpClass(cls):
-        from tests.sandbox.activecampaign import ActiveCampaignEmulator
-        from tests.sandbox.server import SandboxServer
-
         super().setUpClass()
-        cls.emulator = ActiveCampaignEmulator(calls_per_window=None)
-        cls.server = SandboxServer(cls.emulator)
-        cls.server.__enter__()
-        cls.addClassCleanup(cls.server.__exit__, None, None, None)
-        cls.backend = cls._create_backend(cls.env, url=cls.server.url)
+        cls._start_sandbox()
 
     def setUp(self):
         super().setUp()

@@ -1,5 +1,7 @@
 """Helpers for the tests of any provider addon."""
 
+from odoo.tests.common import TransactionCase, _super_send
+
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 
@@ -80,3 +82,157 @@ def scrub_tokens(response):
                 data[key] = "FILTERED"
         response["body"]["string"] = json.dumps(data).encode()
     return response
+
+
+class MarketingBackendMixin:
+    """A provider backend for tests: class attributes say which one.
+
+    ``backend_model``/``binding_model`` name the provider's models;
+    ``_backend_values(url)`` gives its own fields (URLs, credentials); the
+    values every backend shares (inline wait, timeouts, breaker, unlimited
+    limiter: the limiter has its own tests) are set here.
+    """
+
+    backend_model = None
+    binding_model = None
+    emulator_options = {}
+
+    @classmethod
+    def _emulator(cls, **options):
+        """A new emulator of the provider (tests.sandbox.<provider>)."""
+        raise NotImplementedError
+
+    @classmethod
+    def _start_sandbox(cls):
+        """The emulator served on 127.0.0.1 until the class ends, and
+        ``cls.backend`` pointing at it."""
+        from tests.sandbox.server import SandboxServer
+
+        cls.emulator = cls._emulator(**cls.emulator_options)
+        cls.server = SandboxServer(cls.emulator)
+        cls.server.__enter__()
+        cls.addClassCleanup(cls.server.__exit__, None, None, None)
+        cls.backend = cls._create_backend(cls.env, url=cls.server.url)
+
+    @classmethod
+    def _backend_values(cls, url):
+        """The provider's own backend values for a server at ``url``."""
+        raise NotImplementedError
+
+    @classmethod
+    def _create_backend(cls, env, url="http://127.0.0.1:9", **vals):
+        values = {
+            "name": "Sandbox",
+            "max_inline_wait": 2.0,
+            "request_timeout": 5.0,
+            "circuit_threshold": 3,
+            "circuit_cooldown": 60,
+            "rate_limit_calls": 0,
+            "rate_limit_concurrency": 0,
+            **cls._backend_values(url),
+            **vals,
+        }
+        return env[cls.backend_model].create(values)
+
+    def issues(self, **domain):
+        return self.env["marketing.sync.issue"].search(
+            self.backend._scope_domain()
+            + [(key, "=", value) for key, value in domain.items()]
+        )
+
+    def adapter(self, model=None):
+        with self.backend.work_on(model or self.backend_model) as work:
+            return work.component(usage="backend.adapter")
+
+
+class MarketingSandboxCase(MarketingBackendMixin, TransactionCase):
+    """A backend talking to the provider's emulator on 127.0.0.1.
+
+    The emulator (``_emulator(**emulator_options)``) serves the whole class;
+    each test starts with no fault armed and leaves no limiter/token row.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls._start_sandbox()
+
+    def setUp(self):
+        super().setUp()
+        self.emulator.faults.reset()
+        self.addCleanup(purge_shared_state, self.registry, self.backend_model)
+
+    def calls(self, route):
+        return self.emulator.stats["per_route"].get(route, 0)
+
+    def run_jobs(self, func, *args, **kwargs):
+        return run_jobs(func, *args, **kwargs)
+
+    def bind(self, partner, external_id=None):
+        return (
+            self.env[self.binding_model]
+            .with_context(connector_no_export=True)
+            .create(
+                {
+                    "backend_id": self.backend.id,
+                    "odoo_id": partner.id,
+                    "external_id": external_id,
+                }
+            )
+        )
+
+    def binding_of(self, external_id):
+        return self.env[self.binding_model].search(
+            [
+                ("backend_id", "=", self.backend.id),
+                ("external_id", "=", str(external_id)),
+            ]
+        )
+
+
+class CassetteReplayMixin(MarketingBackendMixin):
+    """A backend whose HTTP calls a committed cassette answers.
+
+    ``cassette_dir``/``cassette_name`` name the cassette, ``cassette_url``
+    the provider's documented base URL, ``cassette_options`` extra
+    ``vcr_recorder`` options.  Replay only (record mode "none"): an
+    unrecorded call fails, nothing leaves the machine.
+    """
+
+    cassette_dir = None
+    cassette_name = "documented_examples.yaml"
+    cassette_url = None
+    cassette_options = {}
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Odoo's test handler refuses outgoing calls; here vcrpy answers them
+        return _super_send(s, r, **kw)
+
+    @classmethod
+    def recorder(cls, cassette_dir, record_mode="none"):
+        """The provider's recorder (``vcr_recorder`` with its options)."""
+        return vcr_recorder(cassette_dir, record_mode, **cls.cassette_options)
+
+    def setUp(self):
+        super().setUp()
+        self.backend = self._create_backend(self.env, url=self.cassette_url)
+        self.addCleanup(purge_shared_state, self.registry, self.backend_model)
+        cassette = self.recorder(self.cassette_dir).use_cassette(
+            self.cassette_name, allow_playback_repeats=True
+        )
+        cassette.__enter__()
+        self.addCleanup(cassette.__exit__, None, None, None)
+
+
+def record_live(recorder, action):
+    """Text of the cassette ``recorder`` writes while ``action()`` runs
+    (record mode "all"), for tests that a recording holds no secret."""
+    import pathlib
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with recorder(tmp, record_mode="all").use_cassette("live.yaml"):
+            action()
+        return (pathlib.Path(tmp) / "live.yaml").read_text()

@@ -1,3 +1,3 @@
 """Pure helpers (no Odoo import) shared by the mappers, testable in tier 1."""
 
-from . import normalize
+from . import dates, normalize

@@ -3,34 +3,20 @@
 import pathlib
 import re
 
-from odoo.tests.common import TransactionCase, _super_send
+from odoo.tests.common import TransactionCase
 
-from .common import MarketoBackendMixin, MarketoCase, purge_shared_state, recorder
+from odoo.addons.connector_marketing_base.tests.common import (
+    CassetteReplayMixin,
+    record_live,
+)
 
-CASSETTES = pathlib.Path(__file__).parent / "cassettes"
+from .common import MarketoBackendMixin, MarketoCase, recorder
 
 
-class TestDocumentedAnswers(MarketoBackendMixin, TransactionCase):
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # the cassette answers (record_mode "none": nothing leaves the machine)
-        return _super_send(s, r, **kw)
-
-    def setUp(self):
-        super().setUp()
-        self.backend = self._create_backend(
-            self.env, url="https://123-ABC-456.mktorest.com"
-        )
-        self.addCleanup(purge_shared_state, self.registry)
-        cassette = recorder(CASSETTES).use_cassette(
-            "documented_examples.yaml", allow_playback_repeats=True
-        )
-        cassette.__enter__()
-        self.addCleanup(cassette.__exit__, None, None, None)
-
-    def adapter(self):
-        with self.backend.work_on("marketo.backend") as work:
-            return work.component(usage="backend.adapter")
+class TestDocumentedAnswers(MarketoBackendMixin, CassetteReplayMixin, TransactionCase):
+    cassette_dir = pathlib.Path(__file__).parent / "cassettes"
+    cassette_url = "https://123-ABC-456.mktorest.com"
+    recorder = staticmethod(recorder)
 
     def test_describe(self):
         self.assertEqual(
@@ -69,13 +55,11 @@ class TestRecordingFiltersSecrets(MarketoCase):
     """A cassette recorded live (here from the sandbox) holds no secret."""
 
     def test_recorded_cassette_has_no_secret(self):
-        import tempfile
+        def calls():
+            self.adapter().check_connection()
+            self.adapter().upsert([{"email": "rec@example.com"}])
 
-        with tempfile.TemporaryDirectory() as tmp:
-            with recorder(tmp, record_mode="all").use_cassette("live.yaml"):
-                self.adapter().check_connection()
-                self.adapter().upsert([{"email": "rec@example.com"}])
-            text = (pathlib.Path(tmp) / "live.yaml").read_text()
+        text = record_live(recorder, calls)
         self.assertIn("leads.json", text)
         for secret in ("mkto-secret", "mkto-client", "Bearer"):
             self.assertNotIn(secret, text)

@@ -1,0 +1,38 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Provider dates read into Odoo's naive UTC.
+
+Providers send ISO 8601 dates with the account's offset
+(``2018-10-01T13:30:49-04:00``); Odoo stores naive UTC.  One reading for
+every provider, so that a remote change time compares the same whichever
+provider sent it.  No ``odoo`` import: tier 1 loads this file by path.
+"""
+
+from datetime import UTC, datetime
+
+__all__ = ["ODOO_FORMAT", "utc_naive", "utc_text"]
+
+#: Odoo's datetime text (``fields.Datetime.to_string``), second precision
+ODOO_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def utc_naive(value):
+    """``value`` (ISO 8601 text, with or without offset) as a naive UTC
+    datetime; ``None`` when empty or unreadable.  A value without offset is
+    taken as UTC already."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if moment.tzinfo:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def utc_text(value, fmt=ODOO_FORMAT):
+    """``value`` as naive UTC text in ``fmt`` (Odoo's by default);
+    ``None`` when empty or unreadable."""
+    moment = utc_naive(value)
+    return moment.strftime(fmt) if moment else None
