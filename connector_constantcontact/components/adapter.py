@@ -13,6 +13,7 @@ from odoo.addons.connector_marketing_base.exceptions import (
     RateLimited,
     ReauthRequired,
 )
+from odoo.addons.connector_marketing_base.tools.dates import utc_text
 
 #: contacts per page (the API's maximum)
 PAGE_SIZE = 500
@@ -30,21 +31,18 @@ ROW_ERROR = re.compile(
 )
 
 
+#: Constant Contact's date-time parameters and answers: ISO 8601 in UTC
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
 def iso(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime(ISO_FORMAT)
 
 
 def utc_iso(text):
-    """Constant Contact dates carry offsets (``…T12:47:00-04:00``): in UTC."""
-    if not text:
-        return text
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        return text
-    if moment.tzinfo:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return iso(moment)
+    """Constant Contact dates carry offsets (``…T12:47:00-04:00``): in UTC
+    (an unreadable value is passed on as it came)."""
+    return utc_text(text, ISO_FORMAT) or text
 
 
 class ConstantContactAdapter(Component):

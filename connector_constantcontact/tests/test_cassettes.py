@@ -51,10 +51,6 @@ class TestDocumentedAnswers(ConstantContactBackendMixin, TransactionCase):
         cassette.__enter__()
         self.addCleanup(cassette.__exit__, None, None, None)
 
-    def adapter(self, model="constantcontact.backend"):
-        with self.backend.work_on(model) as work:
-            return work.component(usage="backend.adapter")
-
     def test_contacts_page_is_flattened_in_utc(self):
         page = self.adapter().search_page(self.adapter().initial_state())
         self.assertTrue(page.has_more)

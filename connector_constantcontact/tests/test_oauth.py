@@ -13,13 +13,10 @@ CALLBACK = "/connector_marketing/oauth/callback"
 class TestOAuthFlow(ConstantContactBackendMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
-        from tests.sandbox.constantcontact import ConstantContactEmulator
         from tests.sandbox.server import SandboxServer
 
         super().setUpClass()
-        cls.emulator = ConstantContactEmulator(
-            import_seconds=0, calls_per_window=None, daily_quota=None
-        )
+        cls.emulator = cls._emulator(calls_per_window=None, daily_quota=None)
         cls.server = SandboxServer(cls.emulator)
         cls.server.__enter__()
         cls.addClassCleanup(cls.server.__exit__, None, None, None)
@@ -155,10 +152,9 @@ class TestConcurrentRefresh(ConstantContactBackendMixin, TransactionCase):
     """
 
     def test_two_concurrent_refreshes_make_one(self):
-        from tests.sandbox.constantcontact import ConstantContactEmulator
         from tests.sandbox.server import SandboxServer
 
-        emulator = ConstantContactEmulator(calls_per_window=None, daily_quota=None)
+        emulator = self._emulator(calls_per_window=None, daily_quota=None)
         with SandboxServer(emulator) as server:
             backend = self._create_backend(self.env, url=server.url)
             self.addCleanup(purge_shared_state, self.registry)

@@ -42,11 +42,11 @@ class TestConstantContactSync(ConstantContactCase):
         self.assertEqual(self.calls("GET /v3/activities/<activity_id>"), 1)
         self.assertEqual(self.calls("GET /v3/contacts"), 1, "one read-back page")
         for partner in good:
-            binding = self.binding_of(partner)
+            binding = self.binding_for(partner)
             contact = self.emulator.find(partner.email)
             self.assertEqual(binding.external_id, contact["contact_id"])
             self.assertIn(self.list_id, contact["list_memberships"])
-        self.assertFalse(self.binding_of(bad).external_id)
+        self.assertFalse(self.binding_for(bad).external_id)
         issue = self.issues(reason_code="constantcontact_import")
         self.assertEqual(issue.partner_id, bad)
         self.assertIn("not allowed", issue.reason)
@@ -71,7 +71,7 @@ class TestConstantContactSync(ConstantContactCase):
     def test_update_is_read_modify_write(self):
         partner = self.partners(1, prefix="rmw")
         self.run_jobs(self.bind(partner).export_batch)
-        binding = self.binding_of(partner)
+        binding = self.binding_for(partner)
         contact = self.emulator.contacts[binding.external_id]
         field_id = self.emulator.add_custom_field("Shoe size")
         contact.update(
@@ -86,7 +86,7 @@ class TestConstantContactSync(ConstantContactCase):
         other_list = self.emulator.add_list("Other")
         contact["list_memberships"].append(other_list)
         partner.write({"name": "Jane Renamed", "city": "Nantes", "street": "3 quai"})
-        self.run_jobs(self.binding_of(partner).export_record)
+        self.run_jobs(self.binding_for(partner).export_record)
         contact = self.emulator.contacts[binding.external_id]
         self.assertEqual(contact["last_name"], "Renamed")
         self.assertEqual(
@@ -138,7 +138,7 @@ class TestConstantContactSync(ConstantContactCase):
     def test_remote_email_change_is_reviewed(self):
         partner = self.partners(1, prefix="mail")
         self.run_jobs(self.bind(partner).export_batch)
-        binding = self.binding_of(partner)
+        binding = self.binding_for(partner)
         self.emulator.touch(binding.external_id, email="other@example.com")
         self.backend.import_contact(binding.external_id)
         self.assertEqual(partner.email, "mail0@example.com")
@@ -149,7 +149,7 @@ class TestConstantContactSync(ConstantContactCase):
         self.run_jobs(self.bind(partner).export_batch)
         contact = self.emulator.find(partner.email)
         partner.email = "changed@example.com"
-        self.run_jobs(self.binding_of(partner).export_record)
+        self.run_jobs(self.binding_for(partner).export_record)
         self.assertEqual(contact["email_address"]["address"], "newmail0@example.com")
         self.assertEqual(self.emulator.stats["puts"], 0)
         self.assertEqual(self.issues(reason_code="email_changed").partner_id, partner)
@@ -159,7 +159,7 @@ class TestConstantContactSync(ConstantContactCase):
         self.run_jobs(self.bind(partner).export_batch)
         contact = self.emulator.find(partner.email)
         self.run_jobs(self.env["mail.blacklist"]._add, partner.email)
-        self.assertEqual(self.binding_of(partner).permission_to_send, "unsubscribed")
+        self.assertEqual(self.binding_for(partner).permission_to_send, "unsubscribed")
         self.assertEqual(contact["email_address"]["permission_to_send"], "unsubscribed")
         puts = self.emulator.stats["puts"]
         entry = self.env["mail.blacklist"].search([("email", "=", partner.email)])
@@ -170,7 +170,7 @@ class TestConstantContactSync(ConstantContactCase):
         self.assertTrue(any("never re-subscribes" in m.body for m in entry.message_ids))
         # and a later update keeps the contact unsubscribed
         partner.name = "Jane Still Out"
-        self.run_jobs(self.binding_of(partner).export_record)
+        self.run_jobs(self.binding_for(partner).export_record)
         self.assertEqual(contact["email_address"]["permission_to_send"], "unsubscribed")
         self.assertEqual(self.emulator.stats["resubscribed"], 0)
 
@@ -275,7 +275,7 @@ class TestConstantContactSync(ConstantContactCase):
     def test_engagement_twice_no_duplicates(self):
         partner = self.partners(1, prefix="eng")
         self.run_jobs(self.bind(partner).export_batch)
-        contact_id = self.binding_of(partner).external_id
+        contact_id = self.binding_for(partner).external_id
         __, (activity_id,) = self.emulator.add_campaign("Spring news")
         self.emulator.track(activity_id, "opens", contact_id)
         self.emulator.track(
@@ -355,7 +355,7 @@ class TestConstantContactSync(ConstantContactCase):
     def test_field_changed_on_both_sides_is_reviewed(self):
         partner = self.partners(1, prefix="both")
         self.run_jobs(self.bind(partner).export_batch)
-        binding = self.binding_of(partner)
+        binding = self.binding_for(partner)
         # the last sync was long ago; both sides changed the job title since
         binding.write(
             {
@@ -391,7 +391,7 @@ class TestConstantContactSync(ConstantContactCase):
     def test_engagement_stops_at_the_newest_stored_row(self):
         partner = self.partners(1, prefix="page")
         self.run_jobs(self.bind(partner).export_batch)
-        contact_id = self.binding_of(partner).external_id
+        contact_id = self.binding_for(partner).external_id
         __, (activity_id,) = self.emulator.add_campaign("Big send")
         start = self.emulator.now() - 1000
         for i in range(600):
