@@ -40,9 +40,10 @@ class ConstantContactCase(ConstantContactBackendMixin, common.MarketingSandboxCa
 
     @classmethod
     def _start_sandbox(cls):
-        super()._start_sandbox()
+        result = super()._start_sandbox()
         cls.list_id = cls.emulator.add_list("General Interest")
         cls.backend.default_list_id = cls.list_id
+        return result
 
     def setUp(self):
         super().setUp()

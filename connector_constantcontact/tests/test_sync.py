@@ -373,7 +373,7 @@ class TestConstantContactSync(ConstantContactCase):
     def test_imports_stay_under_the_size_limit(self):
         from unittest import mock
 
-        from odoo.addons.connector_constantcontact.components import exporter
+        from ..components import exporter
 
         partners = self.partners(20, prefix="size")
         bindings = self.env[BINDING]
