@@ -51,6 +51,30 @@ class TestThrottle(BackendMixin, TransactionCase):
         self.assertTrue(ctx.exception.ignore_retry, "waiting is not a job failure")
         self.assertGreaterEqual(ctx.exception.seconds, 59)
 
+    def call_times(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT calls FROM marketing_throttle "
+                "WHERE backend_model=%s AND backend_id=%s",
+                (self.backend._name, self.backend.id),
+            )
+            return cr.fetchone()[0]
+
+    def test_a_call_counts_from_its_answer(self):
+        """The provider counted the call on arrival, at the latest when it
+        answered: a slow call must not let the next window start early."""
+        first = self.Throttle._acquire(self.backend)
+        second = self.Throttle._acquire(self.backend)
+        taken = self.call_times()
+        time.sleep(0.3)
+        self.Throttle._release(self.backend, first)
+        released = self.call_times()
+        self.assertEqual(len(released), 2, "one entry per call, moved not added")
+        self.assertIn(taken[1], released, "the call still running keeps its time")
+        self.assertGreaterEqual(max(released) - taken[0], 0.3)
+        self.Throttle._release(self.backend, second)
+        self.assertGreaterEqual(min(self.call_times()) - taken[1], 0.3)
+
     def test_short_wait_is_spent_inside_the_job(self):
         self.backend.write(
             {"rate_limit_calls": 2, "rate_limit_window": 0.3, "max_inline_wait": 5}
