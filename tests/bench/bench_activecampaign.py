@@ -95,19 +95,18 @@ def bound_count(registry, backend_id, email_like):
         )
 
 
-def phase_export(registry, sandbox, backend_id, args):
+def measure_export(registry, sandbox, backend_id, args, pattern, enqueue):
+    """Run ``enqueue(env, backend)`` and the jobs it stores; what reached
+    the sandbox and how many partners matching ``pattern`` got bound."""
     sandbox.reset()
     start = time.monotonic()
     with harness.environment(registry) as env:
-        backend = env[BACKEND].browse(backend_id)
-        backend.partner_domain = "[('email', '=like', 'bulk.%@example.com')]"
-        backend.action_export_contacts()
+        enqueue(env, env[BACKEND].browse(backend_id))
     run = run_jobs(registry, args.budget)
     wall = time.monotonic() - start
     rest, violations = calls(sandbox.stats())
-    done = bound_count(registry, backend_id, "bulk.%@example.com")
     return {
-        "records": done,
+        "records": bound_count(registry, backend_id, pattern),
         "calls": rest,
         "wall": wall,
         "violations": violations,
@@ -115,32 +114,33 @@ def phase_export(registry, sandbox, backend_id, args):
         "remaining": run.remaining,
         "stuck": run.stuck,
     }
+
+
+def phase_export(registry, sandbox, backend_id, args):
+    """The export button: bulk imports of 250."""
+
+    def enqueue(env, backend):
+        backend.partner_domain = "[('email', '=like', 'bulk.%@example.com')]"
+        backend.action_export_contacts()
+
+    return measure_export(
+        registry, sandbox, backend_id, args, "bulk.%@example.com", enqueue
+    )
 
 
 def phase_single(registry, sandbox, backend_id, args):
-    sandbox.reset()
-    start = time.monotonic()
-    with harness.environment(registry) as env:
-        backend = env[BACKEND].browse(backend_id)
+    """One export_record job (one contact/sync) per partner."""
+
+    def enqueue(env, backend):
         partners = env["res.partner"].search(
             [("email", "=like", "single.%@example.com")]
         )
-        bindings = env[BINDING]._bind(backend, partners)
-        for binding in bindings:
+        for binding in env[BINDING]._bind(backend, partners):
             binding.with_delay(priority=10).export_record()
-    run = run_jobs(registry, args.budget)
-    wall = time.monotonic() - start
-    rest, violations = calls(sandbox.stats())
-    done = bound_count(registry, backend_id, "single.%@example.com")
-    return {
-        "records": done,
-        "calls": rest,
-        "wall": wall,
-        "violations": violations,
-        "failed": run.failed,
-        "remaining": run.remaining,
-        "stuck": run.stuck,
-    }
+
+    return measure_export(
+        registry, sandbox, backend_id, args, "single.%@example.com", enqueue
+    )
 
 
 def start_http(odoo, db):
