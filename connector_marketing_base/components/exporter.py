@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import hashlib
 import struct
-import zlib
 from collections import Counter
 
 import psycopg2
@@ -19,9 +18,18 @@ from ..tools.normalize import payload_hash
 #: batches bound and enqueued per export_contacts job (bounds its memory and
 #: its duration; whole batches, so only the very last batch is partial)
 SLICE_BATCHES = 20
-#: emails are locked by stripe: a batch of 10,000 emails takes at most this
-#: many advisory locks (PostgreSQL's lock table holds a few thousand)
-LOCK_STRIPES = 1024
+#: a batch of at most this many emails locks each of them; a larger one
+#: locks the whole backend's export instead (PostgreSQL's lock table holds a
+#: few thousand locks for all transactions together)
+EMAIL_LOCKS_MAX = 1000
+
+
+def _lock_key(name):
+    """The advisory lock key of ``name``, as connector's
+    ``pg_try_advisory_lock`` computes it (a job locking the same name with
+    connector's helper excludes this one)."""
+    digest = hashlib.sha1(name.encode(), usedforsecurity=False).digest()
+    return struct.unpack("q", digest[:8])[0]
 
 
 def _chunks(items, size):
@@ -37,7 +45,7 @@ class MarketingBatchExporter(AbstractComponent):
     the one the platform already has, and sent in chunks of the adapter's
     ``batch_size``.  Each per-record status of the answer is applied in its
     own savepoint: created/updated bind the remote id, errors become review
-    items.  Payloads are locked per email stripe (transaction advisory lock) so two
+    items.  Payloads are locked per email (transaction advisory lock) so two
     jobs never upsert the same person at once and create a duplicate.
 
     It never commits: the job's transaction holds the bindings and the
@@ -236,35 +244,30 @@ class MarketingBatchExporter(AbstractComponent):
     def _lock_emails(self, emails):
         """Transaction advisory locks on these emails, or retry the job later.
 
-        Locked by stripe of the email (crc32 modulo ``LOCK_STRIPES``), with
-        the key scheme of connector's ``advisory_lock_or_retry``, in one
-        query for the whole batch: two jobs never upsert one person at once.
+        Two jobs never upsert one person at once, and batches of different
+        people never postpone each other.  A batch of up to
+        :data:`EMAIL_LOCKS_MAX` emails locks each email (the key scheme of
+        connector's ``advisory_lock_or_retry``) and holds the backend's
+        export lock shared; a larger batch takes that lock exclusively
+        instead: its emails would fill PostgreSQL's lock table.  (Stripes of
+        emails, crc32 modulo 1,024, made any two batches of 300 share a
+        stripe: the second one was always postponed.)
         """
-        backend = self.backend_record
-        # by stripe: a batch of 10,000 emails takes at most LOCK_STRIPES locks
-        # (PostgreSQL's lock table holds a few thousand)
-        stripes = sorted(
-            {zlib.crc32(email.encode()) % LOCK_STRIPES for email in emails}
-        )
-        keys = [
-            struct.unpack(
-                "q",
-                hashlib.sha1(
-                    f"marketing-export-{backend._name}-{backend.id}-{stripe}".encode(),
-                    usedforsecurity=False,
-                ).digest()[:8],
-            )[0]
-            for stripe in stripes
-        ]
-        if not keys:
+        if not emails:
             return
-        self.env.cr.execute(
-            SQL(
-                "SELECT bool_and(pg_try_advisory_xact_lock(k)) "
-                "FROM unnest(%s::bigint[]) AS k",
-                keys,
+        backend = self.backend_record
+        name = f"marketing-export-{backend._name}-{backend.id}"
+        if len(emails) > EMAIL_LOCKS_MAX:
+            query = SQL("SELECT pg_try_advisory_xact_lock(%s)", _lock_key(name))
+        else:
+            query = SQL(
+                "SELECT pg_try_advisory_xact_lock_shared(%s) AND ("
+                " SELECT bool_and(pg_try_advisory_xact_lock(k))"
+                " FROM unnest(%s::bigint[]) AS k)",
+                _lock_key(name),
+                [_lock_key(f"{name}-{email}") for email in emails],
             )
-        )
+        self.env.cr.execute(query)
         if not self.env.cr.fetchone()[0]:
             raise RetryableJobError(
                 self.env._("Another job is exporting one of these contacts"),

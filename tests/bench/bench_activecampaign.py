@@ -43,6 +43,7 @@ import requests
 
 from . import harness
 from .harness import OdooConf
+from .workers import ProcessRunner
 
 BACKEND = "activecampaign.backend"
 BINDING = "activecampaign.res.partner"
@@ -79,9 +80,15 @@ def calls(stats):
     return counts["rest"], counts["violations"]
 
 
-def run_jobs(registry, budget, workers=2):
-    """Perform the jobs with ``workers`` threads within ``budget`` seconds."""
-    return harness.JobRunner(registry, workers=workers).run(deadline=budget)
+def job_runner(registry, args):
+    """``args.workers`` job worker threads, or processes already started
+    (their start-up is not the jobs' time)."""
+    if args.processes:
+        runner = ProcessRunner(
+            harness.default_conf(), registry.db_name, args.workers, registry=registry
+        )
+        return runner.start(deadline=args.budget)
+    return harness.JobRunner(registry, workers=args.workers)
 
 
 def bound_count(registry, backend_id, email_like):
@@ -99,17 +106,22 @@ def measure_export(registry, sandbox, backend_id, args, pattern, enqueue):
     """Run ``enqueue(env, backend)`` and the jobs it stores; what reached
     the sandbox and how many partners matching ``pattern`` got bound."""
     sandbox.reset()
+    runner = job_runner(registry, args)
     start = time.monotonic()
     with harness.environment(registry) as env:
         enqueue(env, env[BACKEND].browse(backend_id))
-    run = run_jobs(registry, args.budget)
+    run = runner.run(deadline=args.budget)
     wall = time.monotonic() - start
-    rest, violations = calls(sandbox.stats())
+    stats = sandbox.stats()
+    rest, violations = calls(stats)
     return {
         "records": bound_count(registry, backend_id, pattern),
         "calls": rest,
         "wall": wall,
         "violations": violations,
+        "concurrency_peak": stats.get("concurrency_peak"),
+        "postponed": dict(run.postponed_by_reason),
+        "worker_peak_mb": run.as_dict().get("worker_peak_mb"),
         "failed": run.failed,
         "remaining": run.remaining,
         "stuck": run.stuck,
@@ -224,11 +236,12 @@ def phase_webhooks(odoo, registry, sandbox, backend_id, args):
             statuses.append(status)
 
     sandbox.reset()
+    runner = job_runner(registry, args)
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=args.senders) as pool:
         list(pool.map(post, sequence))
     ingest_wall = time.monotonic() - start
-    run = run_jobs(registry, args.budget)
+    run = runner.run(deadline=args.budget)
     wall = time.monotonic() - start
     http_server.stop()
     rest, violations = calls(sandbox.stats())
@@ -296,6 +309,10 @@ def main(argv=None):
     parser.add_argument("--senders", type=int, default=8)
     parser.add_argument("--budget", type=float, default=900.0)
     parser.add_argument("--db", default=None)
+    parser.add_argument("--workers", type=int, default=2, help="job workers")
+    parser.add_argument(
+        "--processes", action="store_true", help="job workers are processes"
+    )
     args = parser.parse_args(argv)
     conf = OdooConf(harness.default_conf())
     db = args.db or f"{conf.get('db_name') or 'marketing_test'}_bench_ac"
@@ -351,7 +368,10 @@ def main(argv=None):
     say(
         f"bulk export: {bulk['records']} of {args.records} contacts bound, "
         f"{bulk['failed']} failed jobs, {bulk['remaining']} jobs left, "
-        f"{bulk['stuck']} left enqueued"
+        f"{bulk['stuck']} left enqueued; concurrency peak "
+        f"{bulk['concurrency_peak']}; postponed {bulk['postponed'] or 0}; "
+        f"job workers {args.workers} {'processes' if args.processes else 'threads'}"
+        f", peak MB per worker process {bulk['worker_peak_mb'] or '-'}"
     )
     say(
         f"contact/sync: {single['calls'] / max(1, single['records']):.1f} calls per "

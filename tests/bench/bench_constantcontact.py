@@ -35,6 +35,7 @@ import urllib.parse
 
 from . import harness
 from .harness import ROOT, OdooConf
+from .workers import ProcessRunner
 
 DAILY_QUOTA = 10_000
 PARTNER_BATCH = 5_000
@@ -96,10 +97,20 @@ def _create_partners(registry, count, prefix):
             )
 
 
-def _run_jobs(registry, action, backend_id):
+def _runner(registry, args):
+    """Job worker threads, or processes already started (their start-up is
+    not the jobs' time)."""
+    if args.processes:
+        return ProcessRunner(
+            args.config, registry.db_name, args.workers, registry=registry
+        ).start(deadline=3 * 3600)
+    return harness.JobRunner(registry, workers=args.workers, progress=60)
+
+
+def _run_jobs(registry, action, backend_id, runner):
     with harness.environment(registry) as env:
         getattr(env["constantcontact.backend"].browse(backend_id), action)()
-    return harness.JobRunner(registry, progress=60).run(deadline=3 * 3600)
+    return runner.run(deadline=3 * 3600)
 
 
 def _scenario(args):
@@ -119,6 +130,7 @@ def _scenario(args):
         if kind == "export":
             _create_partners(registry, size, "bench-")
         sandbox.reset()
+        runner = _runner(registry, args)
         with harness.MemoryMeter() as memory:
             start = time.monotonic()
             action = (
@@ -126,7 +138,7 @@ def _scenario(args):
                 if kind == "export"
                 else "action_import_contacts"
             )
-            run = _run_jobs(registry, action, backend_id)
+            run = _run_jobs(registry, action, backend_id, runner)
             wall = time.monotonic() - start
         stats = sandbox.stats()
         counts = harness.call_counts(stats)
@@ -150,6 +162,9 @@ def _scenario(args):
             "peak_mb": memory.peak_mb,
             "jobs": run.as_dict()["done_by_method"],
             "failed": run.failed,
+            "postponed": run.as_dict()["postponed_by_reason"],
+            "concurrency_peak": stats.get("concurrency_peak"),
+            "worker_peak_mb": run.as_dict().get("worker_peak_mb"),
             "per_route": counts["per_route"],
         }
         if kind == "export" and args.sample:
@@ -233,7 +248,9 @@ def _print_table(results):
         print(
             f"{r['scenario']} {r['size']:,}: bound {r['bound']:,}, review issues "
             f"{r['issues']}, failed jobs {r['failed']}, jobs {r['jobs']}, token "
-            f"calls {r['token_calls']}"
+            f"calls {r['token_calls']}, concurrency peak "
+            f"{r.get('concurrency_peak')}, postponed {r.get('postponed') or 0}, "
+            f"peak MB per worker process {r.get('worker_peak_mb') or '-'}"
         )
         print(f"    calls per route: {r['per_route']}")
 
@@ -245,6 +262,10 @@ def main(argv=None):
     parser.add_argument("--sizes", default="10000,50000")
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--scenarios", default="export,import")
+    parser.add_argument("--workers", type=int, default=1, help="job workers")
+    parser.add_argument(
+        "--processes", action="store_true", help="job workers are processes"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--worker-db", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -277,6 +298,9 @@ def main(argv=None):
                 str(size),
                 "--sample",
                 str(args.sample if size == max(map(int, args.sizes.split(","))) else 0),
+                "--workers",
+                str(args.workers),
+                *(["--processes"] if args.processes else []),
             ]
             output = subprocess.run(
                 command, cwd=ROOT, capture_output=True, text=True, check=False

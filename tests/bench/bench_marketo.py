@@ -64,6 +64,7 @@ from pathlib import Path
 
 from . import harness
 from .harness import ROOT, OdooConf
+from .workers import ProcessRunner
 
 #: Marketo's documented rate: 100 calls per 20 seconds
 CALLS_PER_SECOND = 100 / 20
@@ -282,6 +283,11 @@ def _outcome(registry, backend_id, url, run, mem, wall, records_model="bindings"
 
 
 def _runner(registry, args):
+    if args.processes:
+        runner = ProcessRunner(
+            args.config, registry.db_name, args.workers, registry=registry
+        )
+        return runner.start(deadline=args.budget)
     return harness.JobRunner(
         registry, workers=args.workers, progress=args.progress or None
     )
@@ -457,7 +463,8 @@ def print_header(args, conf, out):
         f"  machine    : {platform.platform()}, {os.cpu_count()} CPU(s), load average "
         f"{_load()} (other work on the machine skews the timings)",
         f"  sizes      : {', '.join(f'{n:,}' for n in args.sizes)}; scenarios: "
-        f"{', '.join(args.scenarios)}; job workers: {args.workers}",
+        f"{', '.join(args.scenarios)}; job workers: {args.workers} "
+        f"{'processes' if args.processes else 'threads'}",
         f"  naive      : at most {args.naive_limit:,} partners and {args.naive_budget:.0f} s, "
         "then extrapolated",
         f"  sandbox    : {_sandbox_label(args.sandbox)} in its own process, with its "
@@ -486,6 +493,7 @@ def _spawn_worker(args, scenario, db, records, url=None, budget=None, profile=No
         result_path,
         "--workers",
         str(args.workers),
+        *(["--processes"] if args.processes else []),
         "--budget",
         str(budget or args.budget),
         "--progress",
@@ -895,10 +903,16 @@ def print_details(args, all_results, out):
             print(
                 f"  N={size:,} {scenario}: jobs done {run.get('done_by_method')}, "
                 f"failed {run.get('failed_by_method') or 0}, postponed "
-                f"{run.get('postponed_by_method') or 0}; time inside jobs "
+                f"{run.get('postponed_by_method') or 0} "
+                f"({run.get('postponed_by_reason') or '-'}); time inside jobs "
                 f"{run.get('job_seconds', 0):,.1f} s of {result['wall']:,.1f} s; "
                 f"calls per route: {routes or '-'}; concurrency peak "
-                f"{calls.get('concurrency_peak')}; issues {result.get('issue_codes') or 0}",
+                f"{calls.get('concurrency_peak')}; issues {result.get('issue_codes') or 0}"
+                + (
+                    f"; peak MB per worker process {run['worker_peak_mb']}"
+                    if run.get("worker_peak_mb")
+                    else ""
+                ),
                 file=out,
             )
             times = result.get("job_times") or {}
@@ -1016,6 +1030,11 @@ def parse_args(argv):
         default=2,
         help="job workers (threads sharing the database and its rate limiter, "
         "like queue_job workers; default 2)",
+    )
+    parser.add_argument(
+        "--processes",
+        action="store_true",
+        help="job workers are processes (tests/bench/workers.py), not threads",
     )
     parser.add_argument(
         "--budget", type=float, default=3600, help="seconds per scenario at most"

@@ -315,6 +315,10 @@ class RunStats:
     postponed_by_method: collections.Counter = field(
         default_factory=collections.Counter
     )
+    #: "method: message" of each postponement (why the job could not run)
+    postponed_by_reason: collections.Counter = field(
+        default_factory=collections.Counter
+    )
     #: highest RSS (MB) of the process right after a job of each method
     rss_mb_after: dict = field(default_factory=dict)
     job_seconds: float = 0.0
@@ -334,6 +338,7 @@ class RunStats:
             "done_by_method": dict(self.done_by_method),
             "failed_by_method": dict(self.failed_by_method),
             "postponed_by_method": dict(self.postponed_by_method),
+            "postponed_by_reason": dict(self.postponed_by_reason),
             "rss_mb_after": {k: round(v, 1) for k, v in self.rss_mb_after.items()},
             "job_seconds": round(self.job_seconds, 3),
             "wall": round(self.wall, 3),
@@ -436,7 +441,7 @@ class JobRunner:
 
         stats = self._stats
         start = time.monotonic()
-        state, error = None, None
+        state, error, reason = None, None, None
         cr, job = self._acquire(uuid)
         try:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -445,7 +450,7 @@ class JobRunner:
             else:
                 try:
                     RunJobController._runjob(env, job)
-                    state = job.state
+                    state, reason = job.state, job.result
                 except Exception as err:  # stored as failed by _runjob
                     state, error = "failed", f"{type(err).__name__}: {err}"
         finally:
@@ -465,6 +470,7 @@ class JobRunner:
             elif state == PENDING:
                 stats.postponed += 1
                 stats.postponed_by_method[method] += 1
+                stats.postponed_by_reason[f"{method}: {reason}"] += 1
             else:
                 stats.failed += 1
                 stats.failed_by_method[method] += 1

@@ -199,18 +199,11 @@ class TestExport(MarketingCase):
             model._write_sync_columns({second.id: {"external_id": "r_1"}})
 
     def test_batch_waits_for_an_email_another_job_is_exporting(self):
-        import zlib
-
         from odoo.addons.connector.database import pg_try_advisory_lock
-        from odoo.addons.connector_marketing_base.components.exporter import (
-            LOCK_STRIPES,
-        )
 
         binding = self.bind(self.make_partner("Locked", "locked@example.com"))
         backend = self.backend
-        # emails are locked by stripe (crc32 modulo LOCK_STRIPES)
-        stripe = zlib.crc32(b"locked@example.com") % LOCK_STRIPES
-        name = f"marketing-export-{backend._name}-{backend.id}-{stripe}"
+        name = f"marketing-export-{backend._name}-{backend.id}-locked@example.com"
         with self.registry.cursor() as other_cr:
             # another transaction holds the lock the way connector takes it
             other = self.env(cr=other_cr)
@@ -218,6 +211,53 @@ class TestExport(MarketingCase):
             with self.assertRaises(RetryableJobError):
                 binding.export_batch()
         self.assertFalse(binding.external_id)
+
+    def _lock_in_other_job(self, other_cr, emails):
+        """What a concurrent export job holds: the exporter's locks on
+        ``emails``, taken in another transaction (left open)."""
+        backend = self.backend.with_env(self.env(cr=other_cr))
+        with backend.work_on(BINDING_MODEL) as work:
+            work.component(usage="batch.exporter")._lock_emails(sorted(emails))
+
+    def test_batches_of_different_people_are_not_postponed(self):
+        # two export slices of 300 partners on two workers: with emails
+        # locked by stripe (crc32 modulo 1,024) the second always waited
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Slice {i}", "email": f"slice{i}@example.com"}
+                for i in range(300)
+            ]
+        )
+        bindings = self.env[BINDING_MODEL]._bind_new(self.backend, partners.ids)
+        with self.registry.cursor() as other_cr:
+            self._lock_in_other_job(
+                other_cr, [f"other{i}@example.com" for i in range(300)]
+            )
+            message = bindings.export_batch()
+        self.assertIn("300 created", message)
+        self.assertTrue(all(bindings.mapped("external_id")))
+
+    def test_large_batch_excludes_any_batch_sharing_an_email(self):
+        from odoo.addons.connector_marketing_base.components.exporter import (
+            EMAIL_LOCKS_MAX,
+        )
+
+        large = [f"large{i}@example.com" for i in range(EMAIL_LOCKS_MAX)]
+        exporter = self.component("batch.exporter")
+        cr = self.env.cr
+        with self.registry.cursor() as other_cr:
+            self._lock_in_other_job(other_cr, ["shared@example.com"])
+            with self.assertRaises(RetryableJobError), cr.savepoint():
+                exporter._lock_emails(sorted(large + ["shared@example.com"]))
+        with self.registry.cursor() as other_cr:
+            self._lock_in_other_job(other_cr, large + ["shared@example.com"])
+            other_cr.execute(
+                "SELECT count(*) FROM pg_locks "
+                "WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+            )
+            self.assertEqual(other_cr.fetchone()[0], 1, "not one lock per email")
+            with self.assertRaises(RetryableJobError), cr.savepoint():
+                exporter._lock_emails(["shared@example.com"])
 
     def test_new_bindings_in_one_insert(self):
         partners = [
