@@ -40,9 +40,8 @@ def odoo_log_counts(text):
     ``finished`` is False when Odoo never printed its final report (the
     install itself failed, or the process died): the counts are then zero.
     """
-    match = None
-    for match in FINAL_LINE.finditer(text):
-        pass  # the last report wins (one database per log anyway)
+    # the last report wins (one database per log anyway)
+    match = ([None, *FINAL_LINE.finditer(text)])[-1]
     counts = {"total": 0, "failed": 0, "errors": 0, "finished": match is not None}
     if match:
         counts.update({key: int(value) for key, value in match.groupdict().items()})
@@ -52,7 +51,8 @@ def odoo_log_counts(text):
 
 def pytest_counts_by_addon(xml_path):
     """``{addon: {"total", "failed", "skipped"}}`` of a pytest JUnit report."""
-    root = ET.parse(xml_path).getroot()
+    # our own pytest's report, not outside input
+    root = ET.parse(xml_path).getroot()  # noqa: S314
     by_addon = {}
     for case in root.iter("testcase"):
         match = LAST_TESTS.search(case.get("classname", ""))
@@ -106,7 +106,12 @@ def compare(pytest_by_addon, odoo_by_addon):
             problems.append("COUNTS DIFFER")
         ok = ok and not problems
         rows.append(
-            (addon, _pytest_cell(mine), _odoo_cell(odoo, rc), ", ".join(problems) or "ok")
+            (
+                addon,
+                _pytest_cell(mine),
+                _odoo_cell(odoo, rc),
+                ", ".join(problems) or "ok",
+            )
         )
     for addon in sorted(set(pytest_by_addon) - set(odoo_by_addon)):
         ok = False
@@ -120,7 +125,8 @@ def render(rows):
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     lines = []
     for row in [header, *rows]:
-        lines.append(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        cells = (cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        lines.append(" | ".join(cells).rstrip())
         if row is header:
             lines.append("-+-".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -256,7 +256,6 @@ class CassetteReplayMixin(MarketingBackendMixin):
 def record_live(recorder, action):
     """Text of the cassette ``recorder`` writes while ``action()`` runs
     (record mode "all"), for tests that a recording holds no secret."""
-    import pathlib
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:

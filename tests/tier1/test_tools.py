@@ -101,7 +101,9 @@ def test_an_unfinished_log_is_not_a_pass():
     module = _runner_counts()
     counts = module.odoo_log_counts(ODOO_LOG.splitlines()[0])
     assert counts["finished"] is False
-    rows, ok = module.compare({"x": {"total": 0, "failed": 0, "skipped": 0}}, {"x": (counts, "1")})
+    rows, ok = module.compare(
+        {"x": {"total": 0, "failed": 0, "skipped": 0}}, {"x": (counts, "1")}
+    )
     assert not ok
     assert "DID NOT FINISH" in rows[0][2]
 
@@ -112,7 +114,8 @@ def test_pytest_counts_by_addon_and_comparison(tmp_path):
     xml.write_text(
         '<testsuites><testsuite tests="4">'
         '<testcase classname="connector_x.tests.test_a.TestA" name="t1"/>'
-        '<testcase classname="connector_x.tests.test_a.TestA" name="t2"><skipped/></testcase>'
+        '<testcase classname="connector_x.tests.test_a.TestA" name="t2">'
+        "<skipped/></testcase>"
         '<testcase classname="tests.addons.test_y.tests.test_b.TestB" name="t3"/>'
         '<testcase classname="tests.addons.test_y.tests.test_b.TestB" name="t4"/>'
         "</testsuite></testsuites>"
@@ -126,7 +129,9 @@ def test_pytest_counts_by_addon_and_comparison(tmp_path):
     rows, ok = module.compare(mine, {"connector_x": (same, "0"), "test_y": (same, "0")})
     assert ok, rows
     fewer = dict(same, total=1)
-    rows, ok = module.compare(mine, {"connector_x": (same, "0"), "test_y": (fewer, "0")})
+    rows, ok = module.compare(
+        mine, {"connector_x": (same, "0"), "test_y": (fewer, "0")}
+    )
     assert not ok
     assert rows[1][3] == "COUNTS DIFFER"
     # an addon pytest ran but Odoo's runner did not
