@@ -7,12 +7,16 @@ setup:
 test:
 	tools/test.sh
 
-# Helpers (DEVELOPMENT.rst): quick test run without the lint, the lint alone,
-# setup/ regenerated after adding an addon or changing a manifest.
-.PHONY: quicktest lint gen-setup
+# Helpers (DEVELOPMENT.rst): quick test run without the lint nor Odoo's own
+# runner, that runner alone, the lint alone, setup/ regenerated after adding
+# an addon or changing a manifest.
+.PHONY: quicktest odoo-tests lint gen-setup
 
 quicktest:
-	SKIP_PRECOMMIT=1 tools/test.sh
+	SKIP_PRECOMMIT=1 ODOO_RUNNER=0 tools/test.sh
+
+odoo-tests:
+	tools/odoo_runner.sh $(ADDONS)
 
 lint:
 	.venv/bin/pre-commit run --all-files

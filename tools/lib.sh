@@ -39,6 +39,25 @@ is_odoo18_src() {
     [ -f "$1/odoo/release.py" ] && grep -Eq '^version_info = \(18,' "$1/odoo/release.py"
 }
 
+# How to get an Odoo 18 community source tree and use it: printed when none
+# is found (the project itself never downloads Odoo).
+odoo_howto() {
+    cat <<HOWTO
+To get Odoo 18 community and use it (about 1 GB; PostgreSQL 12+ needed too):
+
+    git clone --depth 1 -b 18.0 https://github.com/odoo/odoo $DEFAULT_ODOO_SRC
+    make setup
+
+or, for a clone elsewhere:
+
+    git clone --depth 1 -b 18.0 https://github.com/odoo/odoo /path/to/odoo18
+    ODOO_SRC=/path/to/odoo18 make setup
+
+('make setup' installs its Python requirements into .venv and remembers
+the tree in .local/odoo.env: 'make test' needs nothing more.)
+HOWTO
+}
+
 # Sets ODOO_MODE and ODOO_SRC, looking in this order:
 #   1. $ODOO_SRC: a source tree, used in place (mode src); set but wrong is an
 #      error, not a silent fallback;
@@ -59,6 +78,7 @@ find_odoo() {
         fi
         loud "ODOO_SRC=$ODOO_SRC is not an Odoo 18 source tree" \
              "(no odoo/release.py with version 18). Fix or unset it."
+        odoo_howto
         exit 1
     fi
     local found

@@ -89,6 +89,7 @@ if [ "$ODOO_MODE" = none ]; then
     loud "NO ODOO 18 FOUND: tier 2 will be SKIPPED (set ODOO_SRC=/path/to/odoo-18-source)" \
          "Looked at: \$ODOO_SRC, 'import odoo' in python3, $DEFAULT_ODOO_SRC." \
          "Tier 1 is set up; set ODOO_SRC and run 'make setup' again for tier 2."
+    odoo_howto
     echo "Set-up for tier 1 done in $((SECONDS - start)) s."
     exit 0
 fi

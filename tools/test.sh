@@ -7,6 +7,8 @@
 #   TEST_DB=name              another database than marketing_test
 #   REQUIRE_TIER2=1           a skipped tier 2 fails the run (.ci/run sets it:
 #                             CI's machine has Odoo, losing it must not go green)
+#   ODOO_RUNNER=0             skip the pass under Odoo's own runner
+#                             (tools/odoo_runner.sh; make quicktest sets it)
 # No `set -e`: a failing tier must not stop the others, every step records
 # its failure in $status instead.
 set -uo pipefail
@@ -91,6 +93,27 @@ else
     [ "$update" = ok ] || tier2="$tier2; INSTALL/UPDATE OF THE ADDONS FAILED"
 fi
 
+# the same tests under Odoo's own runner (each addon alone in a fresh
+# database, as OCA's CI runs them): the counts must match pytest-odoo's
+table=""
+if [ "$skipped2" = 1 ]; then
+    runner="SKIPPED (no Odoo 18)"
+elif [ "${ODOO_RUNNER:-1}" = 0 ]; then
+    runner="skipped (ODOO_RUNNER=0)"
+elif [ "${#extra[@]}" -gt 0 ]; then
+    runner="skipped (PYTEST_ARGS selects tests: the counts cannot match)"
+else
+    t4=$SECONDS
+    "$ROOT/tools/odoo_runner.sh"
+    if table="$("$PY" "$ROOT/tools/runner_counts.py" table "$reports/tier2.xml" "$reports")"; then
+        runner="same tests as pytest-odoo, all passed"
+    else
+        runner="FAILED or COUNTS DIFFER (see the table; logs in .local/reports/odoo-*.log)"
+        status=1
+    fi
+    runner="$runner ($((SECONDS - t4)) s)"
+fi
+
 if [ "${SKIP_PRECOMMIT:-0}" = 1 ]; then
     checks="skipped (SKIP_PRECOMMIT=1)"
 else
@@ -115,6 +138,8 @@ if [ "$skipped2" = 1 ]; then
 else
     echo "TIER 2: $tier2"
 fi
+echo "ODOO RUNNER: $runner"
+[ -z "$table" ] || printf '%s\n' "$table" | sed 's/^/    /'
 echo "PRE-COMMIT: $checks"
 echo "make test: $((SECONDS - start)) s"
 if [ "$status" != 0 ]; then

@@ -1,8 +1,34 @@
 """Helpers for the tests of any provider addon."""
 
-from odoo.tests.common import TransactionCase, _super_send
+import pathlib
+import sys
+
+from odoo.tests.common import TransactionCase, _super_send, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
+
+#: Tests of a backend run once every module is loaded: its adapters are
+#: components, and the component registry of a database is only built at the
+#: end of its loading, so an ``at_install`` test (Odoo's default, the moment
+#: ``odoo -i <addon> --test-enable`` runs it) finds none.  pytest-odoo ignores
+#: tags: both runners run the same tests.
+post_install = tagged("standard", "post_install", "-at_install")
+
+
+def _repository_on_path():
+    """Make the repository's ``tests`` package (the provider emulators of
+    ``tests/sandbox``) importable under Odoo's own test runner too.
+
+    pytest puts the repository root on ``sys.path`` (its conftest.py);
+    ``odoo-bin`` puts only its own folder there.  A copy of the addon
+    outside the repository (a wheel) has no emulators: nothing is added.
+    """
+    root = pathlib.Path(__file__).resolve().parents[2]
+    if (root / "tests" / "sandbox").is_dir() and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+
+
+_repository_on_path()
 
 
 def purge_shared_state(registry, backend_model):
@@ -84,6 +110,7 @@ def scrub_tokens(response):
     return response
 
 
+@post_install
 class MarketingBackendMixin:
     """A provider backend for tests: class attributes say which one.
 
@@ -229,7 +256,6 @@ class CassetteReplayMixin(MarketingBackendMixin):
 def record_live(recorder, action):
     """Text of the cassette ``recorder`` writes while ``action()`` runs
     (record mode "all"), for tests that a recording holds no secret."""
-    import pathlib
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:

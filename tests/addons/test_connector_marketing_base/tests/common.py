@@ -18,6 +18,7 @@ def purge_shared_state(registry):
     common.purge_shared_state(registry, BACKEND_MODEL)
 
 
+@common.post_install
 class BackendMixin:
     """Creates ``cls.backend``; no HTTP."""
 
