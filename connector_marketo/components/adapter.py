@@ -1,6 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, time, timedelta
+import re
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import requests
@@ -9,6 +10,7 @@ from odoo import fields
 
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.connector_marketing_base.exceptions import (
     BadDataError,
     ConfigurationError,
@@ -19,7 +21,14 @@ from odoo.addons.connector_marketing_base.exceptions import (
 
 #: Marketo's daily quota resets at midnight US Central
 QUOTA_TZ = ZoneInfo("America/Chicago")
-TRANSIENT_CODES = {"604", "608", "611", "713", "1029"}
+TRANSIENT_CODES = {"604", "608", "611", "713"}
+#: the field a 1006 "Field 'x' not found" names
+FIELD_NAME = re.compile(r"'([^']+)'")
+#: seconds to wait when the bulk extract queue is full (Marketo's own advice
+#: is to back off from one minute on)
+BULK_QUEUE_WAIT = 120
+#: "Get Paging Token" may take up to 300 s (Paging Tokens reference)
+PAGING_TOKEN_TIMEOUT = 300.0
 #: fields read for every lead (custom ones come from the backend and mapping)
 LEAD_FIELDS = (
     "id",
@@ -50,6 +59,11 @@ COMPANY_FIELDS = (
     "billingPostalCode",
     "billingCountry",
 )
+
+
+class ExportAlreadyQueued(BadDataError):
+    """1029 "Job already queued": the export is in Marketo's queue already
+    (an enqueue retried after its answer was lost)."""
 
 
 class MarketoAdapter(Component):
@@ -117,8 +131,13 @@ class MarketoAdapter(Component):
         if raw or not isinstance(body, dict) or body.get("success", True):
             return body
         error = (body.get("errors") or [{}])[0]
-        code, message = str(error.get("code")), error.get("message") or ""
+        self._raise_for_error(str(error.get("code")), error.get("message") or "")
+
+    def _raise_for_error(self, code, message):
+        """The exception of a Marketo error code (request or record level)."""
         text = f"Marketo {code}: {message}"
+        if code == "1029":
+            self._bulk_refused(text)
         if code in ("600", "601", "602"):
             raise ReauthRequired(text)
         if code == "606":
@@ -139,11 +158,32 @@ class MarketoAdapter(Component):
             )
         raise BadDataError(text, code=f"marketo_{code}")
 
+    def _bulk_refused(self, text):
+        """1029 has three meanings (Error Codes, 1029; Bulk Extract "Queue"
+        and "File Size"), told apart by the message only.  The spent export
+        quota waits for midnight Central Time, for this job alone: the REST
+        calls of other jobs still count on the ordinary quota.  The wording
+        differs between the reference ("Export daily quota exceeded") and
+        instances seen answering ("Export daily quota 500MB exceeded."):
+        any message naming the daily quota is read as the quota."""
+        lowered = text.lower()
+        if "quota" in lowered:
+            raise RetryableJobError(
+                text, seconds=max(1, int(self._seconds_to_quota_reset())),
+                ignore_retry=True,
+            )
+        if "already queued" in lowered:
+            raise ExportAlreadyQueued(text, code="marketo_1029")
+        # the queue is full (10 jobs), or a 1029 we cannot tell: wait
+        raise RetryableJobError(text, seconds=BULK_QUEUE_WAIT, ignore_retry=True)
+
     @staticmethod
     def _seconds_to_quota_reset():
         now = datetime.now(QUOTA_TZ)
         reset = datetime.combine(now.date() + timedelta(days=1), time(), QUOTA_TZ)
-        return (reset - now).total_seconds()
+        # in UTC: two times of one zone subtract naively, an hour off on the
+        # days daylight saving time starts or ends
+        return (reset.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
 
     # ------------------------------------------------------------------
     # leads
@@ -157,11 +197,27 @@ class MarketoAdapter(Component):
         mapped = self.backend_record._field_mappings("import").mapped("remote_field")
         return list(dict.fromkeys([*LEAD_FIELDS, *extra, *mapped]))
 
-    def check_connection(self):
+    def describe_fields(self):
+        """REST names of the instance's lead fields (Describe Lead: "the
+        primary source of truth for field availability"; a field without a
+        ``rest`` member is not available through REST)."""
         body = self._call("GET", "/rest/v1/leads/describe.json")
-        return self.env._(
-            "Connected: %s lead fields readable", len(body.get("result") or [])
-        )
+        return {
+            item["rest"]["name"]
+            for item in body.get("result") or []
+            if isinstance(item.get("rest"), dict) and item["rest"].get("name")
+        }
+
+    def check_connection(self):
+        """Credentials, then the field mapping against the instance's fields:
+        a mapped field Marketo lacks would refuse every record (1006)."""
+        names = self.describe_fields()
+        backend = self.backend_record
+        backend.describe_field_names = ",".join(sorted(names))
+        missing = backend._missing_remote_fields()
+        if missing:
+            raise ConfigurationError(backend._missing_fields_message(missing))
+        return self.env._("Connected: %s lead fields readable", len(names))
 
     def fetch_many(self, lead_ids):
         """Leads by id, 300 per call, as POST with ``_method=GET`` (no 414)."""
@@ -201,6 +257,7 @@ class MarketoAdapter(Component):
             "GET",
             "/rest/v1/activities/pagingtoken.json",
             params={"sinceDatetime": since},
+            timeout=PAGING_TOKEN_TIMEOUT,
         )
         return body["nextPageToken"]
 
@@ -238,16 +295,33 @@ class MarketoAdapter(Component):
         leads = self.fetch_many(bindings.mapped("external_id"))
         return Page(leads, {"mode": "bound", "offset": offset}, more)
 
-    def upsert(self, payloads, lookup_field=None):
+    def upsert(self, payloads, lookup_field=None, action="createOrUpdate"):
+        """Sync Leads.  ``id`` goes in a record only with ``updateOnly``
+        (Leads, "Create and Update"): any other action would skip it (1003).
+        A field Marketo lacks (1006) is a configuration error of the whole
+        mapping, not of the record: the job fails with that message."""
+        if action != "updateOnly" and any("id" in p for p in payloads):
+            raise ValueError("Marketo accepts a lead id only with updateOnly")
         body = self._call(
             "POST",
             "/rest/v1/leads.json",
             json={
-                "action": "createOrUpdate",
+                "action": action,
                 "lookupField": lookup_field or self.backend_record.lookup_field,
                 "input": payloads,
             },
         )
+        missing = {
+            FIELD_NAME.search(reason.get("message") or "") or reason.get("message")
+            for item in body.get("result") or []
+            for reason in (item.get("reasons") or [])[:1]
+            if reason.get("code") == "1006"
+        }
+        missing = {m if isinstance(m, str) else m.group(1) for m in missing}
+        if missing:
+            raise ConfigurationError(
+                self.backend_record._missing_fields_message(sorted(missing))
+            )
         results = []
         for item in body.get("result") or []:
             if item.get("status") in ("created", "updated"):
@@ -277,9 +351,11 @@ class MarketoAdapter(Component):
     # companies, programs, activities, bulk extract
     # ------------------------------------------------------------------
     def sync_companies(self, companies):
+        """Sync Companies is ``POST /rest/v1/companies.json`` (Companies,
+        "Create and Update"), keyed by ``externalCompanyId``."""
         body = self._call(
             "POST",
-            "/rest/v1/companies/sync.json",
+            "/rest/v1/companies.json",
             json={
                 "action": "createOrUpdate",
                 "dedupeBy": "dedupeFields",
@@ -337,7 +413,18 @@ class MarketoAdapter(Component):
             params={"nextPageToken": token, "batchSize": self.batch_size},
         )
 
+    def _bulk_job(self, body):
+        """The job of a bulk answer; a 1029 given as a record-level reason
+        (the Error Codes page lists it there) is read like the request-level
+        one."""
+        job = (body.get("result") or [{}])[0]
+        reason = (job.get("reasons") or [{}])[0]
+        if reason.get("code"):
+            self._raise_for_error(str(reason["code"]), reason.get("message") or "")
+        return job
+
     def bulk_create(self, start, end):
+        """Create an export (not queued yet): its ``exportId``."""
         body = self._call(
             "POST",
             "/bulk/v1/leads/export/create.json",
@@ -347,13 +434,16 @@ class MarketoAdapter(Component):
                 "filter": {"createdAt": {"startAt": start, "endAt": end}},
             },
         )
-        export_id = body["result"][0]["exportId"]
-        self._call("POST", f"/bulk/v1/leads/export/{export_id}/enqueue.json")
-        return export_id
+        return self._bulk_job(body)["exportId"]
+
+    def bulk_enqueue(self, export_id):
+        """Queue a created export; :class:`ExportAlreadyQueued` when it is."""
+        body = self._call("POST", f"/bulk/v1/leads/export/{export_id}/enqueue.json")
+        return self._bulk_job(body).get("status")
 
     def bulk_status(self, export_id):
         body = self._call("GET", f"/bulk/v1/leads/export/{export_id}/status.json")
-        return body["result"][0]["status"]
+        return self._bulk_job(body)["status"]
 
     def bulk_file(self, export_id):
         """The CSV text of a completed export (not JSON)."""
