@@ -87,6 +87,11 @@ class MarketingReconciler(AbstractComponent):
                 result[key] = comparable_text(value)
         return result
 
+    def _payload_to_compare(self, exporter, binding):
+        """What Odoo would send, in the terms the platform reads it back
+        (a provider whose links read back as values overrides it)."""
+        return exporter._payload(binding)
+
     def _country_code(self, value):
         """ISO code of a country written as a code or an English name."""
         if not value or not isinstance(value, str):
@@ -110,7 +115,7 @@ class MarketingReconciler(AbstractComponent):
             if not binding:
                 continue
             try:
-                payload = exporter._payload(binding)
+                payload = self._payload_to_compare(exporter, binding)
             except BadDataError:
                 # invalid in Odoo: exporting it files that issue already
                 continue
