@@ -27,8 +27,13 @@ FIELD_NAME = re.compile(r"'([^']+)'")
 #: seconds to wait when the bulk extract queue is full (Marketo's own advice
 #: is to back off from one minute on)
 BULK_QUEUE_WAIT = 120
-#: "Get Paging Token" may take up to 300 s (Paging Tokens reference)
+#: Marketo's own timeouts of the slower endpoints (Activities, Leads and
+#: Companies references, "Timeouts"): waiting less gives up on a call that
+#: is still running, and a retried upsert may then create twice
 PAGING_TOKEN_TIMEOUT = 300.0
+SYNC_LEADS_TIMEOUT = 90.0
+LEADS_BY_FILTER_TIMEOUT = 60.0
+SYNC_COMPANIES_TIMEOUT = 60.0
 #: fields read for every lead (custom ones come from the backend and mapping)
 LEAD_FIELDS = (
     "id",
@@ -178,9 +183,15 @@ class MarketoAdapter(Component):
         raise RetryableJobError(text, seconds=BULK_QUEUE_WAIT, ignore_retry=True)
 
     @staticmethod
-    def _seconds_to_quota_reset():
-        now = datetime.now(QUOTA_TZ)
+    def _seconds_to_quota_reset(now=None):
+        """Seconds to the next midnight in Chicago.  The reference says both
+        "12:00AM CST" and "midnight Central Time": in summer these are an
+        hour apart, so a quota still spent in the first hour after midnight
+        waits for 01:00 rather than for the next day."""
+        now = now or datetime.now(QUOTA_TZ)
         reset = datetime.combine(now.date() + timedelta(days=1), time(), QUOTA_TZ)
+        if now.hour == 0:
+            reset = datetime.combine(now.date(), time(1, 5), QUOTA_TZ)
         # in UTC: two times of one zone subtract naively, an hour off on the
         # days daylight saving time starts or ends
         return (reset.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
@@ -233,6 +244,7 @@ class MarketoAdapter(Component):
                     "filterValues": ",".join(lead_ids[start : start + self.batch_size]),
                     "fields": ",".join(self.lead_fields()),
                 },
+                timeout=max(LEADS_BY_FILTER_TIMEOUT, self._timeout()),
             )
             leads += body.get("result") or []
         return leads
@@ -257,7 +269,7 @@ class MarketoAdapter(Component):
             "GET",
             "/rest/v1/activities/pagingtoken.json",
             params={"sinceDatetime": since},
-            timeout=PAGING_TOKEN_TIMEOUT,
+            timeout=max(PAGING_TOKEN_TIMEOUT, self._timeout()),
         )
         return body["nextPageToken"]
 
@@ -310,6 +322,7 @@ class MarketoAdapter(Component):
                 "lookupField": lookup_field or self.backend_record.lookup_field,
                 "input": payloads,
             },
+            timeout=max(SYNC_LEADS_TIMEOUT, self._timeout()),
         )
         missing = {
             FIELD_NAME.search(reason.get("message") or "") or reason.get("message")
@@ -361,6 +374,7 @@ class MarketoAdapter(Component):
                 "dedupeBy": "dedupeFields",
                 "input": companies,
             },
+            timeout=max(SYNC_COMPANIES_TIMEOUT, self._timeout()),
         )
         return body.get("result") or []
 

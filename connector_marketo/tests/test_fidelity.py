@@ -5,7 +5,7 @@ what Marketo refuses, and every request sent here is checked against the
 documented shapes at the end of the test (see ``common.MarketoCase``).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from odoo.addons.connector_marketing_base.exceptions import ConfigurationError
@@ -16,12 +16,18 @@ from ..components.adapter import ExportAlreadyQueued
 from .common import BINDING, MarketoCase
 
 
+CHICAGO = ZoneInfo("America/Chicago")
+
+
 def seconds_to_chicago_midnight():
-    now = datetime.now(ZoneInfo("America/Chicago"))
-    midnight = datetime.combine(
-        now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo
-    )
-    return (midnight.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+    """To the next midnight in Chicago; in the hour after midnight, to 01:05
+    (the reference's "12:00AM CST" is 01:00 in summer)."""
+    now = datetime.now(CHICAGO)
+    if now.hour == 0:
+        reset = datetime.combine(now.date(), time(1, 5), CHICAGO)
+    else:
+        reset = datetime.combine(now.date() + timedelta(days=1), time(), CHICAGO)
+    return (reset.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
 
 
 class TestMarketoFidelity(MarketoCase):
@@ -165,9 +171,28 @@ class TestMarketoFidelity(MarketoCase):
 
         adapter.session.request = spy
         adapter.search_page({"since": "2026-01-01T00:00:00Z", "token": None})
+        adapter.upsert([{"email": "timeout@example.com"}])
         timeouts = dict(seen)
         self.assertEqual(timeouts["pagingtoken.json"], 300)
         self.assertEqual(timeouts["leadchanges.json"], self.backend.request_timeout)
+        self.assertEqual(timeouts["leads.json"], 90, "Sync Leads: 90 s")
+
+    def test_quota_reset_is_midnight_in_chicago(self):
+        reset = self.adapter()._seconds_to_quota_reset
+        # 23:00 in Chicago in summer (CDT) and in winter (CST): one hour
+        for day in ("2026-07-01", "2026-12-01"):
+            now = datetime.fromisoformat(f"{day}T23:00:00").replace(tzinfo=CHICAGO)
+            self.assertEqual(reset(now), 3600)
+        # the night daylight saving time ends: 25 hours from 23:00 the day before
+        now = datetime(2026, 10, 31, 23, 0, tzinfo=CHICAGO)
+        self.assertEqual(reset(now), 3600)
+        now = datetime(2026, 10, 31, 1, 0, tzinfo=CHICAGO)
+        self.assertEqual(reset(now), 23 * 3600)
+        now = datetime(2026, 11, 1, 1, 0, tzinfo=CHICAGO)
+        self.assertEqual(reset(now), 24 * 3600, "01:00 CDT to midnight CST")
+        # still spent just after midnight: "12:00AM CST" may be 01:00 CDT
+        now = datetime(2026, 7, 2, 0, 30, tzinfo=CHICAGO)
+        self.assertEqual(reset(now), 35 * 60)
 
     # -- 6. reconciliation compares like with like ------------------------
     def test_clean_import_then_reconcile_files_nothing(self):
