@@ -72,7 +72,9 @@ class MarketingReconciler(AbstractComponent):
         """
         kinds = {
             remote: key
-            for key, remote in self.component(usage="export.mapper")._remote_keys.items()
+            for key, remote in self.component(
+                usage="export.mapper"
+            )._remote_keys.items()
         }
         country_key = next((r for r, k in kinds.items() if k == "country_code"), None)
         country = self._country_code(values.get(country_key))

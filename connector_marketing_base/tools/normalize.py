@@ -383,9 +383,10 @@ def comparable_phone(number, country_code=None) -> str:
     E.164; comparing them as text reports a difference that is none.
     """
     try:
-        return phone_e164(
-            "" if number is None else str(number), country_code or None
-        ) or ""
+        return (
+            phone_e164("" if number is None else str(number), country_code or None)
+            or ""
+        )
     except InvalidValue:
         return comparable_text(number)
 

@@ -10,7 +10,6 @@ from odoo import fields
 
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.connector_marketing_base.exceptions import (
     BadDataError,
     ConfigurationError,
@@ -18,6 +17,9 @@ from odoo.addons.connector_marketing_base.exceptions import (
     ReauthRequired,
     TransientError,
 )
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .mapper import REMOTE_KEYS
 
 #: Marketo's daily quota resets at midnight US Central
 QUOTA_TZ = ZoneInfo("America/Chicago")
@@ -174,7 +176,8 @@ class MarketoAdapter(Component):
         lowered = text.lower()
         if "quota" in lowered:
             raise RetryableJobError(
-                text, seconds=max(1, int(self._seconds_to_quota_reset())),
+                text,
+                seconds=max(1, int(self._seconds_to_quota_reset())),
                 ignore_retry=True,
             )
         if "already queued" in lowered:
@@ -219,13 +222,32 @@ class MarketoAdapter(Component):
             if isinstance(item.get("rest"), dict) and item["rest"].get("name")
         }
 
+    def mapped_fields(self):
+        """Every lead field the connector reads or writes on this backend."""
+        backend = self.backend_record
+        lines = backend._field_mappings("export") | backend._field_mappings("import")
+        extra = [f.strip() for f in (backend.import_fields or "").split(",")]
+        return {
+            *LEAD_FIELDS,
+            *REMOTE_KEYS.values(),
+            *lines.mapped("remote_field"),
+            *filter(None, [*extra, backend.stage_field, backend.deal_status_field]),
+        }
+
+    def missing_fields(self):
+        """Mapped fields absent from the last Describe (none known: none)."""
+        known = self.backend_record.describe_field_names
+        if not known:
+            return []
+        return sorted(self.mapped_fields() - set(known.split(",")))
+
     def check_connection(self):
         """Credentials, then the field mapping against the instance's fields:
         a mapped field Marketo lacks would refuse every record (1006)."""
         names = self.describe_fields()
         backend = self.backend_record
         backend.describe_field_names = ",".join(sorted(names))
-        missing = backend._missing_remote_fields()
+        missing = self.missing_fields()
         if missing:
             raise ConfigurationError(backend._missing_fields_message(missing))
         return self.env._("Connected: %s lead fields readable", len(names))

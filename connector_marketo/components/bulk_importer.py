@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import csv
 import io
+import logging
 from datetime import timedelta
 
 from odoo import fields
@@ -10,6 +11,8 @@ from odoo.addons.component.core import Component
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
 from .adapter import ExportAlreadyQueued
+
+_logger = logging.getLogger(__name__)
 
 #: Marketo accepts bulk extract filters of at most 31 days
 WINDOW = timedelta(days=31)
@@ -93,9 +96,7 @@ class MarketoBulkImporter(Component):
     def _create(self, adapter, cursors, state):
         """Create the window's export and keep its id (not queued yet)."""
         start = fields.Datetime.to_datetime(state["start"][:19].replace("T", " "))
-        end = min(start + WINDOW, fields.Datetime.now()).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
-        )
+        end = min(start + WINDOW, fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
         export_id = adapter.bulk_create(state["start"], end)
         cursors._set(
             self.backend_record,
@@ -113,8 +114,8 @@ class MarketoBulkImporter(Component):
         """Queue the kept export; "already queued" means a lost answer."""
         try:
             adapter.bulk_enqueue(state["export_id"])
-        except ExportAlreadyQueued:
-            pass
+        except ExportAlreadyQueued as err:
+            _logger.info("%s: %s, polling it", self.backend_record.display_name, err)
         cursors._set(self.backend_record, "bulk", dict(state, queued=True))
         self._next_step(POLL_SECONDS)
         return self.env._("Export %s queued", state["export_id"])

@@ -17,7 +17,7 @@ class MarketoBatchExporter(Component):
         """A mapped field the instance lacks would skip every record that
         carries it: the batch stops with a configuration error instead (no
         call, no review item per record)."""
-        missing = self.backend_record._missing_remote_fields()
+        missing = self.backend_adapter.missing_fields()
         if missing:
             raise ConfigurationError(
                 self.backend_record._missing_fields_message(missing)

@@ -75,11 +75,13 @@ class MarketoExportMapper(Component):
         return self._cached(
             "country_name",
             code,
-            lambda: self.env["res.country"]
-            .with_context(lang="en_US")
-            .search([("code", "=", code)], limit=1)
-            .name
-            or code,
+            lambda: (
+                self.env["res.country"]
+                .with_context(lang="en_US")
+                .search([("code", "=", code)], limit=1)
+                .name
+                or code
+            ),
         )
 
 

@@ -120,30 +120,6 @@ class MarketoBackend(models.Model):
                 backend.rest_url = base
                 backend.identity_url = f"{base}/identity"
 
-    def _mapped_remote_fields(self):
-        """Every lead field the connector reads or writes on this backend."""
-        # the components import this module (activity types): import late
-        from ..components.adapter import LEAD_FIELDS
-        from ..components.mapper import REMOTE_KEYS
-
-        self.ensure_one()
-        lines = self._field_mappings("export") | self._field_mappings("import")
-        extra = [f.strip() for f in (self.import_fields or "").split(",")]
-        return {
-            *LEAD_FIELDS,
-            *REMOTE_KEYS.values(),
-            *lines.mapped("remote_field"),
-            *filter(None, [*extra, self.stage_field, self.deal_status_field]),
-        }
-
-    def _missing_remote_fields(self):
-        """Mapped fields absent from the last Describe (none known: none)."""
-        self.ensure_one()
-        if not self.describe_field_names:
-            return []
-        known = set(self.describe_field_names.split(","))
-        return sorted(self._mapped_remote_fields() - known)
-
     def _missing_fields_message(self, missing):
         return self.env._(
             "Marketo has no lead field %(fields)s (Admin > Field Management): "

@@ -15,7 +15,6 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from ..components.adapter import ExportAlreadyQueued
 from .common import BINDING, MarketoCase
 
-
 CHICAGO = ZoneInfo("America/Chicago")
 
 
@@ -76,9 +75,9 @@ class TestMarketoFidelity(MarketoCase):
             }
         )
         opportunity.export_stage()
-        [sent] = [
-            e for e in self.requests_to("/rest/v1/leads.json") if "id" in str(e)
-        ][-1:]
+        [sent] = [e for e in self.requests_to("/rest/v1/leads.json") if "id" in str(e)][
+            -1:
+        ]
         self.assertEqual(
             (sent["body"]["action"], sent["body"]["lookupField"]), ("updateOnly", "id")
         )
@@ -132,7 +131,10 @@ class TestMarketoFidelity(MarketoCase):
 
     def test_the_three_meanings_of_1029(self):
         adapter = self.adapter()
-        for message in ("Export daily quota exceeded", "Export daily quota 500MB exceeded."):
+        for message in (
+            "Export daily quota exceeded",
+            "Export daily quota 500MB exceeded.",
+        ):
             with self.assertRaises(RetryableJobError) as caught:
                 adapter._raise_for_error("1029", message)
             self.assertAlmostEqual(
@@ -143,8 +145,16 @@ class TestMarketoFidelity(MarketoCase):
         # as a record-level reason too (the Error Codes page lists it there)
         with self.assertRaises(ExportAlreadyQueued):
             adapter._bulk_job(
-                {"result": [{"status": "skipped", "reasons": [
-                    {"code": "1029", "message": "Job already queued"}]}]}  # fmt: skip
+                {
+                    "result": [
+                        {
+                            "status": "skipped",
+                            "reasons": [
+                                {"code": "1029", "message": "Job already queued"}
+                            ],
+                        }
+                    ]
+                }
             )
         # a full queue: ten jobs queued, the eleventh waits minutes, not a day
         window = ("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
@@ -216,11 +226,14 @@ class TestMarketoFidelity(MarketoCase):
             for i, (country, phone) in enumerate(forms)
         ]
         self.run_jobs(self.backend.import_contacts_page)
-        self.assertEqual(len(self.env[BINDING].search([("external_id", "in", [str(i) for i in ids])])), 4)
-        self.run_jobs(self.backend.reconcile_contacts_page)
-        self.assertFalse(
-            self.issues(reason_code="field_mismatch").mapped("payload")
+        self.assertEqual(
+            len(
+                self.env[BINDING].search([("external_id", "in", [str(i) for i in ids])])
+            ),
+            4,
         )
+        self.run_jobs(self.backend.reconcile_contacts_page)
+        self.assertFalse(self.issues(reason_code="field_mismatch").mapped("payload"))
         # a real difference is still seen, and only that field
         self.emulator.touch(ids[0], title="CFO")
         self.run_jobs(self.backend.reconcile_contacts_page)

@@ -64,9 +64,10 @@ Leads
     lead match lookup criteria``, 1001 ``Invalid value 'x'. Required of type
     'email'`` (malformed email, non-integer score; *chosen*), 1003 ``Invalid
     data`` with the detail (a string over 255 characters, a read-only field,
-    a record that is not an object; *chosen*), 1002 (no value for the lookup field with createOrUpdate
-    / updateOnly; *chosen*). More than 300 inputs → request error 1003. An
-    update that changes nothing still answers ``updated``. Emails need not
+    a record that is not an object; *chosen*), 1002 (no value for the lookup
+    field with createOrUpdate / updateOnly; *chosen*). More than 300 inputs →
+    request error 1003. An update that changes nothing still answers
+    ``updated``. Emails need not
     be unique (createDuplicate, or ``race_window_ms``: see below).
     ``POST /rest/v1/leads/delete.json`` ``{"input": [{"id"}]}`` → ``deleted``
     or skipped 1004. ``GET /rest/v1/leads/describe.json`` (``dataType``,

@@ -579,7 +579,9 @@ def test_upsert_actions_and_lookup_fields(marketo):
         lookupField="id",
     ) == ["updated", "1004"]
     for action in ("createOrUpdate", "createDuplicate"):
-        assert statuses([{"id": b, "leadStatus": "Lost"}], action=action, lookupField="id") == ["1003"]
+        assert statuses(
+            [{"id": b, "leadStatus": "Lost"}], action=action, lookupField="id"
+        ) == ["1003"]
     assert emulator.leads[b]["leadStatus"] == "Won"
     assert emulator.find_by_email("renamed@example.com")["leadStatus"] == "Won"
     assert emulator.find_by_email("person2@example.com") is None
@@ -1242,9 +1244,7 @@ def test_companies_sync_query_and_lead_link(marketo):
 
     def one(action, key):
         body = {"action": action, "input": [{"externalCompanyId": key}]}
-        return reasons(
-            ok(client.post("/rest/v1/companies.json", json=body))["result"]
-        )
+        return reasons(ok(client.post("/rest/v1/companies.json", json=body))["result"])
 
     assert one("createOnly", "odoo-2") == ["1017"]
     assert one("updateOnly", "odoo-9") == ["1013"]
