@@ -46,7 +46,7 @@ class MarketoCase(MarketoBackendMixin, common.MarketingSandboxCase):
         self.addCleanup(self._check_requests)
 
     def _check_requests(self):
-        from tests.tier1.test_contract_marketo import check_request
+        from tests.tier1.contract_marketo import check_request
 
         journal, self.emulator.journal = self.emulator.journal, None
         for entry in journal:

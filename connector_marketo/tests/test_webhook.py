@@ -70,7 +70,7 @@ class TestMarketoWebhook(MarketoBackendMixin, HttpCase):
         Marketo does under JSON encoding (string tokens quoted by Marketo),
         is valid JSON the controller accepts, whichever type lead.Id has."""
         from tests.sandbox.marketo import render_webhook_template
-        from tests.tier1.test_contract_marketo import WEBHOOK_TOKENS, webhook_template
+        from tests.tier1.contract_marketo import WEBHOOK_TOKENS, webhook_template
 
         for lead_id in (318581, "318582"):
             tokens = dict(WEBHOOK_TOKENS, **{"lead.Id": lead_id})
