@@ -101,6 +101,8 @@ def test_public_api_is_exported(nz):
         "iso_state",
         "normalize_email_basic",
         "payload_hash",
+        "comparable_phone",
+        "comparable_text",
     }
     assert set(nz.__all__) == expected
     assert all(callable(getattr(nz, name)) for name in expected)
