@@ -220,6 +220,8 @@ class MarketingAdapter(AbstractComponent):
         healthy = None
         try:
             headers = dict(kwargs.pop("headers", None) or {})
+            # an endpoint documented as slower than the rest passes its own
+            timeout = kwargs.pop("timeout", None) or self._timeout()
             try:
                 if auth:
                     headers.update(self._auth_headers())
@@ -227,7 +229,7 @@ class MarketingAdapter(AbstractComponent):
                     method,
                     self._base_url().rstrip("/") + path,
                     headers=headers,
-                    timeout=self._timeout(),
+                    timeout=timeout,
                     **kwargs,
                 )
             except (requests.ConnectionError, requests.Timeout) as err:

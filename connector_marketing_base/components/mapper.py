@@ -213,6 +213,30 @@ class MarketingExportMapper(AbstractComponent):
                 values[key] = truncate(values[key], limit)
         return values
 
+    def _authoritative_keys(self):
+        """Remote keys whose mapping line itself says "Odoo wins": Odoo is
+        their owner, so an empty Odoo value is sent and clears the remote."""
+        return {
+            line.remote_field
+            for line in self._mapping_lines("export")
+            if line.conflict_rule == "odoo_wins"
+        }
+
+    def _drop_empty(self, values):
+        """The payload without the fields Odoo has no value for.
+
+        On a platform where marketers edit contacts too, an empty Odoo field
+        means "Odoo does not know", not "erase it": sending it would blank
+        the platform's value.  Only the keys of :meth:`_authoritative_keys`
+        are sent empty.
+        """
+        keep = self._authoritative_keys()
+        return {
+            key: value
+            for key, value in values.items()
+            if key in keep or (value is not None and value != "")
+        }
+
 
 class MarketingImportMapper(AbstractComponent):
     """Remote contact → partner values."""

@@ -4,7 +4,7 @@
 from odoo.addons.component.core import AbstractComponent
 
 from ..exceptions import BadDataError
-from ..tools.normalize import nfc, payload_hash
+from ..tools.normalize import comparable_phone, comparable_text, payload_hash
 
 
 class MarketingReconciler(AbstractComponent):
@@ -62,9 +62,47 @@ class MarketingReconciler(AbstractComponent):
             local=local,
         )
 
-    @staticmethod
-    def _comparable(values, keys):
-        return {key: nfc(str(values.get(key) or "")).casefold() for key in sorted(keys)}
+    def _comparable(self, values, keys):
+        """The values of ``keys`` in one canonical form, whoever wrote them.
+
+        Free-text fields hold what people typed: "US" and "United States",
+        "+14155550000" and "+1 415 555 0000" mean the same.  Countries
+        compare as ISO codes and phones as E.164 (read with that country),
+        the rest as case-folded NFC text, on both sides alike.
+        """
+        kinds = {
+            remote: key
+            for key, remote in self.component(
+                usage="export.mapper"
+            )._remote_keys.items()
+        }
+        country_key = next((r for r, k in kinds.items() if k == "country_code"), None)
+        country = self._country_code(values.get(country_key))
+        result = {}
+        for key in sorted(keys):
+            value = values.get(key)
+            if kinds.get(key) == "country_code":
+                result[key] = country or comparable_text(value)
+            elif kinds.get(key) in ("phone", "mobile"):
+                result[key] = comparable_phone(value, country)
+            else:
+                result[key] = comparable_text(value)
+        return result
+
+    def _payload_to_compare(self, exporter, binding):
+        """What Odoo would send, in the terms the platform reads it back
+        (a provider whose links read back as values overrides it)."""
+        return exporter._payload(binding)
+
+    def _country_code(self, value):
+        """ISO code of a country written as a code or an English name."""
+        if not value or not isinstance(value, str):
+            return ""
+        mapper = self.component(usage="import.mapper")
+        try:
+            return mapper._cached("country", value, lambda: mapper._country(value)).code
+        except BadDataError:
+            return ""
 
     def _compare_page(self, records):
         adapter = self.component(usage="backend.adapter")
@@ -79,7 +117,7 @@ class MarketingReconciler(AbstractComponent):
             if not binding:
                 continue
             try:
-                payload = exporter._payload(binding)
+                payload = self._payload_to_compare(exporter, binding)
             except BadDataError:
                 # invalid in Odoo: exporting it files that issue already
                 continue

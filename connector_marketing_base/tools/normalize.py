@@ -24,6 +24,8 @@ import phonenumbers
 
 __all__ = [
     "InvalidValue",
+    "comparable_phone",
+    "comparable_text",
     "iso_country",
     "iso_state",
     "join_name",
@@ -363,6 +365,30 @@ def phone_e164(number, country_code=None, field="phone") -> str:
             field=field,
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def comparable_text(value) -> str:
+    """Case-folded NFC text of any value (``None`` → ``""``): the form two
+    systems' free text is compared in."""
+    if value is None or value is False:
+        return ""
+    return nfc(str(value)).casefold()
+
+
+def comparable_phone(number, country_code=None) -> str:
+    """E.164 of a phone when it parses (read with ``country_code`` for
+    national numbers), else its :func:`comparable_text`.
+
+    Why: a platform keeps phones as typed ("+1 415 555 0000") and Odoo as
+    E.164; comparing them as text reports a difference that is none.
+    """
+    try:
+        return (
+            phone_e164("" if number is None else str(number), country_code or None)
+            or ""
+        )
+    except InvalidValue:
+        return comparable_text(number)
 
 
 def _is_ascii_alpha(text):

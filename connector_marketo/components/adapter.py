@@ -1,6 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, time, timedelta
+import re
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import requests
@@ -16,10 +17,25 @@ from odoo.addons.connector_marketing_base.exceptions import (
     ReauthRequired,
     TransientError,
 )
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .mapper import REMOTE_KEYS
 
 #: Marketo's daily quota resets at midnight US Central
 QUOTA_TZ = ZoneInfo("America/Chicago")
-TRANSIENT_CODES = {"604", "608", "611", "713", "1029"}
+TRANSIENT_CODES = {"604", "608", "611", "713"}
+#: the field a 1006 "Field 'x' not found" names
+FIELD_NAME = re.compile(r"'([^']+)'")
+#: seconds to wait when the bulk extract queue is full (Marketo's own advice
+#: is to back off from one minute on)
+BULK_QUEUE_WAIT = 120
+#: Marketo's own timeouts of the slower endpoints (Activities, Leads and
+#: Companies references, "Timeouts"): waiting less gives up on a call that
+#: is still running, and a retried upsert may then create twice
+PAGING_TOKEN_TIMEOUT = 300.0
+SYNC_LEADS_TIMEOUT = 90.0
+LEADS_BY_FILTER_TIMEOUT = 60.0
+SYNC_COMPANIES_TIMEOUT = 60.0
 #: fields read for every lead (custom ones come from the backend and mapping)
 LEAD_FIELDS = (
     "id",
@@ -50,6 +66,11 @@ COMPANY_FIELDS = (
     "billingPostalCode",
     "billingCountry",
 )
+
+
+class ExportAlreadyQueued(BadDataError):
+    """1029 "Job already queued": the export is in Marketo's queue already
+    (an enqueue retried after its answer was lost)."""
 
 
 class MarketoAdapter(Component):
@@ -117,8 +138,13 @@ class MarketoAdapter(Component):
         if raw or not isinstance(body, dict) or body.get("success", True):
             return body
         error = (body.get("errors") or [{}])[0]
-        code, message = str(error.get("code")), error.get("message") or ""
+        self._raise_for_error(str(error.get("code")), error.get("message") or "")
+
+    def _raise_for_error(self, code, message):
+        """The exception of a Marketo error code (request or record level)."""
         text = f"Marketo {code}: {message}"
+        if code == "1029":
+            self._bulk_refused(text)
         if code in ("600", "601", "602"):
             raise ReauthRequired(text)
         if code == "606":
@@ -139,11 +165,39 @@ class MarketoAdapter(Component):
             )
         raise BadDataError(text, code=f"marketo_{code}")
 
+    def _bulk_refused(self, text):
+        """1029 has three meanings (Error Codes, 1029; Bulk Extract "Queue"
+        and "File Size"), told apart by the message only.  The spent export
+        quota waits for midnight Central Time, for this job alone: the REST
+        calls of other jobs still count on the ordinary quota.  The wording
+        differs between the reference ("Export daily quota exceeded") and
+        instances seen answering ("Export daily quota 500MB exceeded."):
+        any message naming the daily quota is read as the quota."""
+        lowered = text.lower()
+        if "quota" in lowered:
+            raise RetryableJobError(
+                text,
+                seconds=max(1, int(self._seconds_to_quota_reset())),
+                ignore_retry=True,
+            )
+        if "already queued" in lowered:
+            raise ExportAlreadyQueued(text, code="marketo_1029")
+        # the queue is full (10 jobs), or a 1029 we cannot tell: wait
+        raise RetryableJobError(text, seconds=BULK_QUEUE_WAIT, ignore_retry=True)
+
     @staticmethod
-    def _seconds_to_quota_reset():
-        now = datetime.now(QUOTA_TZ)
+    def _seconds_to_quota_reset(now=None):
+        """Seconds to the next midnight in Chicago.  The reference says both
+        "12:00AM CST" and "midnight Central Time": in summer these are an
+        hour apart, so a quota still spent in the first hour after midnight
+        waits for 01:00 rather than for the next day."""
+        now = now or datetime.now(QUOTA_TZ)
         reset = datetime.combine(now.date() + timedelta(days=1), time(), QUOTA_TZ)
-        return (reset - now).total_seconds()
+        if now.hour == 0:
+            reset = datetime.combine(now.date(), time(1, 5), QUOTA_TZ)
+        # in UTC: two times of one zone subtract naively, an hour off on the
+        # days daylight saving time starts or ends
+        return (reset.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
 
     # ------------------------------------------------------------------
     # leads
@@ -157,11 +211,46 @@ class MarketoAdapter(Component):
         mapped = self.backend_record._field_mappings("import").mapped("remote_field")
         return list(dict.fromkeys([*LEAD_FIELDS, *extra, *mapped]))
 
-    def check_connection(self):
+    def describe_fields(self):
+        """REST names of the instance's lead fields (Describe Lead: "the
+        primary source of truth for field availability"; a field without a
+        ``rest`` member is not available through REST)."""
         body = self._call("GET", "/rest/v1/leads/describe.json")
-        return self.env._(
-            "Connected: %s lead fields readable", len(body.get("result") or [])
-        )
+        return {
+            item["rest"]["name"]
+            for item in body.get("result") or []
+            if isinstance(item.get("rest"), dict) and item["rest"].get("name")
+        }
+
+    def mapped_fields(self):
+        """Every lead field the connector reads or writes on this backend."""
+        backend = self.backend_record
+        lines = backend._field_mappings("export") | backend._field_mappings("import")
+        extra = [f.strip() for f in (backend.import_fields or "").split(",")]
+        return {
+            *LEAD_FIELDS,
+            *REMOTE_KEYS.values(),
+            *lines.mapped("remote_field"),
+            *filter(None, [*extra, backend.stage_field, backend.deal_status_field]),
+        }
+
+    def missing_fields(self):
+        """Mapped fields absent from the last Describe (none known: none)."""
+        known = self.backend_record.describe_field_names
+        if not known:
+            return []
+        return sorted(self.mapped_fields() - set(known.split(",")))
+
+    def check_connection(self):
+        """Credentials, then the field mapping against the instance's fields:
+        a mapped field Marketo lacks would refuse every record (1006)."""
+        names = self.describe_fields()
+        backend = self.backend_record
+        backend.describe_field_names = ",".join(sorted(names))
+        missing = self.missing_fields()
+        if missing:
+            raise ConfigurationError(backend._missing_fields_message(missing))
+        return self.env._("Connected: %s lead fields readable", len(names))
 
     def fetch_many(self, lead_ids):
         """Leads by id, 300 per call, as POST with ``_method=GET`` (no 414)."""
@@ -177,6 +266,7 @@ class MarketoAdapter(Component):
                     "filterValues": ",".join(lead_ids[start : start + self.batch_size]),
                     "fields": ",".join(self.lead_fields()),
                 },
+                timeout=max(LEADS_BY_FILTER_TIMEOUT, self._timeout()),
             )
             leads += body.get("result") or []
         return leads
@@ -201,6 +291,7 @@ class MarketoAdapter(Component):
             "GET",
             "/rest/v1/activities/pagingtoken.json",
             params={"sinceDatetime": since},
+            timeout=max(PAGING_TOKEN_TIMEOUT, self._timeout()),
         )
         return body["nextPageToken"]
 
@@ -238,16 +329,34 @@ class MarketoAdapter(Component):
         leads = self.fetch_many(bindings.mapped("external_id"))
         return Page(leads, {"mode": "bound", "offset": offset}, more)
 
-    def upsert(self, payloads, lookup_field=None):
+    def upsert(self, payloads, lookup_field=None, action="createOrUpdate"):
+        """Sync Leads.  ``id`` goes in a record only with ``updateOnly``
+        (Leads, "Create and Update"): any other action would skip it (1003).
+        A field Marketo lacks (1006) is a configuration error of the whole
+        mapping, not of the record: the job fails with that message."""
+        if action != "updateOnly" and any("id" in p for p in payloads):
+            raise ValueError("Marketo accepts a lead id only with updateOnly")
         body = self._call(
             "POST",
             "/rest/v1/leads.json",
             json={
-                "action": "createOrUpdate",
+                "action": action,
                 "lookupField": lookup_field or self.backend_record.lookup_field,
                 "input": payloads,
             },
+            timeout=max(SYNC_LEADS_TIMEOUT, self._timeout()),
         )
+        missing = {
+            FIELD_NAME.search(reason.get("message") or "") or reason.get("message")
+            for item in body.get("result") or []
+            for reason in (item.get("reasons") or [])[:1]
+            if reason.get("code") == "1006"
+        }
+        missing = {m if isinstance(m, str) else m.group(1) for m in missing}
+        if missing:
+            raise ConfigurationError(
+                self.backend_record._missing_fields_message(sorted(missing))
+            )
         results = []
         for item in body.get("result") or []:
             if item.get("status") in ("created", "updated"):
@@ -277,14 +386,17 @@ class MarketoAdapter(Component):
     # companies, programs, activities, bulk extract
     # ------------------------------------------------------------------
     def sync_companies(self, companies):
+        """Sync Companies is ``POST /rest/v1/companies.json`` (Companies,
+        "Create and Update"), keyed by ``externalCompanyId``."""
         body = self._call(
             "POST",
-            "/rest/v1/companies/sync.json",
+            "/rest/v1/companies.json",
             json={
                 "action": "createOrUpdate",
                 "dedupeBy": "dedupeFields",
                 "input": companies,
             },
+            timeout=max(SYNC_COMPANIES_TIMEOUT, self._timeout()),
         )
         return body.get("result") or []
 
@@ -337,7 +449,18 @@ class MarketoAdapter(Component):
             params={"nextPageToken": token, "batchSize": self.batch_size},
         )
 
+    def _bulk_job(self, body):
+        """The job of a bulk answer; a 1029 given as a record-level reason
+        (the Error Codes page lists it there) is read like the request-level
+        one."""
+        job = (body.get("result") or [{}])[0]
+        reason = (job.get("reasons") or [{}])[0]
+        if reason.get("code"):
+            self._raise_for_error(str(reason["code"]), reason.get("message") or "")
+        return job
+
     def bulk_create(self, start, end):
+        """Create an export (not queued yet): its ``exportId``."""
         body = self._call(
             "POST",
             "/bulk/v1/leads/export/create.json",
@@ -347,13 +470,16 @@ class MarketoAdapter(Component):
                 "filter": {"createdAt": {"startAt": start, "endAt": end}},
             },
         )
-        export_id = body["result"][0]["exportId"]
-        self._call("POST", f"/bulk/v1/leads/export/{export_id}/enqueue.json")
-        return export_id
+        return self._bulk_job(body)["exportId"]
+
+    def bulk_enqueue(self, export_id):
+        """Queue a created export; :class:`ExportAlreadyQueued` when it is."""
+        body = self._call("POST", f"/bulk/v1/leads/export/{export_id}/enqueue.json")
+        return self._bulk_job(body).get("status")
 
     def bulk_status(self, export_id):
         body = self._call("GET", f"/bulk/v1/leads/export/{export_id}/status.json")
-        return body["result"][0]["status"]
+        return self._bulk_job(body)["status"]
 
     def bulk_file(self, export_id):
         """The CSV text of a completed export (not JSON)."""

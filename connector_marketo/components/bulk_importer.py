@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import csv
 import io
+import logging
 from datetime import timedelta
 
 from odoo import fields
@@ -9,19 +10,27 @@ from odoo import fields
 from odoo.addons.component.core import Component
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
+from .adapter import ExportAlreadyQueued
+
+_logger = logging.getLogger(__name__)
+
 #: Marketo accepts bulk extract filters of at most 31 days
 WINDOW = timedelta(days=31)
-POLL_SECONDS = 30
+#: Bulk Extract, "Polling Job Status": a job status does not change more
+#: often than once every 60 seconds; do not poll more often
+POLL_SECONDS = 60
 
 
 class MarketoBulkImporter(Component):
     """Initial load through the bulk extract API, one window at a time.
 
-    Each step is a job: create and enqueue the export of a 31-day window,
-    then wait for it by postponing the job (nothing sleeps), then read the
-    CSV and enqueue batch imports of 300 rows, then move to the next window.
-    When the last window is read, the delta import starts from the time the
-    load began.
+    Each step is a job: create the export of a 31-day window and keep its
+    ``exportId``; enqueue it (a job of its own, so a refused or lost enqueue
+    is retried on the same export and never creates a second one); wait for
+    it by postponing the job, a minute or more between polls (nothing
+    sleeps); then read the CSV and enqueue batch imports of 300 rows, then
+    move to the next window.  When the last window is read, the delta import
+    starts from the time the load began.
     """
 
     _name = "marketo.res.partner.bulk.importer"
@@ -38,23 +47,13 @@ class MarketoBulkImporter(Component):
             "began": fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
         if not state.get("export_id"):
-            start = fields.Datetime.to_datetime(state["start"][:19].replace("T", " "))
-            end = min(start + WINDOW, fields.Datetime.now())
-            state.update(
-                end=end.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                export_id=adapter.bulk_create(
-                    state["start"], end.strftime("%Y-%m-%dT%H:%M:%SZ")
-                ),
-            )
-            cursors._set(backend, "bulk", state)
-            self._next_step()
-            return self.env._(
-                "Export %(id)s of leads created from %(start)s queued",
-                id=state["export_id"],
-                start=state["start"],
-            )
+            return self._create(adapter, cursors, state)
+        if not state.get("queued"):
+            return self._enqueue(adapter, cursors, state)
         status = adapter.bulk_status(state["export_id"])
-        if status in ("Created", "Queued", "Processing"):
+        if status == "Created":  # our enqueue did not take: do it again
+            return self._enqueue(adapter, cursors, state)
+        if status in ("Queued", "Processing"):
             raise RetryableJobError(
                 self.env._(
                     "Marketo bulk export %(id)s is %(status)s",
@@ -65,7 +64,7 @@ class MarketoBulkImporter(Component):
                 ignore_retry=True,
             )
         if status != "Completed":
-            cursors._set(backend, "bulk", dict(state, export_id=None))
+            cursors._set(backend, "bulk", dict(state, export_id=None, queued=False))
             raise FailedJobError(
                 self.env._(
                     "Marketo bulk export %(id)s ended as %(status)s; run the step "
@@ -94,10 +93,38 @@ class MarketoBulkImporter(Component):
         self._next_step()
         return self.env._("%s leads read; next window enqueued", len(rows))
 
-    def _next_step(self):
+    def _create(self, adapter, cursors, state):
+        """Create the window's export and keep its id (not queued yet)."""
+        start = fields.Datetime.to_datetime(state["start"][:19].replace("T", " "))
+        end = min(start + WINDOW, fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
+        export_id = adapter.bulk_create(state["start"], end)
+        cursors._set(
+            self.backend_record,
+            "bulk",
+            dict(state, end=end, export_id=export_id, queued=False),
+        )
+        self._next_step()
+        return self.env._(
+            "Export %(id)s of leads created from %(start)s",
+            id=export_id,
+            start=state["start"],
+        )
+
+    def _enqueue(self, adapter, cursors, state):
+        """Queue the kept export; "already queued" means a lost answer."""
+        try:
+            adapter.bulk_enqueue(state["export_id"])
+        except ExportAlreadyQueued as err:
+            _logger.info("%s: %s, polling it", self.backend_record.display_name, err)
+        cursors._set(self.backend_record, "bulk", dict(state, queued=True))
+        self._next_step(POLL_SECONDS)
+        return self.env._("Export %s queued", state["export_id"])
+
+    def _next_step(self, delay=None):
         backend = self.backend_record
         backend.with_delay(
             priority=30,
+            eta=delay,
             description=backend._job_description(self.env._("Initial load")),
         ).bulk_extract_step()
 

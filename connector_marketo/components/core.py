@@ -34,6 +34,15 @@ class MarketoReconciler(Component):
     _inherit = ["marketing.reconciler", "marketo.base"]
     _apply_on = ["marketo.res.partner"]
 
+    def _payload_to_compare(self, exporter, binding):
+        """A lead reads its company name back, whether it is linked to a
+        company (``externalCompanyId``) or holds the name itself: compare
+        the name, not a link key the lead may not have yet."""
+        payload = dict(super()._payload_to_compare(exporter, binding))
+        if payload.pop("externalCompanyId", None):
+            payload["company"] = binding.odoo_id.parent_id.name
+        return payload
+
 
 class MarketoWebhookHandler(Component):
     """A webhook names a lead: re-read it through the API (the body is a hint)."""

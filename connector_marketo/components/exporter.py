@@ -1,6 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.addons.component.core import Component
+from odoo.addons.connector_marketing_base.exceptions import ConfigurationError
 
 from .mapper import company_key
 
@@ -11,6 +12,17 @@ class MarketoBatchExporter(Component):
     _name = "marketo.res.partner.batch.exporter"
     _inherit = ["marketing.batch.exporter", "marketo.base"]
     _apply_on = ["marketo.res.partner"]
+
+    def run(self, bindings):
+        """A mapped field the instance lacks would skip every record that
+        carries it: the batch stops with a configuration error instead (no
+        call, no review item per record)."""
+        missing = self.backend_adapter.missing_fields()
+        if missing:
+            raise ConfigurationError(
+                self.backend_record._missing_fields_message(missing)
+            )
+        return super().run(bindings)
 
     def enqueue_all(self, after_id=0):
         if after_id:  # a later slice: the first one sent the companies

@@ -60,11 +60,29 @@ class MarketoExportMapper(Component):
 
     def finalize(self, map_record, values):
         """A lead linked to a company takes its company fields from it:
-        Marketo refuses company fields on such a lead (code 1021)."""
+        Marketo refuses company fields on such a lead (code 1021).  Fields
+        Odoo has no value for are left out (marketers' values stay), and
+        the country goes in the form the instance uses."""
         values = super().finalize(map_record, values)
         if values.get("externalCompanyId"):
             values.pop("company", None)
-        return values
+        if values.get("country") and self.backend_record.country_format == "name":
+            values["country"] = self._country_name(values["country"])
+        return self._drop_empty(values)
+
+    def _country_name(self, code):
+        """English name of an ISO code (Marketo's picklists are English)."""
+        return self._cached(
+            "country_name",
+            code,
+            lambda: (
+                self.env["res.country"]
+                .with_context(lang="en_US")
+                .search([("code", "=", code)], limit=1)
+                .name
+                or code
+            ),
+        )
 
 
 class MarketoImportMapper(Component):

@@ -36,7 +36,8 @@ class MarketoStageExporter(Component):
         if backend.deal_status_field:
             payload[backend.deal_status_field] = status
         adapter = self.component(usage="backend.adapter")
-        result = adapter.upsert([payload], lookup_field="id")[0]
+        # the lead id is Marketo's own key: only updateOnly takes it
+        result = adapter.upsert([payload], lookup_field="id", action="updateOnly")[0]
         if result["status"] == "error":
             self._issue(
                 "export",

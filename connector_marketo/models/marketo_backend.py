@@ -81,6 +81,18 @@ class MarketoBackend(models.Model):
     )
     nurture_program_id = fields.Integer(string="Nurture program ID")
     post_sale_program_id = fields.Integer(string="Post-sale program ID")
+    country_format = fields.Selection(
+        [("name", "Country name (United States)"), ("code", "ISO code (US)")],
+        default="name",
+        required=True,
+        help="How this instance writes the country of a lead: the export "
+        "sends it in that form, never rewriting what marketers use.",
+    )
+    describe_field_names = fields.Text(
+        readonly=True,
+        help="REST names of the lead fields Marketo described at the last "
+        "Check connection; a mapped field missing from them stops exports.",
+    )
     activity_type_ids = fields.Char(
         string="Activity types",
         default="1,2,3,8,9,10,11,22",
@@ -107,6 +119,15 @@ class MarketoBackend(models.Model):
                 base = f"https://{backend.munchkin_id.strip()}.mktorest.com"
                 backend.rest_url = base
                 backend.identity_url = f"{base}/identity"
+
+    def _missing_fields_message(self, missing):
+        return self.env._(
+            "Marketo has no lead field %(fields)s (Admin > Field Management): "
+            "fix the field mapping or the Stage / Deal status fields of backend "
+            "%(backend)s, then press Check connection.",
+            fields=", ".join(missing),
+            backend=self.name,
+        )
 
     def _activity_type_ids(self):
         return [int(i) for i in (self.activity_type_ids or "").split(",") if i.strip()]

@@ -34,7 +34,23 @@ class MarketoBackendMixin(common.MarketingBackendMixin):
 
 
 class MarketoCase(MarketoBackendMixin, common.MarketingSandboxCase):
+    """Every request a test sends to the sandbox is checked, at its end,
+    against the shapes of Marketo's reference (tests/tier1/
+    test_contract_marketo.py): the requests the adapter really builds."""
+
     emulator_options = {"calls_per_window": None, "max_concurrent": None}
+
+    def setUp(self):
+        super().setUp()
+        self.emulator.journal = []
+        self.addCleanup(self._check_requests)
+
+    def _check_requests(self):
+        from tests.tier1.contract_marketo import check_request
+
+        journal, self.emulator.journal = self.emulator.journal, None
+        for entry in journal:
+            check_request(entry)
 
 
 def recorder(cassette_dir, record_mode="none"):

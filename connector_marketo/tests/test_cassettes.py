@@ -5,6 +5,7 @@ import re
 
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.connector_marketing_base.exceptions import ConfigurationError
 from odoo.addons.connector_marketing_base.tests.common import (
     CassetteReplayMixin,
     record_live,
@@ -19,9 +20,13 @@ class TestDocumentedAnswers(MarketoBackendMixin, CassetteReplayMixin, Transactio
     recorder = staticmethod(recorder)
 
     def test_describe(self):
-        self.assertEqual(
-            self.adapter().check_connection(), "Connected: 2 lead fields readable"
-        )
+        self.assertEqual(self.adapter().describe_fields(), {"company", "site"})
+        # the documented example is an excerpt: the fields the connector
+        # maps (email, firstName...) are missing from it, which Check
+        # connection reports as a configuration error
+        with self.assertRaisesRegex(ConfigurationError, "no lead field .*email"):
+            self.adapter().check_connection()
+        self.assertEqual(self.backend.describe_field_names, "company,site")
 
     def test_lead_by_id_maps_to_partner(self):
         lead = self.adapter().fetch(318581)

@@ -64,3 +64,20 @@ class TestMarketoWebhook(MarketoBackendMixin, HttpCase):
         ):
             self.assertEqual(self.post(body).status_code, 400, body)
         self.assertFalse(self.events())
+
+    def test_readme_template_rendered_as_marketo_does_is_accepted(self):
+        """The template of readme/CONFIGURE.rst, its tokens replaced the way
+        Marketo does under JSON encoding (string tokens quoted by Marketo),
+        is valid JSON the controller accepts, whichever type lead.Id has."""
+        from tests.sandbox.marketo import render_webhook_template
+        from tests.tier1.contract_marketo import WEBHOOK_TOKENS, webhook_template
+
+        for lead_id in (318581, "318582"):
+            tokens = dict(WEBHOOK_TOKENS, **{"lead.Id": lead_id})
+            body = render_webhook_template(webhook_template(), tokens)
+            response = self.post(body)
+            self.assertEqual(response.status_code, 200, (body, response.text))
+            self.assertEqual(response.json()["accepted"], 1)
+        self.assertEqual(
+            sorted(self.events().mapped("external_id")), ["318581", "318582"]
+        )

@@ -58,15 +58,16 @@ Leads
     input, in order: ``{"id", "status": "created"|"updated"}`` or
     ``{"status": "skipped", "reasons": [{"code", "message"}]}``. Reasons:
     1004 ``Lead not found`` (updateOnly, or an ``id`` lookup that matches
-    nothing: an id cannot be created), 1005 ``Lead already exists``
+    nothing: an id cannot be created), 1003 ``Invalid data`` (an ``id`` in a
+    record with any action but ``updateOnly``), 1005 ``Lead already exists``
     (createOnly, by email), 1006 ``Field 'x' not found``, 1007 ``Multiple
     lead match lookup criteria``, 1001 ``Invalid value 'x'. Required of type
     'email'`` (malformed email, non-integer score; *chosen*), 1003 ``Invalid
-    data`` with the detail (a string over 255 characters, an ``id`` with
-    createOnly / createDuplicate, a read-only field, a record that is not an
-    object; *chosen*), 1002 (no value for the lookup field with createOrUpdate
-    / updateOnly; *chosen*). More than 300 inputs → request error 1003. An
-    update that changes nothing still answers ``updated``. Emails need not
+    data`` with the detail (a string over 255 characters, a read-only field,
+    a record that is not an object; *chosen*), 1002 (no value for the lookup
+    field with createOrUpdate / updateOnly; *chosen*). More than 300 inputs →
+    request error 1003. An update that changes nothing still answers
+    ``updated``. Emails need not
     be unique (createDuplicate, or ``race_window_ms``: see below).
     ``POST /rest/v1/leads/delete.json`` ``{"input": [{"id"}]}`` → ``deleted``
     or skipped 1004. ``GET /rest/v1/leads/describe.json`` (``dataType``,
@@ -94,7 +95,8 @@ Activities and the lead-changes feed
     ``GET /rest/v1/activities/types.json`` lists Marketo's standard type ids.
 
 Companies, programs
-    ``POST /rest/v1/companies/sync.json`` (also ``/rest/v1/companies.json``)
+    ``POST /rest/v1/companies.json`` (Sync Companies; there is no
+    ``companies/sync.json``: 610 like any unknown resource)
     ``{"action", "dedupeBy": "dedupeFields"|"idField", "input"}`` →
     ``{"seq", "id", "status"}`` or skipped: 1036 same key twice in the input,
     1017 exists (createOnly), 1013 not found (updateOnly), 1006 unknown
@@ -117,9 +119,15 @@ Bulk lead extract
     "CSV"|"TSV"|"SSV", "filter": {"createdAt"|"updatedAt": {"startAt",
     "endAt"}}}`` (window ≤ 31 days, bounds inclusive; else 1003; another
     filter → 1035; unknown fields → 1003 ``Invalid fields [...]``) →
-    ``Created``; ``.../<exportId>/enqueue.json`` → ``Queued`` (twice, or
-    more than 10 queued: 1029); ``.../status.json`` moves on each poll, no
-    sleeping: with ``export_polls=2`` (default) Queued, Processing, then
+    ``Created``; ``.../<exportId>/enqueue.json`` → ``Queued``. 1029 has
+    three meanings, each with its own message: ``Job already queued``
+    (enqueue twice), ``Too many jobs in queue`` (10 queued or processing),
+    ``Export daily quota exceeded`` (create or enqueue once the files
+    finished today, US Central, reach ``export_quota_bytes``, 500 MB by
+    default: a running job still completes). ``.../status.json`` moves on
+    each poll, no sleeping, but at most once per ``status_interval`` seconds
+    of the clock (Marketo: once a minute; default 0 so tests need not wait):
+    with ``export_polls=2`` (default) Queued, Processing, then
     Completed (with ``numberOfRecords``, ``fileSize``, ``fileChecksum``);
     ``.../file.json`` → the CSV (header = requested fields, empty values
     ``null``) or 404 plain text while not completed; ``.../cancel.json``;
@@ -129,7 +137,10 @@ Python side: ``leads`` (id → lead), ``seed(n)``, ``touch(id, **changes)``,
 ``find_by_email``, ``delete_lead``, ``add_activity(lead_id, type_id,
 **attributes)``, ``seed_activities(n)``, ``activities(type_ids, lead_ids)``,
 ``companies``, ``programs``, ``add_program``, ``set_program_status``,
-``program_members``, ``exports``, ``fail_export``, ``clear_data()``; faults
+``program_members``, ``exports``, ``fail_export``, ``export_bytes_today()``,
+``clear_data()``, ``journal`` (a list: every request's method, path, query
+and JSON body is appended to it when it is not ``None``),
+``render_webhook_template`` (a Call Webhook payload as Marketo renders it); faults
 as in every sandbox, where
 ``burst={"status": 200, "count": 3, "error": "606"}`` answers Marketo
 envelopes with that code (other statuses answer plain HTTP errors).
@@ -145,17 +156,20 @@ import base64
 import binascii
 import contextlib
 import csv
+import datetime as dt
 import functools
 import gc
 import hashlib
 import io
 import itertools
+import json
 import math
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 from .auth import EXPIRED, VALID, InvalidClient, TokenIssuer, bearer_token
 from .auth import client_credentials as read_client_credentials
@@ -182,6 +196,10 @@ MAX_ACTIVITY_TYPES = 10
 MAX_ACTIVITY_LEADS = 30
 MAX_EXPORT_DAYS = 31
 MAX_EXPORT_QUEUE = 10
+#: Bulk Extract "Limits": "Default daily export allocation: 500MB", shared by
+#: every export, resetting at midnight Central Time (MB read as MiB: *chosen*)
+EXPORT_QUOTA_BYTES = 500 * 1024 * 1024
+EXPORT_QUOTA_ZONE = "America/Chicago"
 STRING_LENGTH = 255
 #: what Marketo writes as the reason / source of API changes
 API_SOURCE = "Web service API"
@@ -391,6 +409,38 @@ def _api(handler):
 
 
 # ----------------------------------------------------------------------
+# Call Webhook payloads
+# ----------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"\{\{([^{}]+)\}\}")
+
+
+def render_webhook_template(template: str, tokens: Mapping, encoding="json") -> str:
+    """A webhook's payload template with its tokens replaced, as Marketo sends it.
+
+    Webhooks reference, "Payload Template": "Marketo automatically encloses
+    string-type tokens in double quotes"; "Request Token Encoding" JSON
+    escapes special characters in token values. So under JSON encoding a
+    string token becomes a JSON string literal (quotes included) and a
+    number stays bare: a template that quotes a token itself
+    (``"{{lead.Email Address}}"``) renders as invalid JSON. Only the JSON
+    encoding is emulated; a token missing from ``tokens`` is a test bug.
+    """
+    if encoding != "json":
+        raise ValueError("only the JSON token encoding is emulated")
+
+    def value(match):
+        token = tokens[match.group(1).strip()]
+        if isinstance(token, bool) or token is None:
+            raise TypeError(f"token {match.group(1)!r}: a string or a number")
+        if isinstance(token, str):
+            return json.dumps(token, ensure_ascii=False)
+        return str(token)
+
+    return _TOKEN_RE.sub(value, template)
+
+
+# ----------------------------------------------------------------------
 # paging tokens
 # ----------------------------------------------------------------------
 
@@ -579,9 +629,14 @@ class MarketoEmulator(Emulator):
         export_polls: int = 2,
         race_window_ms: float = 0,
         score_change_type: int = SCORE_CHANGE,
+        export_quota_bytes: int | None = EXPORT_QUOTA_BYTES,
+        status_interval: float = 0,
         **options,
     ):
         super().__init__(**options)
+        self.export_quota_bytes = export_quota_bytes
+        self.status_interval = status_interval
+        self.journal: list | None = None
         self.tokens = TokenIssuer(
             {client_id: client_secret},
             token_ttl,
@@ -632,6 +687,19 @@ class MarketoEmulator(Emulator):
         """``id → lead`` (live records: read them, or replace/delete whole
         ones; use :meth:`touch` to change fields)."""
         return self._leads
+
+    def dispatch(self, request: Request) -> Response:
+        """Every request, then the framework's pipeline; with ``journal`` set,
+        what the client sent is kept (contract tests validate it)."""
+        if self.journal is not None and not request.path.startswith("/_sandbox"):
+            body = request.json if request.json is not None else request.form
+            self.journal.append({
+                "method": request.method,
+                "path": request.path,
+                "query": dict(request.query),
+                "body": body,
+            })  # fmt: skip
+        return super().dispatch(request)
 
     def expire_tokens(self) -> int:
         """Fault hook: every token issued so far now answers 602."""
@@ -1479,13 +1547,12 @@ class MarketoEmulator(Emulator):
         """What one input will do: ``("create", values)`` or ``("update",
         id, values, key)``; raises :class:`RecordError` for a skip."""
         values = self._clean(item, self.fields)
-        # id is Marketo's own key: it only selects a lead to update
-        if "id" in values and action != "updateOnly" and lookup.name != "id":
-            raise RecordError(
-                "1003",
-                f"Invalid data: id is only allowed with updateOnly or lookupField "
-                f"id, not {action}",
-            )
+        # "Because id is a system-managed unique key, include it only with the
+        # updateOnly action" (Leads, "Create and Update"); 1003 Invalid data
+        # "such as when id is submitted for a lead with action designated as
+        # createOnly" (Error Codes, record level): the record is skipped
+        if "id" in values and action != "updateOnly":
+            raise RecordError("1003", MESSAGES["1003"])
         if action == "createDuplicate":
             return ("create", values)
         key_field = self.fields["email"] if action == "createOnly" else lookup
@@ -1704,10 +1771,10 @@ class MarketoEmulator(Emulator):
     # companies
     # ------------------------------------------------------------------
 
-    @route("POST", "/rest/v1/companies/sync.json")
-    @_api
-    def sync_companies(self, request: Request) -> Response:
-        return self._sync_companies(self._body(request))
+    # Sync Companies is ``POST /rest/v1/companies.json`` (Marketo REST
+    # reference, "Companies" > "Create and Update"); there is no
+    # ``companies/sync.json``: that path answers 610 like any unknown URI
+    # ("Error Codes": 610 Requested resource not found).
 
     @route("POST", "/rest/v1/companies.json")
     @_api
@@ -1946,6 +2013,7 @@ class MarketoEmulator(Emulator):
         if file_format not in EXPORT_FORMATS:
             raise ApiError("1003", f"Invalid format '{file_format}'")
         kind, start, end = self._export_filter(body.get("filter"))
+        self._check_export_quota()
         export_id = str(uuid.uuid4())
         self.exports[export_id] = {
             "exportId": export_id,
@@ -1985,8 +2053,11 @@ class MarketoEmulator(Emulator):
     @_api
     def export_enqueue(self, request: Request) -> Response:
         job = self._export(request)
+        # Error Codes, 1029: "The export id has already been queued"
         if job["status"] != "Created":
             raise ApiError("1029", "Job already queued")
+        self._check_export_quota()
+        # Bulk Extract, "Queue": at most 10 jobs queued or processing
         queued = sum(
             1 for j in self.exports.values() if j["status"] in ("Queued", "Processing")
         )
@@ -1994,13 +2065,41 @@ class MarketoEmulator(Emulator):
             raise ApiError("1029", "Too many jobs in queue")
         job["status"] = "Queued"
         job["queuedAt"] = iso_utc(self._now())
+        job["moved_ts"] = self.clock()
         return self.ok([self._export_view(job)])
+
+    def export_bytes_today(self) -> int:
+        """Bytes of the export files finished since the last midnight in
+        Central Time: what the daily export allocation counts."""
+        zone = ZoneInfo(EXPORT_QUOTA_ZONE)
+        today = dt.datetime.fromtimestamp(self.clock(), zone).date()
+        return sum(
+            job.get("fileSize") or 0
+            for job in self.exports.values()
+            if job.get("finished_ts") is not None
+            and dt.datetime.fromtimestamp(job["finished_ts"], zone).date() == today
+        )
+
+    def _check_export_quota(self) -> None:
+        """Bulk Extract, "File Size": once the quota is spent "you cannot
+        create or enqueue another job until the quota resets at midnight
+        Central Time ... the API returns the error 1029, Export daily quota
+        exceeded" (a request-level error)."""
+        quota = self.export_quota_bytes
+        if quota is not None and self.export_bytes_today() >= quota:
+            raise ApiError("1029", "Export daily quota exceeded")
 
     @route("GET", "/bulk/v1/leads/export/<id>/status.json")
     @_api
     def export_status(self, request: Request) -> Response:
         job = self._export(request)
+        # Bulk Extract, "Polling Job Status": "A job status does not update
+        # more frequently than once every 60 seconds"
+        moved = job.get("moved_ts")
+        if moved is not None and self.clock() - moved < self.status_interval:
+            return self.ok([self._export_view(job)])
         if job["status"] in ("Queued", "Processing"):
+            job["moved_ts"] = self.clock()
             job["polls"] += 1
             polls, needed = job["polls"], self.export_polls
             if polls > needed:
@@ -2015,6 +2114,7 @@ class MarketoEmulator(Emulator):
         now = iso_utc(self._now())
         job["startedAt"] = job.get("startedAt") or now
         job["finishedAt"] = now
+        job["finished_ts"] = self.clock()
         if job["fail"]:
             job["status"] = "Failed"
             return

@@ -101,6 +101,8 @@ def test_public_api_is_exported(nz):
         "iso_state",
         "normalize_email_basic",
         "payload_hash",
+        "comparable_phone",
+        "comparable_text",
     }
     assert set(nz.__all__) == expected
     assert all(callable(getattr(nz, name)) for name in expected)
@@ -696,3 +698,15 @@ def test_payload_hash_sets_are_stable_across_processes(nz):
     )
     assert digests == {here}
     assert here == nz.payload_hash({"tags": ["alpha", "beta", "delta", "eps", "gamma"]})
+
+
+def test_comparable_forms_of_free_text_phone_and_text(nz):
+    # a platform keeps what people typed, Odoo keeps E.164: one form for both
+    assert nz.comparable_phone("+1 415 555 0000") == "+14155550000"
+    assert nz.comparable_phone("+14155550000") == "+14155550000"
+    assert nz.comparable_phone("(415) 555-0000", "US") == "+14155550000"
+    assert nz.comparable_phone("not a phone") == "not a phone"
+    assert nz.comparable_phone(None) == ""
+    assert nz.comparable_text("  United STATES ") != nz.comparable_text("US")
+    assert nz.comparable_text("Ærø") == nz.comparable_text("æRØ")
+    assert nz.comparable_text(None) == nz.comparable_text(False) == ""

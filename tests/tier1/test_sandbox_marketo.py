@@ -519,7 +519,7 @@ def test_upsert_statuses_and_reasons_in_input_order(marketo):
     assert messages[2] == "Field 'xyz' not found"
     assert "integer" in messages[3]
     assert "read-only" in messages[4]
-    assert "id is only allowed" in messages[5]
+    assert messages[5] == "Invalid data", "id with createOrUpdate (Error Codes 1003)"
     assert all("id" not in r for r in results if r["status"] == "skipped")
     assert results[1]["id"] == existing
     created = emulator.leads[results[0]["id"]]
@@ -568,14 +568,21 @@ def test_upsert_actions_and_lookup_fields(marketo):
         {"code": "1007", "message": "Multiple lead match lookup criteria"}
     ]
     assert emulator.find_by_email("person1@example.com")["id"] == a, "lowest id"
-    # by id: updates (also the email), but cannot create
+    # by id: updates (also the email), but cannot create; an id goes only
+    # with updateOnly (Leads, "Create and Update"), whatever the lookup field
     assert statuses(
         [
             {"id": b, "email": "renamed@example.com", "leadStatus": "Won"},
             {"id": 424242, "firstName": "Ghost"},
         ],
+        action="updateOnly",
         lookupField="id",
     ) == ["updated", "1004"]
+    for action in ("createOrUpdate", "createDuplicate"):
+        assert statuses(
+            [{"id": b, "leadStatus": "Lost"}], action=action, lookupField="id"
+        ) == ["1003"]
+    assert emulator.leads[b]["leadStatus"] == "Won"
     assert emulator.find_by_email("renamed@example.com")["leadStatus"] == "Won"
     assert emulator.find_by_email("person2@example.com") is None
     assert statuses(
@@ -1198,7 +1205,7 @@ def test_companies_sync_query_and_lead_link(marketo):
     emulator, client = marketo
     body = ok(
         client.post(
-            "/rest/v1/companies/sync.json",
+            "/rest/v1/companies.json",
             json={
                 "action": "createOrUpdate",
                 "dedupeBy": "dedupeFields",
@@ -1237,9 +1244,7 @@ def test_companies_sync_query_and_lead_link(marketo):
 
     def one(action, key):
         body = {"action": action, "input": [{"externalCompanyId": key}]}
-        return reasons(
-            ok(client.post("/rest/v1/companies/sync.json", json=body))["result"]
-        )
+        return reasons(ok(client.post("/rest/v1/companies.json", json=body))["result"])
 
     assert one("createOnly", "odoo-2") == ["1017"]
     assert one("updateOnly", "odoo-9") == ["1013"]
