@@ -7,3 +7,4 @@ from . import test_jobs
 from . import test_feeds
 from . import test_bulk_results
 from . import test_reading
+from . import test_contract_requests
