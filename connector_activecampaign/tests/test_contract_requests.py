@@ -4,14 +4,14 @@ The emulator records each request it receives (``journal``) while the
 connector exports in bulk (with a refused row and a rate limit), imports a
 delta with and without side-loads, reads one contact and every custom
 field; each recorded request must match its schema in
-``tests/tier1/test_contract_activecampaign.py`` (written from
+``tests/tier1/activecampaign_schemas.py`` (written from
 developers.activecampaign.com), and every documented route there must have
 been exercised.
 """
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from tests.tier1.test_contract_activecampaign import REQUESTS, request_errors
+from tests.tier1.activecampaign_schemas import REQUESTS, request_errors
 
 from .common import BINDING, ActivecampaignCase
 
