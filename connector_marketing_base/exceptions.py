@@ -55,3 +55,16 @@ class BadDataError(Exception):
 
 class ConfigurationError(FailedJobError):
     """The backend is misconfigured; retrying cannot help until a human acts."""
+
+
+class BulkRowsRefused(BadDataError):
+    """A bulk request refused as a whole because of some of its rows.
+
+    ``rows`` maps the position of each row the platform named (in the
+    request as sent) to its reason: nothing was queued, and the rows it
+    did not name can be sent again.
+    """
+
+    def __init__(self, message, rows, code="bulk_rows_refused"):
+        super().__init__(message, code=code)
+        self.rows = dict(rows)

@@ -1,13 +1,17 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.exceptions import (
     BadDataError,
+    BulkRowsRefused,
     ConfigurationError,
     RateLimited,
 )
-from odoo.addons.connector_marketing_base.tools.dates import utc_text
+from odoo.addons.connector_marketing_base.tools.dates import utc_naive, utc_text
 
 #: payload keys a contact/sync body takes (tags, lists, account come after)
 SYNC_KEYS = ("email", "firstName", "lastName", "phone", "fieldValues")
@@ -19,12 +23,26 @@ BULK_KEYS = {
     "phone": "phone",
     "tags": "tags",
 }
+
+
+def email_key(email):
+    return str(email or "").strip().lower()
+
+
 #: ActiveCampaign's list status for an unsubscribed contact
 UNSUBSCRIBED = "2"
 #: what a delta page side-loads (developers.activecampaign.com "Side
 #: Loading"): the page's field values, tags with their names and list
 #: statuses come in the same answer, no call per contact
 PAGE_INCLUDE = "fieldValues,contactTags.tag,contactLists"
+#: the side-loaded collections a contact needs; ``include`` is not in the
+#: published reference of ``GET /contacts``: where an answer lacks one, it
+#: is read through documented endpoints (never taken for "none")
+SIDELOADED = ("fieldValues", "contactTags", "contactLists")
+#: "Bulk import status info": a batch in one of these states is over
+BULK_DONE = ("completed", "failed", "interrupted")
+#: ActiveCampaign's own dates are US/Central ("Retrieve a contact" page)
+ACCOUNT_TZ = ZoneInfo("America/Chicago")
 
 
 class ActivecampaignAdapter(Component):
@@ -46,6 +64,8 @@ class ActivecampaignAdapter(Component):
     bulk_size = 250
     bulk_poll_seconds = 15
     updated_key = "udate"
+    #: seconds the next delta scan reaches back before the start of the last
+    delta_overlap = 300
 
     def _base_url(self):
         return self.backend_record.api_url.rstrip("/") + "/api/3"
@@ -86,6 +106,9 @@ class ActivecampaignAdapter(Component):
             )
         if status == 422:
             raise BadDataError(self._error_message(response), code=self._code(response))
+        refusal = self._bulk_refusal(response) if status == 400 else None
+        if refusal:
+            raise refusal
         return super()._classify(response, raw=raw)
 
     def _error_message(self, response):
@@ -125,21 +148,26 @@ class ActivecampaignAdapter(Component):
         if full:
             return {"since": None, "last_id": 0}
         since = self.backend_record.import_since
-        return {
-            "since": since.strftime("%Y-%m-%dT%H:%M:%S+00:00") if since else None,
-            "last_id": 0,
-        }
+        return {"since": self._account_time(since) if since else None, "last_id": 0}
+
+    @staticmethod
+    def _account_time(moment):
+        """A naive UTC datetime as ActiveCampaign writes its own dates: US
+        Central with its offset.  Read with or without the offset, or as a
+        bare date, it never names a later moment than ``moment``."""
+        local = moment.replace(tzinfo=UTC).astimezone(ACCOUNT_TZ)
+        return local.isoformat(timespec="seconds")
 
     def search_page(self, state):
         """Contacts changed since the cursor, 100 at a time by ascending id,
-        with their field values, tags and list statuses side-loaded.
+        with their field values, tags and list statuses (side-loaded, or read
+        through documented endpoints where the answer lacks them).
 
         ``id_greater`` with ``orders[id]=ASC`` rather than a growing offset:
         deep offsets are slow on ActiveCampaign's side and skip or repeat
-        records when contacts change during the scan.  When a scan ends, the
-        next one starts from the latest ``udate`` it saw.
+        records when contacts change during the scan.
         """
-        return self._changed_page(state, {"include": PAGE_INCLUDE})
+        return self._changed_page(state, {"include": PAGE_INCLUDE}, details=True)
 
     def unsubscribed_page(self, state):
         """Contacts unsubscribed from the default list (``listid`` with
@@ -148,42 +176,126 @@ class ActivecampaignAdapter(Component):
         params = {"listid": self.backend_record.list_id, "status": UNSUBSCRIBED}
         return self._changed_page(state, params)
 
-    def _changed_page(self, state, params):
-        params = dict(
+    def _changed_page(self, state, params, details=False):
+        """One page of a scan; the next scan starts where this one *began*.
+
+        A contact changed during a scan of several pages may already be
+        behind the ``id_greater`` position, and its ``udate`` may be older
+        than that of a contact read later: the newest ``udate`` seen would
+        skip it.  So the next ``filters[updated_after]`` is the start of this
+        scan less ``delta_overlap`` (clock skew, and the reference types the
+        filter as a date), and the contacts the overlap reads again with an
+        unchanged ``udate`` are dropped (``seen``).
+        """
+        started = state.get("started")
+        if not started and state.get("last_id") and state.get("since"):
+            started = utc_text(state["since"])  # a scan begun before this rule
+        started = started or utc_text(datetime.now(UTC).isoformat())
+        floor = utc_text(
+            (utc_naive(started) - timedelta(seconds=self.delta_overlap)).isoformat()
+        )
+        query = dict(
             params,
             limit=self.page_size,
             id_greater=state.get("last_id") or 0,
             **{"orders[id]": "ASC"},
         )
         if state.get("since"):
-            params["filters[updated_after]"] = state["since"]
-        body = self._call("GET", "/contacts", params=params) or {}
-        records = self._page_records(body)
-        latest = max([state.get("latest") or ""] + [r["udate"] or "" for r in records])
-        if len(records) == self.page_size:
-            last_id = int(records[-1]["id"])
-            return Page(records, dict(state, last_id=last_id, latest=latest), True)
-        since = state.get("since")
-        if latest:
-            since = latest.replace(" ", "T") + "+00:00"
-        return Page(records, {"since": since, "last_id": 0}, False)
+            query["filters[updated_after]"] = state["since"]
+        body = self._call("GET", "/contacts", params=query) or {}
+        contacts = body.get("contacts") or []
+        seen = state.get("seen") or {}
+        fresh = [
+            c
+            for c in contacts
+            if str(c["id"]) not in seen
+            or seen[str(c["id"])] != utc_text(c.get("udate"))
+        ]
+        body = dict(body, contacts=fresh)
+        records = self._page_records(body) if details else self._contacts(fresh)
+        upcoming = dict(state.get("upcoming") or {})
+        for contact in contacts:
+            udate = utc_text(contact.get("udate"))
+            if udate and udate >= floor:
+                upcoming[str(contact["id"])] = udate
+        if len(contacts) == self.page_size:
+            last_id = int(contacts[-1]["id"])
+            following = dict(state, last_id=last_id, started=started, upcoming=upcoming)
+            return Page(records, following, True)
+        following = {
+            "since": self._account_time(utc_naive(floor)),
+            "last_id": 0,
+            "seen": upcoming,
+        }
+        return Page(records, following, False)
+
+    def _contacts(self, contacts):
+        return [self._contact(c) for c in contacts]
 
     def _page_records(self, body):
         """The page's contacts, each with its share of the side-loaded
-        collections when the answer has them (never taken for "no tags")."""
+        collections; what the answer did not side-load (``include`` is not
+        in the published reference) is read per contact, never taken for
+        "none"."""
         contacts = body.get("contacts") or []
-        if not all(key in body for key in ("contactTags", "contactLists")):
-            return [self._contact(c) for c in contacts]
-        shares = {str(c["id"]): {"tags": body.get("tags") or []} for c in contacts}
-        for key in ("fieldValues", "contactTags", "contactLists"):
-            for item in body.get(key) or []:
+        shares = {
+            str(c["id"]): {"tags": list(body.get("tags") or [])} for c in contacts
+        }
+        for key in SIDELOADED:
+            if key not in body:
+                continue
+            for share in shares.values():
+                share[key] = []
+            for item in body[key] or []:
                 share = shares.get(str(item.get("contact")))
                 if share is not None:
-                    share.setdefault(key, []).append(item)
+                    share[key].append(item)
+        for contact_id, share in shares.items():
+            self._complete(contact_id, share)
         return [self._contact(c, details=shares[str(c["id"])]) for c in contacts]
 
+    def _complete(self, contact_id, details):
+        """Fill ``details`` of one contact through documented endpoints:
+        ``GET /contacts/{id}`` side-loads field values and list statuses
+        (not tags), ``GET /contacts/{id}/contactTags`` the tags."""
+        if any(key not in details for key in ("fieldValues", "contactLists")):
+            body = self._call("GET", f"/contacts/{contact_id}") or {}
+            for key in ("fieldValues", "contactLists"):
+                if key not in details and isinstance(body.get(key), list):
+                    details[key] = [
+                        item
+                        for item in body[key]
+                        if str(item.get("contact", contact_id)) == str(contact_id)
+                    ]
+            details["tags"] = details.get("tags", []) + list(body.get("tags") or [])
+            if isinstance(body.get("contactTags"), list):
+                details.setdefault("contactTags", body["contactTags"])
+        if "contactTags" not in details:
+            body = self._call("GET", f"/contacts/{contact_id}/contactTags") or {}
+            details["contactTags"] = body.get("contactTags") or []
+        self._name_tags(details)
+        return details
+
+    def _name_tags(self, details):
+        """Names of the contact's tags: side-loaded, else ``GET /tags/{id}``
+        (an unnamed tag would read as a removed category)."""
+        names = {str(t["id"]): t.get("tag") for t in details.get("tags") or []}
+        cache = getattr(self, "_tag_names", None)
+        if cache is None:
+            cache = self._tag_names = {}
+        for link in details.get("contactTags") or []:
+            tag_id = str(link.get("tag"))
+            if names.get(tag_id) or not tag_id:
+                continue
+            if tag_id not in cache:
+                body = self._call("GET", f"/tags/{tag_id}") or {}
+                cache[tag_id] = (body.get("tag") or {}).get("tag")
+            names[tag_id] = cache[tag_id]
+        details["tags"] = [{"id": k, "tag": v} for k, v in names.items()]
+
     def _contact(self, contact, details=None):
-        """A contact as the mappers read it (UTC ``udate``, fields by id)."""
+        """A contact as the mappers read it (UTC ``udate``, fields by id);
+        ``_tags``/``_lists`` only when known."""
         record = {
             "id": str(contact["id"]),
             "email": contact.get("email"),
@@ -201,23 +313,23 @@ class ActivecampaignAdapter(Component):
             if field and field.multiple and isinstance(text, str):
                 text = ", ".join(v for v in text.split("||") if v)
             record[str(value.get("field"))] = text
-        names = {str(t["id"]): t.get("tag") for t in details.get("tags") or []}
-        record["_tags"] = {
-            str(ct["tag"]): names.get(str(ct["tag"]))
-            for ct in details.get("contactTags") or []
-        }
-        record["_contact_tags"] = {
-            str(ct["tag"]): str(ct["id"]) for ct in details.get("contactTags") or []
-        }
-        record["_lists"] = {
-            str(cl["list"]): str(cl.get("status"))
-            for cl in details.get("contactLists") or []
-        }
+        if "contactTags" in details:
+            names = {str(t["id"]): t.get("tag") for t in details.get("tags") or []}
+            links = details["contactTags"]
+            record["_tags"] = {
+                str(ct["tag"]): names.get(str(ct["tag"])) for ct in links
+            }
+            record["_contact_tags"] = {str(ct["tag"]): str(ct["id"]) for ct in links}
+        if "contactLists" in details:
+            record["_lists"] = {
+                str(cl["list"]): str(cl.get("status")) for cl in details["contactLists"]
+            }
         return record
 
     def contact_tags_of(self, contact_ids):
         """``{contact id: {contactTag id: tag name}}`` of up to 100 contacts
-        in one call (the documented ``ids[]`` filter, tags side-loaded)."""
+        (the documented ``ids[]`` filter, tags side-loaded when the answer
+        has them, else read per contact)."""
         body = (
             self._call(
                 "GET",
@@ -230,11 +342,26 @@ class ActivecampaignAdapter(Component):
             )
             or {}
         )
-        names = {str(t["id"]): t.get("tag") for t in body.get("tags") or []}
-        links = {str(c["id"]): {} for c in body.get("contacts") or []}
-        for ct in body.get("contactTags") or []:
-            if str(ct.get("contact")) in links:
-                links[str(ct["contact"])][str(ct["id"])] = names.get(str(ct["tag"]))
+        links = {}
+        for contact in body.get("contacts") or []:
+            contact_id = str(contact["id"])
+            details = {
+                "tags": list(body.get("tags") or []),
+                "fieldValues": [],
+                "contactLists": [],
+            }
+            if isinstance(body.get("contactTags"), list):
+                details["contactTags"] = [
+                    ct
+                    for ct in body["contactTags"]
+                    if str(ct.get("contact")) == contact_id
+                ]
+            self._complete(contact_id, details)
+            names = {str(t["id"]): t.get("tag") for t in details["tags"]}
+            links[contact_id] = {
+                str(ct["id"]): names.get(str(ct["tag"]))
+                for ct in details["contactTags"]
+            }
         return links
 
     def fetch(self, external_id):
@@ -245,7 +372,14 @@ class ActivecampaignAdapter(Component):
                 self.env._("Contact %s not found on ActiveCampaign", external_id),
                 code="not_found",
             )
-        record = self._contact(body["contact"], details=body)
+        details = {
+            key: body[key]
+            for key in (*SIDELOADED, "tags")
+            if isinstance(body.get(key), list)
+        }
+        record = self._contact(
+            body["contact"], details=self._complete(str(external_id), details)
+        )
         record["_account"] = self.account_link(external_id)
         return record
 
@@ -305,12 +439,23 @@ class ActivecampaignAdapter(Component):
             elif list_id and payload.get("_new"):
                 item["subscribe"] = [{"listid": int(list_id)}]
             contacts.append(item)
-        answer = self._call(
-            "POST",
-            "/import/bulk_import",
-            json={"contacts": contacts},
-            bucket="bulk_import",
-        )
+        try:
+            answer = self._call(
+                "POST",
+                "/import/bulk_import",
+                json={"contacts": contacts},
+                bucket="bulk_import",
+            )
+        except BulkRowsRefused as err:
+            # the reference does not say whether ``contact`` counts from 0 or
+            # from 1: both rows it may name are withheld (the exporter sends
+            # them one by one, where each gets its own verdict)
+            rows = {}
+            for index, reason in sorted(err.rows.items()):
+                for row in (index, index - 1):
+                    if 0 <= row < len(contacts):
+                        rows.setdefault(row, reason)
+            raise BulkRowsRefused(str(err), rows, code=err.code) from err
         if not answer or not answer.get("batchId"):
             raise BadDataError(
                 self.env._("ActiveCampaign did not queue the import: %s", answer),
@@ -318,30 +463,117 @@ class ActivecampaignAdapter(Component):
             )
         return answer["batchId"]
 
-    def bulk_status(self, remote_id):
+    def _bulk_refusal(self, response):
+        """The error a 400 of ``import/bulk_import`` stands for, or None.
+
+        "Bulk import contacts" answers 400 with ``success: 0``, a
+        ``message`` and ``failureReasons``: either rows by position
+        (``[{"contact": 230, "failureReason": …}]``, nothing was queued) or
+        plain strings, as for "Rate limit exceeded." (retry in a minute).
+        """
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        if not isinstance(body, dict) or "failureReasons" not in body:
+            return None
+        message = str(body.get("message") or "")
+        reasons = body.get("failureReasons") or []
+        rows = {}
+        for reason in reasons:
+            if isinstance(reason, dict):
+                try:
+                    rows[int(reason.get("contact"))] = str(
+                        reason.get("failureReason") or message
+                    )
+                except (TypeError, ValueError):
+                    continue
+        if rows:
+            return BulkRowsRefused(message, rows, code="ac_bulk_invalid")
+        text = " ".join([message, *map(str, reasons)])
+        if "rate limit" in text.lower() or "per minute" in text.lower():
+            return RateLimited("HTTP 400: " + text[:300], retry_after=60.0)
+        return BadDataError(text[:500], code="ac_bulk_refused")
+
+    def bulk_status(self, remote_id, sent=None):
+        """``(done, results)`` of a batch from "Bulk import status info".
+
+        The answer lists ``success`` as contact ids (strings) and
+        ``failure`` as emails.  The reference speaks of "newly created"
+        contacts: sent contacts named in neither list are looked up (by the
+        contact id Odoo knows, else by email) rather than reported missing.
+        ``sent`` maps each sent email to the contact id Odoo has, or None.
+        """
         body = self._call("GET", "/import/info", params={"batchId": remote_id}) or {}
-        if str(body.get("status")).lower() != "completed":
-            return False, []
+        status = str(body.get("status")).lower()
+        if status not in BULK_DONE:
+            return False, []  # waiting, claimed, active, or ``false`` at first
+        sent = {email_key(e): v for e, v in (sent or {}).items()}
+        failed = {email_key(e) for e in body.get("failure") or [] if isinstance(e, str)}
+        ids = [str(i) for i in body.get("success") or [] if isinstance(i, str | int)]
+        found = self._emails_of(ids)
+        unnamed = [e for e in sent if e not in found and e not in failed]
+        if status == "completed":
+            found.update(self._emails_of([sent[e] for e in unnamed if sent[e]]))
+            for email in unnamed:
+                if email not in found:
+                    found.update(self._emails_of_address(email))
         results = [
             {
-                "email": item.get("email"),
-                "status": "updated",
-                "external_id": str(item["id"]) if item.get("id") else None,
+                "email": email,
+                "status": "updated" if sent.get(email) else "created",
+                "external_id": contact_id,
             }
-            for item in body.get("success") or []
-            if isinstance(item, dict)
+            for email, contact_id in found.items()
         ]
+        reason = self.env._(
+            "ActiveCampaign did not import this contact in batch %s (its answer "
+            "names only the email: an address on the exclusion list, or a "
+            "value it refused)."
+        )
         results += [
             {
-                "email": item.get("email"),
+                "email": email,
                 "status": "error",
                 "code": "ac_bulk_failure",
-                "message": item.get("message") or self.env._("Refused by the import"),
+                "message": reason % remote_id,
             }
-            for item in body.get("failure") or []
-            if isinstance(item, dict)
+            for email in failed
         ]
+        if status != "completed":
+            results += [
+                {
+                    "email": email,
+                    "status": "error",
+                    "code": f"ac_bulk_{status}",
+                    "message": self.env._("The import batch ended %s.", status),
+                }
+                for email in unnamed
+                if email not in found
+            ]
         return True, results
+
+    def _emails_of(self, contact_ids):
+        """``{email: contact id}`` of these contacts, 100 per call."""
+        found = {}
+        ids = sorted(set(contact_ids), key=lambda i: (len(i), i))
+        for start in range(0, len(ids), self.page_size):
+            chunk = ids[start : start + self.page_size]
+            body = self._call(
+                "GET", "/contacts", params={"ids[]": chunk, "limit": self.page_size}
+            )
+            for contact in (body or {}).get("contacts") or []:
+                if str(contact["id"]) in chunk and contact.get("email"):
+                    found[email_key(contact["email"])] = str(contact["id"])
+        return found
+
+    def _emails_of_address(self, email):
+        body = self._call("GET", "/contacts", params={"email": email}) or {}
+        return {
+            email_key(c["email"]): str(c["id"])
+            for c in body.get("contacts") or []
+            if email_key(c.get("email") or "") == email
+        }
 
     def delete(self, external_id):
         return self._call("DELETE", f"/contacts/{external_id}")
@@ -351,20 +583,39 @@ class ActivecampaignAdapter(Component):
         return int((body.get("meta") or {}).get("total") or 0)  # a string
 
     def list_fields(self):
-        body = self._call("GET", "/fields", params={"limit": 100}) or {}
-        options = {}
-        for option in body.get("fieldOptions") or []:
-            options.setdefault(str(option.get("field")), []).append(option.get("value"))
+        """Every custom field, 100 a page ("List all custom fields" takes
+        ``limit``; ``offset`` as on every collection): an account with more
+        than 100 fields has them all.  A page bringing no new field ends the
+        loop, should ``offset`` ever be ignored."""
+        fields, options, offset = {}, {}, 0
+        while True:
+            body = (
+                self._call(
+                    "GET", "/fields", params={"limit": self.page_size, "offset": offset}
+                )
+                or {}
+            )
+            page = body.get("fields") or []
+            new = [f for f in page if str(f["id"]) not in fields]
+            fields.update((str(f["id"]), f) for f in new)
+            for option in body.get("fieldOptions") or []:
+                values = options.setdefault(str(option.get("field")), [])
+                if option.get("value") not in values:
+                    values.append(option.get("value"))
+            offset += len(page)
+            total = int((body.get("meta") or {}).get("total") or 0)
+            if len(page) < self.page_size or not new or 0 < total <= len(fields):
+                break
         return [
             {
-                "remote_id": str(field["id"]),
+                "remote_id": field_id,
                 "label": field.get("title"),
                 "key": field.get("perstag"),
                 "field_type": field.get("type"),
-                "options": options.get(str(field["id"])),
+                "options": options.get(field_id),
                 "multiple": field.get("type") in ("listbox", "checkbox"),
             }
-            for field in body.get("fields") or []
+            for field_id, field in fields.items()
         ]
 
     # ------------------------------------------------------------------

@@ -149,10 +149,11 @@ class ActivecampaignBatchExporter(Component):
         list_id = self.backend_record.list_id
         if not list_id:
             return
-        status = details["_lists"].get(str(list_id))
+        known = "_lists" in details  # unknown list statuses: never subscribe
+        status = details.get("_lists", {}).get(str(list_id))
         if payload["consent"] == "unsubscribed" and status != UNSUBSCRIBED:
             self.backend_adapter.set_list_status(details["id"], list_id, 2)
-        elif payload["consent"] == "subscribed" and status is None:
+        elif payload["consent"] == "subscribed" and known and status is None:
             # never on the list: a first subscription, never a re-subscription
             self.backend_adapter.set_list_status(details["id"], list_id, 1)
 

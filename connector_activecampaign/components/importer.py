@@ -26,10 +26,13 @@ class ActivecampaignRecordImporter(Component):
     _apply_on = ["activecampaign.res.partner"]
 
     def _after_import(self, binding, record):
-        if "_tags" not in record:
+        if "_tags" not in record and "_lists" not in record:
             return
-        self._import_tags(binding, record["_tags"])
-        self._import_consent(binding, record["_lists"])
+        # a collection the answer did not bring is unknown, never "none"
+        if "_tags" in record:
+            self._import_tags(binding, record["_tags"])
+        if "_lists" in record:
+            self._import_consent(binding, record["_lists"])
         if record.get("_account"):
             self._import_account(binding, record["_account"])
         # is_blacklisted is computed from mail.blacklist, not invalidated by it

@@ -5,3 +5,6 @@ from . import test_deals
 from . import test_webhook
 from . import test_jobs
 from . import test_feeds
+from . import test_bulk_results
+from . import test_reading
+from . import test_contract_requests

@@ -35,6 +35,10 @@ class TestDocumentedAnswers(ActivecampaignMixin, CassetteReplayMixin, Transactio
         [record] = page.records
         self.assertEqual(record["id"], "1")
         self.assertEqual(record["udate"], "2018-10-01 17:30:49", "offset → UTC")
+        # the documented page side-loads nothing: the contact and its tags
+        # are read through "Retrieve a contact" and its contactTags
+        self.assertEqual(record["_lists"], {"1": "1"})
+        self.assertEqual(record["_tags"], {"1": "My Tag"})
         self.assertEqual(self.adapter().count(), 1)
 
     def test_bulk_import_queued(self):

@@ -55,8 +55,9 @@ class TestDeltaFeeds(ActivecampaignCase):
         self.assertFalse(partner[first].category_id)
 
     def test_answer_without_side_loads_keeps_categories(self):
-        """A page whose answer lacks the side-loaded collections is read as
-        contact fields only: no category is taken off for "no tags"."""
+        """A page whose answer lacks the side-loaded collections reads them
+        through the documented endpoints: no category is taken off for
+        "no tags"."""
         contact_id = self.emulator.seed(1)[0]
         tag = self.emulator._create_tag("Prospect")
         self.emulator._add_contact_tag(contact_id, tag["id"])
@@ -66,7 +67,8 @@ class TestDeltaFeeds(ActivecampaignCase):
         page = self.adapter(BINDING)._page_records(
             {"contacts": [dict(self.emulator.contacts[contact_id])]}
         )
-        self.assertNotIn("_tags", page[0])
+        self.assertEqual(page[0]["_tags"], {tag["id"]: "Prospect"})
+        self.assertEqual(page[0]["_lists"], {})
 
     def test_unsubscribes_polled_without_webhook(self):
         ids = self.emulator.seed(4)

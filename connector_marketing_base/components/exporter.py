@@ -118,7 +118,15 @@ class MarketingBatchExporter(AbstractComponent):
         adapter = self.backend_adapter
         if adapter.bulk_min and len(to_send) >= adapter.bulk_min:
             outcomes.update(self._send_bulk(to_send))
-            return self._summary(len(bindings), outcomes)
+        else:
+            outcomes.update(self._send_each(to_send))
+        return self._summary(len(bindings), outcomes)
+
+    def _send_each(self, to_send):
+        """Send through the synchronous API, ``batch_size`` per call; each
+        record gets the platform's own verdict."""
+        adapter = self.backend_adapter
+        outcomes = Counter()
         for chunk in _chunks(to_send, adapter.batch_size):
             results = adapter.upsert([payload for __, payload, __ in chunk])
             sent = list(zip(chunk, results, strict=True))
@@ -141,23 +149,39 @@ class MarketingBatchExporter(AbstractComponent):
                     {binding.id: payload for (binding, payload, __), __ in sent},
                 )
             )
-        return self._summary(len(bindings), outcomes)
+        return outcomes
 
     def _send_bulk(self, to_send):
         """Hand the payloads to the platform's asynchronous bulk import.
 
         Each request of up to ``bulk_size`` contacts becomes a
         ``marketing.bulk.import`` followed by its own job; its outcome per
-        contact is applied there.  A request refused as a whole files one
-        review item per contact: the rest of the batch is still sent.
+        contact is applied there.  A request refused because of some of its
+        rows (``BulkRowsRefused``: only those are bad) is sent again without
+        them, and those rows go one by one through the synchronous API,
+        which names the bad ones.
+        A request refused as a whole files one review item per contact: the
+        rest of the batch is still sent.
         """
         adapter = self.backend_adapter
         Tracker = self.env["marketing.bulk.import"].sudo()
         outcomes = Counter()
-        for chunk in _chunks(to_send, adapter.bulk_size):
+        queue = list(_chunks(to_send, adapter.bulk_size))
+        while queue:
+            chunk = queue.pop(0)
             try:
                 remote_id = adapter.bulk_upsert([payload for __, payload, __ in chunk])
             except BadDataError as err:
+                rows = getattr(err, "rows", None) or {}  # BulkRowsRefused
+                named = [row for i, row in enumerate(chunk) if i in rows]
+                rest = [row for i, row in enumerate(chunk) if i not in rows]
+                if named:
+                    outcomes.update(self._send_each(named))
+                    if len(rest) >= adapter.bulk_min:
+                        queue.append(rest)
+                    elif rest:
+                        outcomes.update(self._send_each(rest))
+                    continue
                 for binding, payload, __ in chunk:
                     self._issue(
                         "export", err.code, str(err), record=binding, payload=payload

@@ -180,14 +180,17 @@ def test_page_sideloads_values_tags_and_lists(api, emulator):
 
 
 def test_bulk_import_lifecycle_with_failures(clock):
-    emulator = ActiveCampaignEmulator(clock=clock, calls_per_window=None, bulk_polls=2)
+    emulator = ActiveCampaignEmulator(clock=clock, calls_per_window=None, bulk_polls=3)
+    emulator.excluded = {"gone@example.com"}
+    known = emulator.seed(1)[0]
     with SandboxServer(emulator) as server:
         headers = {"Api-Token": DEFAULT_KEY}
         base = server.url + "/api/3"
         contacts = [
             {"email": "a@example.com", "first_name": "A", "tags": ["VIP"]},
-            {"email": "broken", "first_name": "B"},
+            {"email": "gone@example.com", "first_name": "B"},
             {"email": "c@example.com", "fields": [{"id": 1, "value": "Retail"}]},
+            {"email": "person0@example.com", "first_name": "Known"},
         ]
         answer = requests.post(
             base + "/import/bulk_import",
@@ -195,22 +198,24 @@ def test_bulk_import_lifecycle_with_failures(clock):
             headers=headers,
             timeout=TIMEOUT,
         ).json()
-        assert answer["success"] == 1 and answer["queued_contacts"] == 3
+        assert answer["success"] == 1 and answer["queued_contacts"] == 4
         info = base + "/import/info"
         params = {"batchId": answer["batchId"]}
-        first = requests.get(info, params=params, headers=headers, timeout=TIMEOUT)
-        assert first.json()["status"] == "in progress"
+        early = [
+            requests.get(info, params=params, headers=headers, timeout=TIMEOUT)
+            for __ in range(2)
+        ]
+        assert [r.json()["status"] for r in early] == [False, "active"]
         done = requests.get(info, params=params, headers=headers, timeout=TIMEOUT)
         result = done.json()
         assert result["status"] == "completed"
-        assert [s["email"] for s in result["success"]] == [
-            "a@example.com",
-            "c@example.com",
-        ]
-        assert result["failure"][0]["email"] == "broken"
-        a_id = result["success"][0]["id"]
+        # ids (strings) of the new contacts; the known one was updated only
+        a_id, c_id = result["success"]
+        assert known not in result["success"]
+        assert emulator.contacts[a_id]["email"] == "a@example.com"
+        assert emulator.contacts[known]["firstName"] == "Known"
+        assert result["failure"] == ["gone@example.com"]
         assert emulator.contact_tag_names(a_id) == ["VIP"]
-        c_id = result["success"][1]["id"]
         assert emulator.field_values[(c_id, "1")] == "Retail"
         too_many = [{"email": f"x{i}@example.com"} for i in range(251)]
         refused = requests.post(
@@ -220,6 +225,36 @@ def test_bulk_import_lifecycle_with_failures(clock):
             timeout=TIMEOUT,
         )
         assert refused.status_code == 400
+        assert refused.json()["success"] == 0
+
+
+def test_bulk_import_validation_names_rows_and_queues_nothing(clock):
+    emulator = ActiveCampaignEmulator(clock=clock, calls_per_window=None)
+    with SandboxServer(emulator) as server:
+        url = server.url + "/api/3/import/bulk_import"
+        rows = [{"email": f"ok{i}@example.com"} for i in range(3)]
+        rows[1] = {"email": "broken"}
+        answer = requests.post(
+            url,
+            json={"contacts": rows},
+            headers={"Api-Token": DEFAULT_KEY},
+            timeout=TIMEOUT,
+        )
+        assert answer.status_code == 400
+        body = answer.json()
+        assert body["success"] == 0
+        assert "not queued" in body["message"]
+        assert [r["contact"] for r in body["failureReasons"]] == [1]
+        assert "email" in body["failureReasons"][0]["failureReason"]
+        assert not emulator.batches and not emulator.contacts
+        emulator.bulk_index_base = 1  # the other reading of the reference
+        answer = requests.post(
+            url,
+            json={"contacts": rows},
+            headers={"Api-Token": DEFAULT_KEY},
+            timeout=TIMEOUT,
+        )
+        assert [r["contact"] for r in answer.json()["failureReasons"]] == [2]
 
 
 def test_bulk_import_per_minute_limit(clock):
@@ -233,7 +268,10 @@ def test_bulk_import_per_minute_limit(clock):
             requests.post(url, json=body, headers=headers, timeout=TIMEOUT).status_code
             for __ in range(3)
         ]
-        assert statuses == [200, 200, 429]
+        assert statuses == [200, 200, 400]
+        refusal = requests.post(url, json=body, headers=headers, timeout=TIMEOUT)
+        assert refusal.json()["message"] == "Rate limit exceeded."
+        assert "per minute" in refusal.json()["failureReasons"][0]
         clock.advance(60)
         assert (
             requests.post(url, json=body, headers=headers, timeout=TIMEOUT).status_code
@@ -255,7 +293,11 @@ def test_tags_accounts_and_deals(api, emulator):
         json={"contactTag": {"contact": contact["id"], "tag": tag["id"]}},
     ).json()["contactTag"]
     detail = api("GET", f"/contacts/{contact['id']}").json()
-    assert [t["tag"] for t in detail["contactTags"]] == [tag["id"]]
+    assert "contactTags" not in detail, "Retrieve a contact side-loads no tags"
+    assert "contactLists" in detail and "fieldValues" in detail
+    tags = api("GET", f"/contacts/{contact['id']}/contactTags").json()
+    assert [t["tag"] for t in tags["contactTags"]] == [tag["id"]]
+    assert api("GET", f"/tags/{tag['id']}").json()["tag"]["tag"] == "Odoo-Customer"
     assert api("DELETE", f"/contactTags/{link['id']}").status_code == 200
     account = api("POST", "/accounts", json={"account": {"name": "Acme"}}).json()[
         "account"
