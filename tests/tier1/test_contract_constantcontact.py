@@ -1,6 +1,7 @@
 """Contract tests: the Constant Contact emulator against the reference.
 
-The schemas (``contract_constantcontact``) are written from Constant
+The schemas (``contract_constantcontact`` for requests,
+``contract_constantcontact_answers`` for answers) are written from Constant
 Contact's published v3 reference, each citing its page. Here every answer
 the emulator gives for the points where adapter and emulator once shared a
 wrong reading is checked against them, and each schema is shown to refuse
@@ -27,6 +28,7 @@ from tests.sandbox.limits import ManualClock
 from tests.sandbox.server import Request, iso_utc
 
 from . import contract_constantcontact as contract
+from . import contract_constantcontact_answers as answers
 
 REDIRECT = "http://localhost/callback"
 VERIFIER = "v" * 50
@@ -88,9 +90,9 @@ def token(emulator):
 
 
 def test_schemas_are_valid_json_schemas():
-    schemas = [*contract.REQUESTS.values(), contract.ERROR_BODY, contract.CONTACT]
-    schemas += [contract.CAMPAIGNS_PAGE, contract.IMPORT_ACTIVITY]
-    schemas += [contract.TOKEN_ANSWER, contract.OAUTH_ERROR]
+    schemas = [*contract.REQUESTS.values(), answers.ERROR_BODY, answers.CONTACT]
+    schemas += [answers.CAMPAIGNS_PAGE, answers.IMPORT_ACTIVITY]
+    schemas += [answers.TOKEN_ANSWER, answers.OAUTH_ERROR]
     for schema in schemas:
         jsonschema.Draft202012Validator.check_schema(schema)
 
@@ -107,7 +109,7 @@ def test_contacts_answer_postal_code_imports_take_zip(emulator, token):
     contact_id = emulator.find("a@example.com")["contact_id"]
     target = f"/v3/contacts/{contact_id}?include=street_addresses"
     contact = call(emulator, "GET", target, token).json
-    contract.check_answer(contact, contract.CONTACT)
+    answers.check_answer(contact, answers.CONTACT)
     assert contact["street_addresses"][0]["postal_code"] == "94105"
     # a PUT whose address says zip changes nothing; postal_code does
     put = {
@@ -116,20 +118,20 @@ def test_contacts_answer_postal_code_imports_take_zip(emulator, token):
         "street_addresses": [{"kind": "home", "zip": "10001"}],
     }
     with pytest.raises(jsonschema.ValidationError):
-        contract.check_answer(put, contract.PUT_CONTACT)
+        contract.check_body(put, contract.PUT_CONTACT)
     call(emulator, "PUT", f"/v3/contacts/{contact_id}", token, json=put)
     contact = call(emulator, "GET", target, token).json
-    contract.check_answer(contact, contract.CONTACT)
+    answers.check_answer(contact, answers.CONTACT)
     assert "zip" not in contact["street_addresses"][0]
     assert contact["street_addresses"][0].get("postal_code") is None
     put["street_addresses"] = [{"kind": "home", "postal_code": "10001"}]
-    contract.check_answer(put, contract.PUT_CONTACT)
+    contract.check_body(put, contract.PUT_CONTACT)
     call(emulator, "PUT", f"/v3/contacts/{contact_id}", token, json=put)
     contact = call(emulator, "GET", target, token).json
     assert contact["street_addresses"][0]["postal_code"] == "10001"
     # an import row with postal_code is not a documented row
     with pytest.raises(jsonschema.ValidationError):
-        contract.check_answer(
+        contract.check_body(
             {"email": "a@example.com", "postal_code": "1"}, contract.IMPORT_ROW
         )
     # every request of this test is a documented one, except the PUT with zip
@@ -150,11 +152,11 @@ def test_emails_limit_and_after_date(emulator, token, clock):
     after = iso_utc(clock() - 60)
     refused = call(emulator, "GET", "/v3/emails?limit=501", token)
     assert refused.status == 400
-    contract.check_answer(refused.json, contract.ERROR_BODY)
+    answers.check_answer(refused.json, answers.ERROR_BODY)
     with pytest.raises(jsonschema.ValidationError):
         contract.check_request(emulator.journal[-1])
     page = call(emulator, "GET", f"/v3/emails?limit=500&after_date={after}", token)
-    contract.check_answer(page.json, contract.CAMPAIGNS_PAGE)
+    answers.check_answer(page.json, answers.CAMPAIGNS_PAGE)
     contract.check_request(emulator.journal[-1])
     assert [c["campaign_id"] for c in page.json["campaigns"]] == [new]
     # an edited campaign is listed again
@@ -168,7 +170,7 @@ def test_emails_limit_and_after_date(emulator, token, clock):
     seen, target = [], f"/v3/emails?limit=2&after_date={after}"
     while target:
         page = call(emulator, "GET", target, token).json
-        contract.check_answer(page, contract.CAMPAIGNS_PAGE)
+        answers.check_answer(page, answers.CAMPAIGNS_PAGE)
         seen += [c["campaign_id"] for c in page["campaigns"]]
         target = page["_links"].get("next", {}).get("href")
         assert not target or "after_date=" in target
@@ -183,7 +185,7 @@ def test_429_bodies_in_both_shapes(emulator, token, shape, key):
     emulator.faults.configure(burst={"status": 429, "count": 1, "error": key})
     answer = call(emulator, "GET", "/v3/contact_lists", token)
     assert answer.status == 429
-    contract.check_answer(answer.json, contract.ERROR_BODY)
+    answers.check_answer(answer.json, answers.ERROR_BODY)
     entry = answer.json[0] if shape == "list" else answer.json
     assert isinstance(answer.json, list) == (shape == "list")
     assert entry["error_key"] == key
@@ -193,7 +195,7 @@ def test_429_bodies_in_both_shapes(emulator, token, shape, key):
 def test_error_schema_refuses_other_shapes():
     for body in ({"error": "x"}, [], [{"error_key": "x"}], "quota_exceeded"):
         with pytest.raises(jsonschema.ValidationError):
-            contract.check_answer(body, contract.ERROR_BODY)
+            answers.check_answer(body, answers.ERROR_BODY)
 
 
 # -- 4. OAuth2: public (PKCE) and confidential clients -----------------------
@@ -207,14 +209,14 @@ def test_public_client_needs_its_verifier_and_no_secret(emulator):
     }
     refused = call(emulator, "POST", TOKEN_PATH, form=form)
     assert refused.status == 400
-    contract.check_answer(refused.json, contract.OAUTH_ERROR)
+    answers.check_answer(refused.json, answers.OAUTH_ERROR)
     with pytest.raises(jsonschema.ValidationError):
         contract.check_request(emulator.journal[-1])
     code = authorize(emulator, "cc-public-client")
     form.update(code=code, code_verifier=VERIFIER)
     answer = call(emulator, "POST", TOKEN_PATH, form=form)
     assert answer.status == 200
-    contract.check_answer(answer.json, contract.TOKEN_ANSWER)
+    answers.check_answer(answer.json, answers.TOKEN_ANSWER)
     contract.check_request(emulator.journal[-1])
     refresh = {
         "grant_type": "refresh_token",
@@ -223,7 +225,7 @@ def test_public_client_needs_its_verifier_and_no_secret(emulator):
     }
     answer = call(emulator, "POST", TOKEN_PATH, form=refresh)
     assert answer.status == 200
-    contract.check_answer(answer.json, contract.TOKEN_ANSWER)
+    answers.check_answer(answer.json, answers.TOKEN_ANSWER)
     contract.check_request(emulator.journal[-1])
     # a confidential client cannot pose as public (no secret sent)
     refused = call(
@@ -252,12 +254,12 @@ def test_confidential_client_with_a_wrong_secret_is_refused(emulator):
         emulator, "POST", TOKEN_PATH, form=form, headers=basic("cc-client", "wrong")
     )
     assert refused.status == 401
-    contract.check_answer(refused.json, contract.OAUTH_ERROR)
+    answers.check_answer(refused.json, answers.OAUTH_ERROR)
     answer = call(
         emulator, "POST", TOKEN_PATH, form=form, headers=basic("cc-client", "cc-secret")
     )
     assert answer.status == 200
-    contract.check_answer(answer.json, contract.TOKEN_ANSWER)
+    answers.check_answer(answer.json, answers.TOKEN_ANSWER)
     contract.check_request(emulator.journal[-1])
     leaked = dict(emulator.journal[-1], form=dict(form, client_secret="cc-secret"))
     with pytest.raises(jsonschema.ValidationError):
@@ -273,14 +275,14 @@ def test_import_refuses_international_phones_per_row(emulator, token):
     ]
     body = {"import_data": rows, "list_ids": [list_id]}
     with pytest.raises(jsonschema.ValidationError):
-        contract.check_answer(body, contract.JSON_IMPORT)
+        contract.check_body(body, contract.JSON_IMPORT)
     created = call(
         emulator, "POST", "/v3/activities/contacts_json_import", token, json=body
     )
     activity = call(
         emulator, "GET", f"/v3/activities/{created.json['activity_id']}", token
     ).json
-    contract.check_answer(activity, contract.IMPORT_ACTIVITY)
+    answers.check_answer(activity, answers.IMPORT_ACTIVITY)
     assert activity["state"] == "completed"
     assert activity["activity_errors"] == [
         "Row 2: International phone numbers are currently not supported (phone)"
@@ -288,6 +290,6 @@ def test_import_refuses_international_phones_per_row(emulator, token):
     assert emulator.find("fr@example.com") is None
     phones = emulator.find("us@example.com")["phone_numbers"]
     assert phones == [{"phone_number": "415-555-0100", "kind": "other"}]
-    contract.check_answer(
+    contract.check_body(
         {"import_data": rows[:1], "list_ids": [list_id]}, contract.JSON_IMPORT
     )
