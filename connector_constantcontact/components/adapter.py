@@ -25,6 +25,11 @@ IMPORT_MAX_ROWS = 40_000
 IMPORT_MAX_BYTES = 3_800_000
 #: phone kinds Odoo owns (phone, mobile); work and home numbers stay remote
 PHONE_KINDS = {"other": "phone", "mobile": "mobile_phone"}
+#: GET /emails ``limit`` (1 to 500, "GET a Collection of Email Campaigns")
+CAMPAIGN_PAGE_SIZE = 500
+#: a US/Canada number written nationally (``415-555-0100``): how the import
+#: takes phones, and how Constant Contact may answer them
+NANP_NATIONAL = re.compile(r"^\(?([2-9]\d{2})\)?[-. ]?([2-9]\d{2})[-. ]?(\d{4})$")
 #: how an import activity names a refused row
 ROW_ERROR = re.compile(
     r"^\s*(?:Row|Line)\s+(?P<row>\d+)\s*:\s*(?P<message>.*)$", re.IGNORECASE
@@ -37,6 +42,31 @@ ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 def iso(moment):
     return moment.strftime(ISO_FORMAT)
+
+
+def nanp_e164(number):
+    """``+14155550100`` for a national US/Canada number, else the number.
+
+    Numbers the bulk import took are US/Canada numbers ("International phone
+    numbers are currently not supported") and may come back without their
+    country code: read as such, they compare equal to the E.164 form Odoo
+    keeps instead of looking changed on every import.
+    """
+    match = NANP_NATIONAL.match((number or "").strip())
+    return "+1" + "".join(match.groups()) if match else number
+
+
+def error_entries(body):
+    """The ``{error_key, error_message}`` entries of an error body.
+
+    Constant Contact documents a list of them, and some answers (429s among
+    them) come as one object: both are read the same way.
+    """
+    if isinstance(body, dict):
+        return [body]
+    if isinstance(body, list):
+        return [entry for entry in body if isinstance(entry, dict)]
+    return []
 
 
 def utc_iso(text):
@@ -71,10 +101,12 @@ class ConstantContactAdapter(Component):
 
     def _classify(self, response, raw=False):
         if response.status_code == 429:
-            body = self._json_or_none(response)
-            key = body.get("error_key") if isinstance(body, dict) else None
+            keys = {
+                entry.get("error_key")
+                for entry in error_entries(self._json_or_none(response))
+            }
             message = self._error_message(response)
-            if key == "quota_exceeded":
+            if "quota_exceeded" in keys:
                 self._quota_exhausted(
                     self._seconds_to_midnight_utc(),
                     self.env._(
@@ -97,15 +129,17 @@ class ConstantContactAdapter(Component):
 
     @staticmethod
     def _error_message(response):
-        """Constant Contact answers errors as ``[{error_key, error_message}]``."""
+        """Constant Contact answers errors as ``[{error_key, error_message}]``
+        (or one such object): every entry's message, joined."""
         try:
             body = response.json()
         except ValueError:
             return response.text[:200] or response.reason
-        if isinstance(body, list) and body and isinstance(body[0], dict):
-            body = body[0]
-        if isinstance(body, dict):
-            return str(body.get("error_message") or body.get("error_key") or body)[:500]
+        entries = error_entries(body)
+        if entries:
+            return "; ".join(
+                str(e.get("error_message") or e.get("error_key") or e) for e in entries
+            )[:500]
         return str(body)[:500]
 
     @staticmethod
@@ -227,12 +261,15 @@ class ConstantContactAdapter(Component):
         for phone in contact.get("phone_numbers") or []:
             key = PHONE_KINDS.get(phone.get("kind"))
             if key:
-                flat.setdefault(key, phone.get("phone_number"))
+                flat.setdefault(key, nanp_e164(phone.get("phone_number")))
         addresses = contact.get("street_addresses") or []
         if addresses:
             address = addresses[0]
-            for key in ("street", "city", "state", "zip", "country"):
+            for key in ("street", "city", "state", "country"):
                 flat[key] = address.get(key)
+            # a contact's address says postal_code; only import rows say zip
+            # (read both: an answer in the other dialect loses nothing)
+            flat["zip"] = address.get("postal_code", address.get("zip"))
         for value in contact.get("custom_fields") or []:
             flat[value.get("custom_field_id")] = value.get("value")
         return flat
@@ -241,6 +278,8 @@ class ConstantContactAdapter(Component):
     # bulk activities
     # ------------------------------------------------------------------
     def bulk_import(self, rows, list_ids):
+        """``_``-prefixed keys are our own notes on a row, never sent."""
+        rows = [{k: v for k, v in row.items() if k[:1] != "_"} for row in rows]
         return self._call(
             "POST",
             "/activities/contacts_json_import",
@@ -296,11 +335,16 @@ class ConstantContactAdapter(Component):
     # ------------------------------------------------------------------
     # campaigns and tracking reports
     # ------------------------------------------------------------------
-    def campaigns_page(self, next_href=None):
+    def campaigns_page(self, next_href=None, after_date=None):
+        """Campaigns whose ``updated_at`` is after ``after_date`` (ISO-8601),
+        500 per page: ``(campaigns, next_href)``."""
         if next_href:
             body = self._call("GET", self._path_of(next_href))
         else:
-            body = self._call("GET", "/emails", params={"limit": 50})
+            params = {"limit": CAMPAIGN_PAGE_SIZE}
+            if after_date:
+                params["after_date"] = after_date
+            body = self._call("GET", "/emails", params=params)
         body = body or {}
         return body.get("campaigns") or [], (
             (body.get("_links") or {}).get("next") or {}

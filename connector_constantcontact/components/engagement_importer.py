@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import fields
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_marketing_base.tools.dates import utc_text
 from odoo.addons.queue_job.job import identity_exact
 
 #: tracking report → marketing.activity type
@@ -20,6 +21,22 @@ REPORTS = {
 TRACKING_TYPES = {kind: f"em_{kind}" for kind in REPORTS}
 #: campaign activities that have tracking reports
 REPORTED_ROLES = ("primary_email", "resend")
+#: cursor of the campaign listing, and how far back each poll reads again
+#: (a campaign changed while the previous poll ran is listed twice, never
+#: missed; activities are kept by id, so twice is once)
+CAMPAIGNS_CURSOR = "campaigns"
+CAMPAIGNS_OVERLAP = timedelta(minutes=5)
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utc_text_of(value):
+    """ISO-8601 UTC text of a datetime or of Constant Contact's date text
+    (offsets allowed), so cursor dates compare as text; None when empty."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        return utc_text(value, ISO_FORMAT) or value
+    return value.strftime(ISO_FORMAT)
 
 
 class ConstantContactEngagementImporter(Component):
@@ -45,19 +62,8 @@ class ConstantContactEngagementImporter(Component):
         backend = self.backend_record
         adapter = self.component(usage="backend.adapter")
         cursors = self.env["marketing.sync.cursor"].sudo()
-        since = fields.Datetime.now() - timedelta(days=backend.engagement_days or 30)
         kinds = [k for k in REPORTS if k != "sends" or backend.import_sends]
-        activities, href = {}, None
-        while True:
-            campaigns, href = adapter.campaigns_page(href)
-            for campaign in campaigns:
-                updated = (campaign.get("updated_at") or "")[:19].replace("T", " ")
-                if updated and fields.Datetime.to_datetime(updated) < since:
-                    continue
-                for activity_id in self._reported_activities(campaign):
-                    activities[activity_id] = campaign.get("name")
-            if not href:
-                break
+        activities = self._changed_activities()
         stats = adapter.activity_stats(sorted(activities))
         jobs = 0
         for activity_id, name in sorted(activities.items()):
@@ -83,6 +89,47 @@ class ConstantContactEngagementImporter(Component):
             a=len(activities),
             n=jobs,
         )
+
+    def _changed_activities(self):
+        """``{campaign_activity_id: campaign name}`` of the polling window.
+
+        Only campaigns changed since the last poll are listed (``GET
+        /emails?after_date=``, from the scan's start with an overlap); the
+        activities seen before are kept in the cursor with their campaign's
+        ``updated_at`` and dropped once older than ``engagement_days``, so
+        a campaign still collecting opens is checked without being listed
+        again on every run.
+        """
+        backend = self.backend_record
+        adapter = self.component(usage="backend.adapter")
+        cursors = self.env["marketing.sync.cursor"].sudo()
+        now = fields.Datetime.now()
+        window_start = now - timedelta(days=backend.engagement_days or 30)
+        state = cursors._get(backend, CAMPAIGNS_CURSOR) or {}
+        after = state.get("after")
+        if not after or after < utc_text_of(window_start):
+            after = utc_text_of(window_start)
+        known = dict(state.get("known") or {})
+        href = None
+        while True:
+            campaigns, href = adapter.campaigns_page(href, after_date=after)
+            for campaign in campaigns:
+                updated = utc_text_of(campaign.get("updated_at")) or utc_text_of(now)
+                for activity_id in self._reported_activities(campaign):
+                    known[activity_id] = [campaign.get("name"), updated]
+            if not href:
+                break
+        known = {
+            activity_id: value
+            for activity_id, value in known.items()
+            if value[1] >= utc_text_of(window_start)
+        }
+        cursors._set(
+            backend,
+            CAMPAIGNS_CURSOR,
+            {"after": utc_text_of(now - CAMPAIGNS_OVERLAP), "known": known},
+        )
+        return {activity_id: value[0] for activity_id, value in known.items()}
 
     def _reported_activities(self, campaign):
         """Ids of a campaign's primary_email / resend activities; read once

@@ -12,8 +12,76 @@ from .adapter import IMPORT_MAX_BYTES, PHONE_KINDS
 
 #: row keys Odoo owns on a contact; everything else is kept as read
 OWNED_SCALARS = ("first_name", "last_name", "job_title", "company_name")
-ADDRESS_KEYS = ("street", "city", "state", "zip", "country")
-READ_ONLY = ("contact_id", "created_at", "updated_at", "deleted_at", "create_source")
+#: import row address key → the contact's street address key (rows say
+#: ``zip``, ``street_addresses[]`` of PUT /contacts/{contact_id} say
+#: ``postal_code``)
+ADDRESS_KEYS = {
+    "street": "street",
+    "city": "city",
+    "state": "state",
+    "zip": "postal_code",
+    "country": "country",
+}
+#: import row keys holding a phone
+PHONE_ROW_KEYS = tuple(PHONE_KINDS.values())
+#: where a row notes the phones it left out (never sent: see bulk_import)
+PHONES_LEFT_OUT = "_phones_left_out"
+
+
+def importable_phone(number):
+    """The import's form of an E.164 phone, or None when it takes none.
+
+    The bulk import refuses international numbers ("International phone
+    numbers are currently not supported", POST
+    /activities/contacts_json_import); the US/Canada numbers it takes are
+    sent in the form the reference gives (``123-123-1234``), which is right
+    whether or not it would also take ``+1``.
+    """
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    if (number or "").startswith("+1") and len(digits) == 11:
+        return f"{digits[1:4]}-{digits[4:7]}-{digits[7:]}"
+    return None
+
+
+def import_row(payload):
+    """The row as the bulk import takes it; phones it cannot take are left
+    out (the contact's phones on Constant Contact stay as they are) and
+    named under ``PHONES_LEFT_OUT``."""
+    row, left_out = dict(payload), []
+    for key in PHONE_ROW_KEYS:
+        if not row.get(key):
+            continue
+        national = importable_phone(row[key])
+        if national:
+            row[key] = national
+        else:
+            left_out.append(f"{key} {row.pop(key)}")
+    if left_out:
+        row[PHONES_LEFT_OUT] = left_out
+    return row
+
+
+#: what PUT /contacts/{contact_id} takes (its request body, "ContactPutRequest"
+#: of the v3 reference): read-only keys of a GET answer are not sent back
+PUT_KEYS = (
+    "email_address",
+    "first_name",
+    "last_name",
+    "job_title",
+    "company_name",
+    "birthday_month",
+    "birthday_day",
+    "anniversary",
+    "custom_fields",
+    "phone_numbers",
+    "street_addresses",
+    "list_memberships",
+    "taggings",
+    "notes",
+    "sms_channel",
+)
+PUT_PHONE_KEYS = ("phone_number", "kind")
+PUT_ADDRESS_KEYS = ("kind", "street", "city", "state", "postal_code", "country")
 
 
 class ConstantContactBatchExporter(Component):
@@ -34,6 +102,7 @@ class ConstantContactBatchExporter(Component):
     def _send_bulk(self, to_send):
         outcomes = Counter()
         part, size = [], 0
+        to_send = [(b, import_row(payload), d) for b, payload, d in to_send]
         for item in to_send:
             row_size = len(json.dumps(item[1], ensure_ascii=False).encode()) + 1
             if part and size + row_size > IMPORT_MAX_BYTES:
@@ -44,6 +113,25 @@ class ConstantContactBatchExporter(Component):
         if part:
             outcomes.update(super()._send_bulk(part))
         return outcomes
+
+    def _after_export(self, binding, payload, bulk):
+        """Say which phones the import could not take (filed after the
+        binding, whose export issues are resolved when it is bound)."""
+        result = super()._after_export(binding, payload, bulk)
+        if bulk and payload.get(PHONES_LEFT_OUT):
+            self._issue(
+                "export",
+                "phone_not_imported",
+                self.env._(
+                    "Exported without %(phones)s: Constant Contact's bulk import "
+                    "does not accept international phone numbers. Enter the "
+                    "number in Constant Contact if it is needed there.",
+                    phones=", ".join(payload[PHONES_LEFT_OUT]),
+                ),
+                record=binding,
+                payload=payload,
+            )
+        return result
 
 
 class ConstantContactBulkImportFollower(Component):
@@ -149,7 +237,7 @@ class ConstantContactRecordExporter(Component):
         ``permission_to_send`` is sent back as read: an update never
         changes consent (and never re-subscribes anyone).
         """
-        body = {k: v for k, v in contact.items() if k not in READ_ONLY}
+        body = {k: v for k, v in contact.items() if k in PUT_KEYS}
         body["update_source"] = "Account"
         body["email_address"] = {
             k: v
@@ -159,7 +247,10 @@ class ConstantContactRecordExporter(Component):
         for key in OWNED_SCALARS:
             if key in row:
                 body[key] = row[key] or ""
-        phones = [dict(p) for p in contact.get("phone_numbers") or []]
+        phones = [
+            {k: v for k, v in p.items() if k in PUT_PHONE_KEYS}
+            for p in contact.get("phone_numbers") or []
+        ]
         for kind, key in PHONE_KINDS.items():
             if key not in row:
                 continue
@@ -167,10 +258,15 @@ class ConstantContactRecordExporter(Component):
             if row[key]:
                 phones.append({"phone_number": row[key], "kind": kind})
         body["phone_numbers"] = phones[:3]
-        addresses = [dict(a) for a in contact.get("street_addresses") or []]
+        addresses = [
+            {k: v for k, v in a.items() if k in PUT_ADDRESS_KEYS}
+            for a in contact.get("street_addresses") or []
+        ]
         if any(row.get(key) for key in ADDRESS_KEYS):
             first = addresses[0] if addresses else {"kind": "home"}
-            first.update({key: row.get(key) or "" for key in ADDRESS_KEYS})
+            first.update(
+                {name: row.get(key) or "" for key, name in ADDRESS_KEYS.items()}
+            )
             addresses = [first, *addresses[1:]]
         body["street_addresses"] = addresses
         values = {

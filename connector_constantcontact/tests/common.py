@@ -49,6 +49,17 @@ class ConstantContactCase(ConstantContactBackendMixin, common.MarketingSandboxCa
         super().setUp()
         # tokens left by another class's backend would be reused otherwise
         purge_shared_state(self.registry)
+        self.emulator.journal = []
+        self.addCleanup(self.check_requests)
+
+    def check_requests(self):
+        """Every request the adapter sent during the test is one Constant
+        Contact documents (tests/tier1/contract_constantcontact.py)."""
+        from tests.tier1.contract_constantcontact import check_request
+
+        journal, self.emulator.journal = self.emulator.journal or [], None
+        for entry in journal:
+            check_request(entry)
 
     def connect(self, backend=None):
         """Run the authorization code flow without a browser."""

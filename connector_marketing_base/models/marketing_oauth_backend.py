@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 
 import requests
-from oauthlib.common import add_params_to_uri
+from oauthlib.common import add_params_to_qs, add_params_to_uri
 from oauthlib.oauth2 import WebApplicationClient
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
@@ -69,6 +69,19 @@ class MarketingOAuthBackend(models.AbstractModel):
     oauth_scopes = fields.Char(string="Scopes", required=True)
     client_id = fields.Char(string="Client ID (API key)", groups="base.group_system")
     client_secret = fields.Char(groups="base.group_system", copy=False)
+    oauth_client_type = fields.Selection(
+        [
+            ("confidential", "Confidential (client secret)"),
+            ("public", "Public (PKCE, no client secret)"),
+        ],
+        string="Application type",
+        default="confidential",
+        required=True,
+        help="As registered with the provider. A confidential application "
+        "authenticates with its client secret (HTTP Basic); a public one has "
+        "no secret and proves each authorization with its PKCE code verifier "
+        "(client id in the form body).",
+    )
     oauth_redirect_uri = fields.Char(
         string="Redirect URI",
         compute="_compute_oauth_redirect_uri",
@@ -168,12 +181,10 @@ class MarketingOAuthBackend(models.AbstractModel):
         try:
             response = requests.post(
                 backend.oauth_revoke_url,
-                data={
-                    "token": token.refresh_token,
-                    "token_type_hint": "refresh_token",
-                },
-                auth=(backend.client_id or "", backend.client_secret or ""),
                 timeout=backend.request_timeout or 30.0,
+                **backend._oauth_client_auth(
+                    {"token": token.refresh_token, "token_type_hint": "refresh_token"}
+                ),
             )
         except requests.RequestException:
             response = None
@@ -191,6 +202,26 @@ class MarketingOAuthBackend(models.AbstractModel):
     def _oauth_client(self):
         return WebApplicationClient(self.sudo().client_id or "")
 
+    def _oauth_client_auth(self, body):
+        """``requests`` arguments that authenticate the client on ``body``.
+
+        A public client has no secret to prove: the reference of PKCE flows
+        has it name itself with ``client_id`` in the form body (the code
+        verifier is its proof).  A confidential client sends its secret with
+        HTTP Basic, and nothing secret travels in the body.
+        """
+        backend = self.sudo()
+        if backend.oauth_client_type == "public":
+            if isinstance(body, str):
+                body = add_params_to_qs(body, [("client_id", backend.client_id or "")])
+            else:
+                body = dict(body, client_id=backend.client_id or "")
+            return {"data": body}
+        return {
+            "data": body,
+            "auth": (backend.client_id or "", backend.client_secret or ""),
+        }
+
     def _oauth_authorize_url(self, state, code_challenge):
         self.ensure_one()
         return add_params_to_uri(
@@ -207,7 +238,7 @@ class MarketingOAuthBackend(models.AbstractModel):
         )
 
     def _oauth_token_request(self, body):
-        """POST to the token URL (client authenticated with HTTP Basic).
+        """POST to the token URL (client authenticated by its type).
 
         Returns the token dict; raises :class:`OAuthRefused` (with the
         provider's error) when the grant is refused, ``ConfigurationError``
@@ -218,8 +249,7 @@ class MarketingOAuthBackend(models.AbstractModel):
         try:
             response = requests.post(
                 backend.oauth_token_url,
-                data=body,
-                auth=(backend.client_id or "", backend.client_secret or ""),
+                **backend._oauth_client_auth(body),
                 headers={
                     "Accept": "application/json",
                     "Content-Type": "application/x-www-form-urlencoded",

@@ -9,7 +9,12 @@ OAuth2 (no API limits, no faults)
     ``client_id``, ``redirect_uri``, ``scope``, ``state``, ``code_challenge``,
     ``code_challenge_method=S256``): the account owner consents at once
     (*chosen*) and is sent to ``redirect_uri?code=…&state=…``.
-    ``POST /oauth2/default/v1/token`` (form body, client in HTTP Basic):
+    A confidential client (``clients[id]`` a secret) may use PKCE; a public
+    one (``clients[id] = None``, default ``cc-public-client``) must.
+    ``POST /oauth2/default/v1/token`` (form body; a confidential client in
+    HTTP Basic, a wrong secret is ``invalid_client``; a public client sends
+    no secret, ``client_id`` in the body, and a code exchange without
+    ``code_verifier`` is ``invalid_request``):
     ``authorization_code`` (code single use, ``redirect_uri`` must match,
     ``code_verifier`` must hash to the challenge) and ``refresh_token``
     (rotating: each refresh returns a new refresh token and voids the old
@@ -19,20 +24,26 @@ OAuth2 (no API limits, no faults)
     shortened at any time; ``revoke_grant()`` kills every refresh token.
 
 API under ``/v3`` (``Authorization: Bearer``; 401 otherwise)
-    contacts (cursor paging, ``limit`` ≤ 500, ``_links.next.href``; ``PUT``
+    contacts (cursor paging, ``limit`` ≤ 500, ``_links.next.href``; street
+    addresses hold ``postal_code``, a ``zip`` in them is ignored; ``PUT``
     is a full replace; *chosen*: a PUT that drops ``unsubscribed`` on a
     contact the account opted out is a re-subscription, counted in
     ``resubscribed``); ``POST /activities/contacts_json_import`` (≤ 40,000
-    rows; a body over 4 MB is imported up to 4 MB only, silently; per-row
-    errors as plain strings; the activity completes ``import_seconds`` after
+    rows; a body over 4 MB is imported up to 4 MB only, silently; rows give
+    addresses as ``zip``; a row with an international phone is refused;
+    per-row errors as plain strings; the activity completes ``import_seconds`` after
     it was created, with ``percent_done`` in between); ``add_list_memberships``
     / ``remove_list_memberships`` (≤ 500 contact ids); ``GET
-    /activities/{id}``; lists; custom fields; campaigns (``/emails``) and
+    /activities/{id}``; lists; custom fields; campaigns (``/emails``:
+    ``limit`` ≤ 500, ``after_date`` / ``before_date`` on ``updated_at``) and
     tracking reports (newest first, paged).
 
 Limits: 4 requests/s (``throttled``) and 10,000 a day reset at 00:00 UTC
 (``quota_exceeded``), both HTTP 429 told apart by ``error_key`` (no
-Retry-After). Other errors are a list ``[{"error_key", "error_message"}]``.
+Retry-After), as a list ``[{"error_key", "error_message"}]`` or, with
+``error_shape="object"``, one such object. Other errors are a list.
+``journal`` (a list, off by default) records every API request for the
+contract tests (tests/tier1/contract_constantcontact.py).
 """
 
 from __future__ import annotations
@@ -40,6 +51,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -68,7 +80,28 @@ TRACKING_KINDS = {
 }
 #: import row keys → contact fields (*chosen* subset of the documented keys)
 IMPORT_KEYS = {"first_name", "last_name", "job_title", "company_name"}
-ADDRESS_KEYS = ("street", "city", "state", "zip", "country")
+#: import row address keys → street address keys: rows say ``zip``, contacts
+#: ``postal_code`` (POST /activities/contacts_json_import "import_data" vs
+#: the contact's ``street_addresses`` in GET/PUT /contacts/{contact_id})
+ADDRESS_KEYS = {
+    "street": "street",
+    "city": "city",
+    "state": "state",
+    "zip": "postal_code",
+    "country": "country",
+}
+#: what a contact's street address holds (PUT /contacts/{contact_id},
+#: ``street_addresses[]``); anything else (``zip``) is not a property of it
+STREET_ADDRESS_KEYS = ("kind", "street", "city", "state", "postal_code", "country")
+#: GET /emails ``limit``: 1 to 500 (default 50)
+CAMPAIGN_LIMIT = 500
+#: an import row phone the import takes: a US/Canada number, with or without
+#: separators ("International phone numbers are currently not supported",
+#: POST /activities/contacts_json_import; formats as given for
+#: ``sms_number``: 1231231234 or 123-123-1234; a leading 1 / +1 is *chosen*
+#: to be accepted)
+NANP_PHONE = re.compile(r"^(?:\+?1[-. ]?)?\(?[2-9]\d{2}\)?[-. ]?[2-9]\d{2}[-. ]?\d{4}$")
+INTERNATIONAL_PHONE = "International phone numbers are currently not supported"
 PHONE_KEYS = {
     "phone": "other",
     "home_phone": "home",
@@ -121,9 +154,18 @@ class ConstantContactEmulator(Emulator):
         clients=None,
         token_ttl=86_400,
         import_seconds=1.0,
+        error_shape="list",
         **kwargs,
     ):
-        self.clients = dict(clients or {"cc-client": "cc-secret"})
+        #: client id → secret; ``None``: a public (PKCE) application
+        self.clients = dict(
+            clients or {"cc-client": "cc-secret", "cc-public-client": None}
+        )
+        #: shape of 429 bodies: "list" or "object" (see ``_shaped``)
+        self.error_shape = error_shape
+        #: every API request (method, route, query, JSON/form body, whether
+        #: HTTP Basic was sent), for contract checks; None: not recorded
+        self.journal = None
         self.token_ttl = token_ttl
         self.import_seconds = import_seconds
         self.codes = {}
@@ -176,23 +218,29 @@ class ConstantContactEmulator(Emulator):
             return _error(401, "unauthorized", "Unauthorized")
         return None
 
+    def _shaped(self, status, key, message):
+        """An error in the shape of ``error_shape``: the reference's
+        ``[{"error_key", "error_message"}]`` ("list", its usual shape) or one
+        object ``{"error_key", "error_message"}`` ("object", as 429 answers
+        have been seen to come). No Retry-After either way."""
+        entry = {"error_key": key, "error_message": message}
+        return Response(status, [entry] if self.error_shape == "list" else entry)
+
     def limit_response(self, violation, request):
         if violation.kind == "quota":
-            body = {
-                "error_key": "quota_exceeded",
-                "error_message": "Your application has exceeded its daily quota.",
-            }
-        else:
-            body = {
-                "error_key": "throttled",
-                "error_message": "Too many requests: 4 per second allowed.",
-            }
-        return Response(429, body)
+            return self._shaped(
+                429,
+                "quota_exceeded",
+                "Your application has exceeded its daily quota.",
+            )
+        return self._shaped(
+            429, "throttled", "Too many requests: 4 per second allowed."
+        )
 
     def fault_response(self, fault, request):
         if fault.status == 429:
             key = fault.error or "throttled"
-            return Response(429, {"error_key": key, "error_message": key})
+            return self._shaped(429, key, key)
         return _error(fault.status, fault.error or "server_error", "Injected fault")
 
     def not_found(self, request):
@@ -211,15 +259,18 @@ class ConstantContactEmulator(Emulator):
             return _error(400, "invalid_client", "Unknown client_id")
         if query.get("response_type") != "code" or not query.get("redirect_uri"):
             return _error(400, "invalid_request", "response_type=code and redirect_uri")
-        if query.get("code_challenge_method") != "S256" or not query.get(
-            "code_challenge"
+        challenge = query.get("code_challenge")
+        public = self.clients[query["client_id"]] is None
+        if (public or challenge) and (
+            query.get("code_challenge_method") != "S256" or not challenge
         ):
+            # PKCE Flow page: S256 challenge; a public client must use PKCE
             return _error(400, "invalid_request", "PKCE S256 required")
         code = secrets.token_urlsafe(16)
         self.codes[code] = {
             "client_id": query["client_id"],
             "redirect_uri": query["redirect_uri"],
-            "challenge": query["code_challenge"],
+            "challenge": challenge,
             "scope": query.get("scope", ""),
         }
         self.stats.incr("codes_issued")
@@ -243,22 +294,42 @@ class ConstantContactEmulator(Emulator):
             400, {"error": "invalid_grant", "error_description": description}
         )
 
-    @route("POST", TOKEN_PATH, auth=False, limited=False, faults=False)
-    def token(self, request):
+    def _client_of(self, request):
+        """``(client_id, error response)`` of a token or revoke request.
+
+        Constant Contact registers two kinds of application (pages "OAuth2
+        Authorization Code Flow" and "PKCE Flow"): a confidential client
+        proves itself with its secret in HTTP Basic; a public one has no
+        secret and names itself with ``client_id`` in the form body, its
+        proof being the PKCE verifier (checked with the grant).
+        """
         header = request.headers.get("authorization") or ""
         scheme, _sep, value = header.partition(" ")
-        try:
-            client_id, _s, secret = (
-                base64.b64decode(value).decode().partition(":")
-                if scheme == "Basic"
-                else ("", "", "")
-            )
-        except ValueError:
-            client_id, secret = "", ""
-        if not client_id or self.clients.get(client_id) != secret:
-            return Response(
-                401, {"error": "invalid_client", "error_description": "bad client"}
-            )
+        if scheme == "Basic":
+            try:
+                client_id, _s, secret = base64.b64decode(value).decode().partition(":")
+            except ValueError:
+                client_id, secret = "", ""
+            expected = self.clients.get(client_id)
+            if (
+                client_id in self.clients
+                and expected is not None
+                and (hmac.compare_digest(expected.encode(), secret.encode()))
+            ):
+                return client_id, None
+        else:
+            client_id = (request.form or {}).get("client_id") or ""
+            if client_id in self.clients and self.clients[client_id] is None:
+                return client_id, None
+        return None, Response(
+            401, {"error": "invalid_client", "error_description": "bad client"}
+        )
+
+    @route("POST", TOKEN_PATH, auth=False, limited=False, faults=False)
+    def token(self, request):
+        client_id, refusal = self._client_of(request)
+        if refusal is not None:
+            return refusal
         form = request.form or {}
         grant = form.get("grant_type")
         if grant == "authorization_code":
@@ -269,13 +340,24 @@ class ConstantContactEmulator(Emulator):
                 return self._grant_error("Code issued to another client.")
             if code["redirect_uri"] != form.get("redirect_uri"):
                 return self._grant_error("redirect_uri does not match.")
-            if _challenge(form.get("code_verifier") or "") != code["challenge"]:
+            verifier = form.get("code_verifier")
+            if not verifier and self.clients[client_id] is None:
+                # PKCE Flow: a public client's only proof is its verifier
+                return Response(
+                    400,
+                    {
+                        "error": "invalid_request",
+                        "error_description": "PKCE code_verifier is required.",
+                    },
+                )
+            if code["challenge"] and _challenge(verifier or "") != code["challenge"]:
                 return self._grant_error("PKCE verification failed.")
             return Response(200, self._issue(client_id, code["scope"]))
         if grant == "refresh_token":
-            old = self.refresh_tokens.pop(form.get("refresh_token") or "", None)
-            if old is None:
+            old = self.refresh_tokens.get(form.get("refresh_token") or "")
+            if old is None or old["client_id"] != client_id:
                 return self._grant_error("The refresh token is invalid or expired.")
+            del self.refresh_tokens[form["refresh_token"]]
             self.stats.incr("token_refreshes")
             return Response(200, self._issue(client_id, old["scope"]))
         return Response(400, {"error": "unsupported_grant_type"})
@@ -283,16 +365,12 @@ class ConstantContactEmulator(Emulator):
     @route("POST", REVOKE_PATH, auth=False, limited=False, faults=False)
     def revoke(self, request):
         """RFC 7009: 200 whether or not the token was known."""
-        header = request.headers.get("authorization") or ""
-        scheme, _sep, value = header.partition(" ")
-        try:
-            client_id, _s, secret = base64.b64decode(value).decode().partition(":")
-        except ValueError:
-            client_id, secret = "", ""
-        if scheme != "Basic" or self.clients.get(client_id) != secret:
+        client_id, refusal = self._client_of(request)
+        if refusal is not None:
             return Response(401, {"error": "invalid_client"})
         token = (request.form or {}).get("token") or ""
-        if self.refresh_tokens.pop(token, None) is not None:
+        if self.refresh_tokens.get(token, {}).get("client_id") == client_id:
+            del self.refresh_tokens[token]
             self.stats.incr("revoked")
         return Response(200, {})
 
@@ -509,6 +587,13 @@ class ConstantContactEmulator(Emulator):
             "taggings",
         ):
             contact[key] = list(body.get(key) or [])
+        # PUT /contacts/{contact_id}: street_addresses[] hold postal_code;
+        # a zip key is not one of their properties and changes nothing
+        contact["street_addresses"] = [
+            {k: v for k, v in address.items() if k in STREET_ADDRESS_KEYS}
+            for address in contact["street_addresses"]
+            if isinstance(address, dict)
+        ]
         if len(contact["custom_fields"]) > MAX_CUSTOM_FIELDS:
             return _error(400, "contacts.api.validation.error", "at most 25 fields")
         self.stats.incr("puts")
@@ -547,7 +632,22 @@ class ConstantContactEmulator(Emulator):
         """Activities run in the background: any call sees those now due."""
         with self.lock:
             self._settle()
-        return super().dispatch(request)
+        response = super().dispatch(request)
+        if self.journal is not None and request.route is not None:
+            self.journal.append(
+                {
+                    "route": request.route.key,
+                    "query": dict(request.query),
+                    "json": request.json,
+                    "form": dict(request.form or {}),
+                    "basic_auth": (request.headers.get("authorization") or "")
+                    .lower()
+                    .startswith("basic "),
+                    "status": response.status,
+                    "answer": response.json,
+                }
+            )
+        return response
 
     def _settle(self):
         now = self.now()
@@ -647,6 +747,9 @@ class ConstantContactEmulator(Emulator):
         for key in ("first_name", "last_name"):
             if len(row.get(key) or "") > NAME_LIMIT:
                 return f"{key} longer than {NAME_LIMIT} characters"
+        for key in PHONE_KEYS:
+            if row.get(key) and not NANP_PHONE.match(str(row[key]).strip()):
+                return f"{INTERNATIONAL_PHONE} ({key})"
         fields = {f["name"]: f for f in self.custom_fields.values() if f.get("name")}
         custom = {}
         for key, value in row.items():
@@ -673,8 +776,8 @@ class ConstantContactEmulator(Emulator):
                 contact["phone_numbers"] = phones[:3]
         if any(row.get(key) for key in ADDRESS_KEYS):
             address = {"kind": "home"}
-            for key in ADDRESS_KEYS:
-                address[key] = row.get(key) or ""
+            for key, address_key in ADDRESS_KEYS.items():
+                address[address_key] = row.get(key) or ""
             others = [a for a in contact["street_addresses"] if a["kind"] != "home"]
             contact["street_addresses"] = [address, *others][:3]
         if custom:
@@ -825,11 +928,36 @@ class ConstantContactEmulator(Emulator):
             self.tracking[campaign_activity_id][kind].insert(0, row)
             return row
 
+    def touch_campaign(self, campaign_id, when=None):
+        """The campaign changed (edited, sent, resent): a new ``updated_at``."""
+        with self.lock:
+            stamp = when if when is not None else self.now()
+            self.campaigns[campaign_id]["updated_at"] = iso_utc(stamp)
+
     @route("GET", API + "/emails")
     def get_campaigns(self, request):
-        return self._paged(
-            request, "campaigns", list(self.campaigns.values()), "/emails", 50
-        )
+        """GET /emails ("GET a Collection of Email Campaigns"): ``limit`` 1
+        to 500 (default 50); ``after_date`` / ``before_date`` (ISO-8601)
+        keep campaigns whose ``updated_at`` is after / before them."""
+        query = request.query
+        try:
+            limit = int(query.get("limit") or 50)
+            after = parse_iso(query["after_date"]) if query.get("after_date") else None
+            before = (
+                parse_iso(query["before_date"]) if query.get("before_date") else None
+            )
+        except ValueError:
+            return _error(400, "emails.api.bad.request", "Invalid parameter")
+        if not 1 <= limit <= CAMPAIGN_LIMIT:
+            return _error(400, "emails.api.bad.request", "limit must be 1-500")
+        rows = [
+            c
+            for c in self.campaigns.values()
+            if (after is None or parse_iso(c["updated_at"]) > after)
+            and (before is None or parse_iso(c["updated_at"]) < before)
+        ]
+        rows.sort(key=lambda c: c["updated_at"], reverse=True)
+        return self._paged(request, "campaigns", rows, "/emails", 50, query)
 
     @route("GET", API + "/emails/<campaign_id>")
     def get_campaign(self, request):
@@ -883,7 +1011,8 @@ class ConstantContactEmulator(Emulator):
             )
         return {"errors": errors, "results": results}
 
-    def _paged(self, request, key, rows, path, default_limit):
+    def _paged(self, request, key, rows, path, default_limit, keep=None):
+        """One page; the next link carries the filters of ``keep``."""
         try:
             limit = int(request.query.get("limit") or default_limit)
             offset = int(request.query.get("next") or 0)
@@ -892,8 +1021,12 @@ class ConstantContactEmulator(Emulator):
         page = rows[offset : offset + limit]
         body = {key: page, "_links": {}}
         if offset + limit < len(rows):
+            params = {
+                k: v for k, v in (keep or {}).items() if k not in ("limit", "next")
+            }
+            params.update(limit=limit, next=offset + limit)
             body["_links"]["next"] = {
-                "href": f"{API}{path}?limit={limit}&next={offset + limit}"
+                "href": f"{API}{path}?{urllib.parse.urlencode(params)}"
             }
         return body
 

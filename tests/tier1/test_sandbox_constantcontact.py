@@ -138,18 +138,25 @@ def test_pkce_verifier_and_redirect_must_match(sandbox):
 
 
 def test_authorize_requires_s256(sandbox):
+    """A public (PKCE) client must send an S256 challenge; a confidential
+    one may use the plain code flow, but a challenge it sends is S256."""
     __, server = sandbox
-    response = requests.get(
-        server.url + AUTHORIZE_PATH,
-        params={
-            "response_type": "code",
-            "client_id": "cc-client",
-            "redirect_uri": REDIRECT,
-        },
-        allow_redirects=False,
-        timeout=TIMEOUT,
-    )
-    assert response.status_code == 400
+    for client_id, extra in (
+        ("cc-public-client", {}),
+        ("cc-client", {"code_challenge": "x" * 43, "code_challenge_method": "plain"}),
+    ):
+        response = requests.get(
+            server.url + AUTHORIZE_PATH,
+            params={
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": REDIRECT,
+                **extra,
+            },
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        assert response.status_code == 400, client_id
 
 
 def test_bad_client_is_401(sandbox):
@@ -400,7 +407,7 @@ def test_four_per_second_then_throttled(clock):
             for __ in range(5)
         ]
         assert [r.status_code for r in statuses] == [200] * 4 + [429]
-        assert statuses[-1].json()["error_key"] == "throttled"
+        assert statuses[-1].json()[0]["error_key"] == "throttled"
         clock.advance(1.1)
         assert requests.get(
             server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT
@@ -422,7 +429,7 @@ def test_daily_quota_is_quota_exceeded(clock):
             server.url + "/v3/contact_lists", headers=headers, timeout=TIMEOUT
         )
         assert refused.status_code == 429
-        assert refused.json()["error_key"] == "quota_exceeded"
+        assert refused.json()[0]["error_key"] == "quota_exceeded"
         assert "Retry-After" not in refused.headers
 
 
