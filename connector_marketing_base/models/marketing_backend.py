@@ -359,6 +359,7 @@ class MarketingBackend(models.AbstractModel):
             records = self.env[model].sudo().search(scope + domain)
             counts[model] = len(records)
             records.unlink()
+        self.env["marketing.remote.create"].sudo()._cleanup(self)
         return self.env._(
             "Deleted %(act)s activities, %(evt)s webhook events, %(iss)s issues",
             act=counts["marketing.activity"],
