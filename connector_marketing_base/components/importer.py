@@ -438,6 +438,7 @@ class MarketingBatchImporter(AbstractComponent):
                 description=backend._job_description(
                     self.env._("Import next contact page")
                 ),
+                identity_key=backend._chain_key(f"import:{cursor_name}"),
             ).import_contacts_page(cursor_name)
         return self._summary(len(page.records), outcomes, page.has_more)
 

@@ -12,6 +12,9 @@ from ..exceptions import BadDataError, ConfigurationError
 
 _logger = logging.getLogger(__name__)
 
+#: queue.job states of a job not yet done
+CHAIN_LIVE_STATES = ("wait_dependencies", "pending", "enqueued", "started")
+
 
 class MarketingBackend(models.AbstractModel):
     """What every marketing platform backend has.
@@ -159,6 +162,45 @@ class MarketingBackend(models.AbstractModel):
             backend=self.name,
         )
 
+    def _chain_key(self, chain):
+        """``identity_key`` shared by every job of one chain of this backend
+        (a page job and the next page it enqueues)."""
+        self.ensure_one()
+        return f"marketing-chain:{self._name}:{self.id}:{chain}"
+
+    def _chain_running(self, chain):
+        """Whether a job of the chain waits or runs.
+
+        queue_job's own identity check ignores started jobs, so a chain whose
+        page job is running when the cron fires again would be doubled (two
+        jobs binding the same partners at once); a running chain covers what
+        a new one would do.
+        """
+        return bool(
+            self.env["queue.job"]
+            .sudo()
+            .search_count(
+                [
+                    ("identity_key", "=", self._chain_key(chain)),
+                    ("state", "in", CHAIN_LIVE_STATES),
+                ],
+                limit=1,
+            )
+        )
+
+    def _start_chain(self, chain, priority, description):
+        """``with_delay`` for the first job of ``chain``, or None when the
+        chain is already under way."""
+        self.ensure_one()
+        if self._chain_running(chain):
+            _logger.info("%s: %s still running, not started again", self, chain)
+            return None
+        return self.with_delay(
+            priority=priority,
+            description=description,
+            identity_key=self._chain_key(chain),
+        )
+
     def _check_can_sync(self):
         """Refuse to start work for an archived backend (a clear failure)."""
         self.ensure_one()
@@ -208,28 +250,37 @@ class MarketingBackend(models.AbstractModel):
         """Start a delta import now (one job per page)."""
         for backend in self:
             backend._check_can_sync()
-            backend.with_delay(
-                priority=30,
-                description=backend._job_description(self.env._("Import contacts")),
-            ).import_contacts_page()
+            delayable = backend._start_chain(
+                "import:contacts",
+                30,
+                backend._job_description(self.env._("Import contacts")),
+            )
+            if delayable:
+                delayable.import_contacts_page()
         return True
 
     def action_export_contacts(self):
         """Export every partner of the sync domain (unchanged ones are skipped)."""
         for backend in self:
             backend._check_can_sync()
-            backend.with_delay(
-                priority=30,
-                description=backend._job_description(self.env._("Export contacts")),
-            ).export_contacts()
+            delayable = backend._start_chain(
+                "export:contacts",
+                30,
+                backend._job_description(self.env._("Export contacts")),
+            )
+            if delayable:
+                delayable.export_contacts()
         return True
 
     def action_reconcile(self):
         for backend in self:
-            backend.with_delay(
-                priority=50,
-                description=backend._job_description(self.env._("Reconcile contacts")),
-            ).reconcile_contacts_page()
+            delayable = backend._start_chain(
+                "reconcile",
+                50,
+                backend._job_description(self.env._("Reconcile contacts")),
+            )
+            if delayable:
+                delayable.reconcile_contacts_page()
         return True
 
     def _open_scoped(self, xmlid):
