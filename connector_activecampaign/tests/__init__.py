@@ -6,3 +6,4 @@ from . import test_webhook
 from . import test_jobs
 from . import test_feeds
 from . import test_idempotent
+from . import test_attacker

@@ -11,3 +11,4 @@ from . import test_security
 from . import test_reconcile
 from . import test_remote
 from . import test_create_once
+from . import test_attacker
