@@ -126,3 +126,12 @@ class TestActivecampaignWebhook(ActivecampaignMixin, HttpCase):
         form["contact[fields][notes]"] = "x" * 1000
         self.assertEqual(self.post(form).status_code, 200, "a normal form passes")
         self.assertEqual(len(self.events()), 1)
+
+    def test_nul_bytes_are_dropped_not_answered_500(self):
+        contact_id = self.emulator.seed(1)[0]
+        form = self.emulator.webhook_form("update", contact_id)
+        form["contact[first_name]"] = "Gr\x00ace"
+        response = self.post(form)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self.events().payload["contact[first_name]"], "Grace")
+        self.assertEqual(self.post(form).json()["duplicates"], 1)

@@ -401,3 +401,34 @@ class TestMarketoSync(MarketoCase):
         # the feed goes on from its token: read again, nothing new
         again = self.run_jobs(self.backend.import_deleted_leads_page)
         self.assertIn("0 deleted leads read", str(again))
+
+    def test_malformed_activities_go_to_review_and_the_feed_moves_on(self):
+        self.backend.import_since = "2000-01-01 00:00:00"
+        partner = self.env["res.partner"].create(
+            {"name": "Careful Reader", "email": "careful@example.com"}
+        )
+        binding = self.bind(partner)
+        binding.export_record()
+        lead = int(binding.external_id)
+        added = [
+            self.emulator.add_activity(lead, 10, primaryAttributeValue=f"News {n}")
+            for n in range(4)
+        ]
+        stored = [self.emulator._log.get(a["id"]) for a in added]
+        del stored[0]["marketoGUID"]
+        del stored[1]["activityDate"]
+        stored[2]["primaryAttributeValue"] = "Bad\x00Campaign"
+        self.run_jobs(self.backend.import_activities_page)
+        activities = partner.marketing_activity_ids
+        self.assertEqual(len(activities), 2, "the valid ones landed")
+        self.assertIn("BadCampaign", activities.mapped("campaign"), "NUL dropped")
+        issues = self.issues(reason_code="invalid_activity")
+        self.assertEqual(len(issues), 2)
+        self.assertIn("marketoGUID", " ".join(issues.mapped("reason")))
+        self.assertIn("activityDate", " ".join(issues.mapped("reason")))
+        cursor = self.env["marketing.sync.cursor"]._get(self.backend, "activities")
+        self.assertTrue(cursor and cursor.get("token"), "the paging token moved on")
+        # the next page read starts after them: nothing loops
+        self.run_jobs(self.backend.import_activities_page)
+        self.assertEqual(len(partner.marketing_activity_ids), 2)
+        self.assertEqual(len(self.issues(reason_code="invalid_activity")), 2)
