@@ -1,5 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
 import logging
 from typing import NamedTuple
 
@@ -301,6 +302,7 @@ class MarketingAdapter(AbstractComponent):
                     self._base_url().rstrip("/") + path,
                     headers=headers,
                     timeout=self._timeout(),
+                    stream=raw == "stream",
                     **kwargs,
                 )
             except (requests.ConnectionError, requests.Timeout) as err:
@@ -331,10 +333,14 @@ class MarketingAdapter(AbstractComponent):
     def _classify(self, response, raw=False):
         """Turn an HTTP answer into a result or one of the four error kinds.
 
-        The result is the parsed JSON body, or the text when ``raw`` (files).
+        The result is the parsed JSON body, or the text when ``raw`` (files),
+        or, when ``raw == "stream"``, the response itself with its body not
+        yet read (large files: see :meth:`_text_stream`).
         """
         status = response.status_code
         if status < 300:
+            if raw == "stream":
+                return response
             if raw:
                 return response.content.decode("utf-8")
             return response.json() if response.content else None
@@ -360,6 +366,19 @@ class MarketingAdapter(AbstractComponent):
         if status == 404:
             raise BadDataError(message, code="not_found")
         raise BadDataError(f"HTTP {status}: {message}", code=f"http_{status}")
+
+    @staticmethod
+    def _text_stream(response):
+        """The body of a streamed answer as a text file read as it arrives.
+
+        Why not ``iter_lines``: it drops the line ends, and ``csv`` then
+        joins a quoted value spanning two lines without its newline.
+        """
+        response.raw.decode_content = True  # gzip, if the server used it
+        response.raw.auto_close = False  # urllib3: EOF, not "closed file"
+        return io.TextIOWrapper(
+            response.raw, encoding=response.encoding or "utf-8", newline=""
+        )
 
     def _quota_exhausted(self, seconds, reason):
         """Postpone every job of the backend until the quota resets."""

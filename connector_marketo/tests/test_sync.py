@@ -1,3 +1,5 @@
+import io
+
 from odoo import fields
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -215,6 +217,41 @@ class TestMarketoSync(MarketoCase):
         self.assertEqual(bound, 700)
         cursor = self.env["marketing.sync.cursor"]._get(self.backend, "contacts")
         self.assertTrue(cursor["since"], "delta import starts where the load began")
+
+    def test_bulk_file_is_streamed_not_read_whole(self):
+        from unittest import mock
+
+        from odoo.addons.connector_marketing_base.components.adapter import (
+            MarketingAdapter,
+        )
+
+        self.emulator.seed(700)
+        self.backend.initial_load_since = fields.Datetime.subtract(
+            fields.Datetime.now(), days=40
+        )
+        original = MarketingAdapter._text_stream
+        streamed = []
+
+        def spy(response):
+            streamed.append(response)
+            return original(response)
+
+        with mock.patch.object(MarketingAdapter, "_text_stream", staticmethod(spy)):
+            self.run_jobs_tolerant(self.backend.action_initial_load)
+        self.assertTrue(streamed, "the file went through the stream")
+        for response in streamed:
+            self.assertIs(response._content, False, "the body was never loaded whole")
+            self.assertTrue(response.raw.closed, "and closed after use")
+        bound = self.env[BINDING].search_count([("backend_id", "=", self.backend.id)])
+        self.assertEqual(bound, 700)
+
+    def test_bulk_rows_keep_quoted_newlines(self):
+        text = 'id,email,address\n1,a@example.com,"1 Main St\nFloor 2"\n2,b@x.com,\n'
+        with self.backend.work_on(BINDING) as work:
+            importer = work.component(usage="bulk.importer")
+            rows = list(importer._rows(io.StringIO(text, newline="")))
+        self.assertEqual(rows[0]["address"], "1 Main St\nFloor 2")
+        self.assertEqual(rows[1], {"id": "2", "email": "b@x.com"})
 
     def run_jobs_tolerant(self, func):
         """Perform jobs; a job postponed (bulk export not ready) runs again."""
