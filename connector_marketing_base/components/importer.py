@@ -141,7 +141,9 @@ class MarketingRecordImporter(AbstractComponent):
         if not emails:
             return set()
         partners = self.env["res.partner"].search_read(
-            [("email_normalized", "in", list(emails))], ["email_normalized"]
+            [("email_normalized", "in", list(emails))]
+            + self.backend_record._company_partner_domain(),
+            ["email_normalized"],
         )
         return {p["email_normalized"] for p in partners}
 
@@ -166,7 +168,10 @@ class MarketingRecordImporter(AbstractComponent):
                     .with_context(**QUIET_CREATE)
                     .create(
                         [
-                            {k: v for k, v in values.items() if k not in own}
+                            dict(
+                                {k: v for k, v in values.items() if k not in own},
+                                company_id=backend.company_id.id,
+                            )
                             for __, __, values in new
                         ]
                     )
@@ -248,7 +253,9 @@ class MarketingRecordImporter(AbstractComponent):
                 )
                 outcome = LINKED
             else:
-                binding = model.create(dict(values, backend_id=backend.id))
+                binding = model.create(
+                    dict(values, backend_id=backend.id, company_id=backend.company_id.id)
+                )
                 outcome = CREATED
         binding.write(
             {
@@ -289,7 +296,9 @@ class MarketingRecordImporter(AbstractComponent):
     def _match_partner(self, email, external_id, record):
         """The one partner with this email, None for none, False if ambiguous."""
         partners = self.env["res.partner"].search(
-            [("email_normalized", "=", email)], limit=10
+            [("email_normalized", "=", email)]
+            + self.backend_record._company_partner_domain(),
+            limit=10,
         )
         if len(partners) > 1:
             self._issue(

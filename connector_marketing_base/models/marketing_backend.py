@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -210,8 +211,19 @@ class MarketingBackend(models.AbstractModel):
         return {}
 
     def _partner_domain(self):
+        """The partners this backend exports: its sync filter, within
+        :meth:`_company_partner_domain`."""
         self.ensure_one()
-        return safe_eval(self.partner_domain or "[]")
+        return expression.AND(
+            [safe_eval(self.partner_domain or "[]"), self._company_partner_domain()]
+        )
+
+    def _company_partner_domain(self):
+        """Partners of the backend's company and shared ones (no company):
+        two companies may each have a backend, on different accounts, and
+        neither may send, match or update the other's contacts."""
+        self.ensure_one()
+        return [("company_id", "in", [False, self.company_id.id])]
 
     def _job_description(self, action, record=None):
         """Text shown in Queue > Jobs: say what, where and for whom."""

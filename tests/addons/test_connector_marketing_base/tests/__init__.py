@@ -12,3 +12,4 @@ from . import test_reconcile
 from . import test_remote
 from . import test_create_once
 from . import test_attacker
+from . import test_multi_company
