@@ -188,10 +188,13 @@ class ActivecampaignBackend(models.Model):
         self._check_manager_access()
         for backend in self.filtered("list_id"):
             backend._check_can_sync()
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(self.env._("Import unsubscribes")),
-            ).import_unsubscribes_page()
+            delayable = backend._start_chain(
+                "import:unsubscribes",
+                20,
+                backend._job_description(self.env._("Import unsubscribes")),
+            )
+            if delayable:
+                delayable.import_unsubscribes_page()
         return True
 
     # ------------------------------------------------------------------

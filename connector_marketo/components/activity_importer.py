@@ -44,6 +44,7 @@ class MarketoActivityImporter(Component):
                 description=backend._job_description(
                     self.env._("Import next activity page")
                 ),
+                identity_key=backend._chain_key("import:activities"),
             ).import_activities_page()
         return self.env._(
             "%(read)s activities read, %(new)s new", read=len(records), new=len(created)

@@ -123,22 +123,26 @@ class MarketoBackend(models.Model):
         self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(self.env._("Import activities")),
-            ).import_activities_page()
+            delayable = backend._start_chain(
+                "import:activities",
+                20,
+                backend._job_description(self.env._("Import activities")),
+            )
+            if delayable:
+                delayable.import_activities_page()
         return True
 
     def action_import_deleted_leads(self):
         self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Import deleted leads")
-                ),
-            ).import_deleted_leads_page()
+            delayable = backend._start_chain(
+                "import:deleted_leads",
+                20,
+                backend._job_description(self.env._("Import deleted leads")),
+            )
+            if delayable:
+                delayable.import_deleted_leads_page()
         return True
 
     def action_initial_load(self):

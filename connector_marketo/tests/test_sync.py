@@ -218,7 +218,7 @@ class TestMarketoSync(MarketoCase):
         cursor = self.env["marketing.sync.cursor"]._get(self.backend, "contacts")
         self.assertTrue(cursor["since"], "delta import starts where the load began")
 
-    def test_bulk_file_is_streamed_not_read_whole(self):
+    def test_initial_load_streams_the_bulk_file(self):
         from unittest import mock
 
         from odoo.addons.connector_marketing_base.components.adapter import (
@@ -245,7 +245,7 @@ class TestMarketoSync(MarketoCase):
         bound = self.env[BINDING].search_count([("backend_id", "=", self.backend.id)])
         self.assertEqual(bound, 700)
 
-    def test_bulk_rows_keep_quoted_newlines(self):
+    def test_initial_load_rows_keep_quoted_newlines(self):
         text = 'id,email,address\n1,a@example.com,"1 Main St\nFloor 2"\n2,b@x.com,\n'
         with self.backend.work_on(BINDING) as work:
             importer = work.component(usage="bulk.importer")
