@@ -495,9 +495,9 @@ class ActivecampaignAdapter(Component):
             },
         )
         for deal in (body or {}).get("deals") or []:
-            if deal.get("title") == values["title"] and str(
-                deal.get("contact")
-            ) == str(values["contact"]):
+            if deal.get("title") == values["title"] and str(deal.get("contact")) == str(
+                values["contact"]
+            ):
                 return deal["id"]
         return None
 

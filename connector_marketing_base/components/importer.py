@@ -254,7 +254,9 @@ class MarketingRecordImporter(AbstractComponent):
                 outcome = LINKED
             else:
                 binding = model.create(
-                    dict(values, backend_id=backend.id, company_id=backend.company_id.id)
+                    dict(
+                        values, backend_id=backend.id, company_id=backend.company_id.id
+                    )
                 )
                 outcome = CREATED
         binding.write(

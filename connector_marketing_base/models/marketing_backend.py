@@ -141,18 +141,18 @@ class MarketingBackend(models.AbstractModel):
             return
         for backend in self:
             for name, url in backend._endpoints().items():
-                if url != before.get(backend.id, {}).get(name) and url:
-                    if not backend._documented_endpoint(name, url):
-                        raise AccessError(
-                            self.env._(
-                                "%(field)s must be an https address of "
-                                "%(provider)s (%(url)s is not); only a system "
-                                "administrator may set another endpoint.",
-                                field=self._fields[name].string,
-                                provider=self._provider_label,
-                                url=url,
-                            )
+                changed = url and url != before.get(backend.id, {}).get(name)
+                if changed and not backend._documented_endpoint(name, url):
+                    raise AccessError(
+                        self.env._(
+                            "%(field)s must be an https address of "
+                            "%(provider)s (%(url)s is not); only a system "
+                            "administrator may set another endpoint.",
+                            field=self._fields[name].string,
+                            provider=self._provider_label,
+                            url=url,
                         )
+                    )
 
     def _documented_endpoint(self, name, url):
         parts = urlsplit(url.strip())

@@ -12,7 +12,11 @@ def purge_shared_state(registry, backend_model):
     they outlive the test transaction; tests remove them when done.
     """
     with registry.cursor() as cr:
-        for table in ("marketing_throttle", "marketing_token", "marketing_remote_create"):
+        for table in (
+            "marketing_throttle",
+            "marketing_token",
+            "marketing_remote_create",
+        ):
             # named rate-limit buckets are rows of "<backend model>/<bucket>"
             cr.execute(
                 f"DELETE FROM {table} WHERE backend_model = %s "

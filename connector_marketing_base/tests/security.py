@@ -9,6 +9,7 @@ counts its attempts and those that got through: all must be refused.
 """
 
 import logging
+import sys
 
 from odoo.api import call_kw
 from odoo.exceptions import AccessError, UserError
@@ -20,7 +21,11 @@ _logger = logging.getLogger(__name__)
 ATTACK_URL = "https://attacker.example.com/collect"
 #: methods every backend has that only open a view (the data they show is
 #: governed by the access rights of its own model)
-VIEW_ONLY = ("action_open_issues", "action_open_field_mapping", "action_open_remote_fields")
+VIEW_ONLY = (
+    "action_open_issues",
+    "action_open_field_mapping",
+    "action_open_remote_fields",
+)
 
 
 class AttackerSuiteMixin:
@@ -127,10 +132,10 @@ class AttackerSuiteMixin:
                         "search_count",
                         [(field, "=", self.secret_values[field])],
                     )
-                if found:
-                    self.through.append(f"{tag} search oracle")
             except AccessError:
-                pass
+                found = 0
+            if found:
+                self.through.append(f"{tag} search oracle")
             self.attempt_read(f"{tag} fields_get", user, model, "fields_get", [field])
         self.attempt_read(f"{user.login} read all", user, model, "read", ids)
         for chatter in ("mail.tracking.value", "mail.message"):
@@ -226,7 +231,9 @@ class AttackerSuiteMixin:
         for name in sorted(methods):
             if name in ("create", "write", "unlink", "copy"):
                 continue
-            self.attempt(f"{user.login} call {name}", user, model, name, self.victim.ids)
+            self.attempt(
+                f"{user.login} call {name}", user, model, name, self.victim.ids
+            )
         return methods
 
     def run_attacker_suite(self):
@@ -244,5 +251,6 @@ class AttackerSuiteMixin:
             f"{len(self.through)} got through ({len(surveyed)} public methods)"
         )
         _logger.info(message)
-        print(message)  # noqa: T201 (the count is part of the report)
+        # on the terminal too (pytest -s): the count is part of the report
+        sys.stdout.write(message + "\n")
         return self.attempts

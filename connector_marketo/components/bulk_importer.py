@@ -118,4 +118,6 @@ class MarketoBulkImporter(Component):
         if isinstance(stream, str):
             stream = io.StringIO(stream)
         for row in csv.DictReader(stream):
-            yield {key: value for key, value in row.items() if value not in ("", "null")}
+            yield {
+                key: value for key, value in row.items() if value not in ("", "null")
+            }

@@ -84,9 +84,13 @@ class TestMarketoJobs(MarketoBackendMixin, TransactionCase):
         Job = self.env["queue.job"]
         chains = ("import:activities", "import:deleted_leads", "import:contacts")
         self.env["marketo.backend"]._scheduler_sync()
-        first = Job.search([("identity_key", "in", [backend._chain_key(c) for c in chains])])
+        first = Job.search(
+            [("identity_key", "in", [backend._chain_key(c) for c in chains])]
+        )
         self.assertEqual(len(first), 3)
         first.write({"state": "started"})
         self.env["marketo.backend"]._scheduler_sync()
-        again = Job.search([("identity_key", "in", [backend._chain_key(c) for c in chains])])
+        again = Job.search(
+            [("identity_key", "in", [backend._chain_key(c) for c in chains])]
+        )
         self.assertEqual(again, first, "running chains are not started twice")

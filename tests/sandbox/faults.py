@@ -114,7 +114,7 @@ def _burst(value):
     if after:
         burst["after"] = after
     if not isinstance(value.get("applied", False), bool):
-        raise ValueError("burst applied must be true or false")
+        raise TypeError("burst applied must be true or false")
     if value.get("applied"):
         burst["applied"] = True
     if value.get("hold_ms"):

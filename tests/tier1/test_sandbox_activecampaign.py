@@ -362,7 +362,9 @@ def test_lost_answer_after_an_applied_deal_and_the_look_ups(api, emulator):
     assert api("POST", "/deals", json={"deal": deal}).status_code == 504
     assert len(emulator.deals) == 1, "the write was carried out"
     found = api(
-        "GET", "/deals", params={"filters[title]": "SO042 - Lost", "filters[group]": "1"}
+        "GET",
+        "/deals",
+        params={"filters[title]": "SO042 - Lost", "filters[group]": "1"},
     ).json()["deals"]
     assert [d["title"] for d in found] == ["SO042 - Lost"]
     other = api("GET", "/deals", params={"filters[title]": "SO043 - Lost"}).json()

@@ -342,7 +342,7 @@ def test_applied_burst_runs_the_handler_then_holds_and_fails():
     fault = faults.draw()
     assert (fault.status, fault.applied, fault.hold_ms) == (504, True, 5)
     assert faults.draw() is None
-    with pytest.raises(ValueError, match="applied"):
+    with pytest.raises(TypeError, match="applied"):
         faults.configure(burst={"status": 504, "count": 1, "applied": "yes"})
     with pytest.raises(ValueError, match="after"):
         faults.configure(burst={"status": 504, "count": 1, "after": -1})

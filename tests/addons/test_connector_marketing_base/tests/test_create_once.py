@@ -16,7 +16,10 @@ class TestCreateOnce(MarketingCase):
     def post(self, email):
         """A create through the demo API, as a provider's create would be."""
         body = self.adapter()._call(
-            "POST", "/v1/contacts/batch", json={"contacts": [{"email": email}]}, create=True
+            "POST",
+            "/v1/contacts/batch",
+            json={"contacts": [{"email": email}]},
+            create=True,
         )
         return body["results"][0]["id"]
 

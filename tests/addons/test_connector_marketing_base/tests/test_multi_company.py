@@ -14,10 +14,18 @@ class TestMultiCompany(MarketingCase):
             self.env, url=self.server.url, name="B", company_id=self.company_b.id
         )
         self.twin_a = Partner.create(
-            {"name": "Twin A", "email": "twin@example.com", "company_id": self.company_a.id}
+            {
+                "name": "Twin A",
+                "email": "twin@example.com",
+                "company_id": self.company_a.id,
+            }
         )
         self.twin_b = Partner.create(
-            {"name": "Twin B", "email": "twin@example.com", "company_id": self.company_b.id}
+            {
+                "name": "Twin B",
+                "email": "twin@example.com",
+                "company_id": self.company_b.id,
+            }
         )
         self.shared = Partner.create({"name": "Shared", "email": "shared@example.com"})
 
@@ -42,9 +50,11 @@ class TestMultiCompany(MarketingCase):
         self.assertIn(self.shared, mine & theirs)
         with self.trap() as trap:
             self.backend_b.export_contacts()
-            bound = self.env[BINDING_MODEL].search(
-                [("backend_id", "=", self.backend_b.id)]
-            ).odoo_id
+            bound = (
+                self.env[BINDING_MODEL]
+                .search([("backend_id", "=", self.backend_b.id)])
+                .odoo_id
+            )
             self.assertIn(self.twin_b, bound)
             self.assertNotIn(self.twin_a, bound)
             self.assertTrue(trap.enqueued_jobs)
@@ -64,7 +74,11 @@ class TestMultiCompany(MarketingCase):
     def test_new_contacts_are_created_in_the_backend_company(self):
         # known to company B only: for backend A it is a new contact
         self.env["res.partner"].create(
-            {"name": "Only B", "email": "only-b@example.com", "company_id": self.company_b.id}
+            {
+                "name": "Only B",
+                "email": "only-b@example.com",
+                "company_id": self.company_b.id,
+            }
         )
         page = [self.emulator.contacts[self.remote("only-b@example.com")]]
         self.backend.import_contacts_batch(page)
