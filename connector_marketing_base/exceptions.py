@@ -20,19 +20,28 @@ class TransientError(Exception):
 
     Retried inside the job with tenacity; when the attempts are spent the job
     is postponed with ``RetryableJobError``.  ``retry_after`` is the provider's
-    hint in seconds, when it gave one.
+    hint in seconds, when it gave one.  ``maybe_applied``: the request may
+    have been carried out although no answer says so (timeout, 5xx), which
+    forbids repeating a create blindly.
     """
 
-    def __init__(self, message, retry_after=None):
+    maybe_applied = True
+
+    def __init__(self, message, retry_after=None, maybe_applied=None):
         super().__init__(message)
         self.retry_after = retry_after
+        if maybe_applied is not None:
+            self.maybe_applied = maybe_applied
 
 
 class RateLimited(TransientError):
     """The provider refused the call because of its rate limit.
 
     Not a sign of bad health: it does not count for the circuit breaker.
+    A refusal: nothing was applied (unless the provider says it with a 5xx).
     """
+
+    maybe_applied = False
 
 
 class ReauthRequired(Exception):

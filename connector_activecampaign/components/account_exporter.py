@@ -45,7 +45,9 @@ class ActivecampaignAccountExporter(Component):
                     outcomes["unchanged"] += 1
                     continue
                 external_id = self.backend_adapter.save_account(
-                    binding.external_id, payload
+                    binding.external_id,
+                    payload,
+                    marker=f"res.partner,{binding.odoo_id.id}",
                 )
             except BadDataError as err:
                 self._issue("export", err.code, str(err), record=binding)

@@ -94,10 +94,12 @@ class ActivecampaignAdapter(Component):
                 )
             raise ConfigurationError(text)
         if status == 503:
-            # some clients meet the rate limit as 503: same remedy
+            # some clients meet the rate limit as 503: same remedy (but a 5xx
+            # does not prove that a create was not carried out)
             raise RateLimited(
                 "HTTP 503: " + self._error_message(response),
                 retry_after=self._retry_after(response) or 1.0,
+                maybe_applied=True,
             )
         if status == 429:
             raise RateLimited(
@@ -662,14 +664,34 @@ class ActivecampaignAdapter(Component):
     # ------------------------------------------------------------------
     # accounts, deals, webhooks
     # ------------------------------------------------------------------
-    def save_account(self, account_id, values):
+    def save_account(self, account_id, values, marker):
+        """Update an account, or create it once (``marker``: see
+        ``_create_once``); found again by its name, unique on
+        ActiveCampaign."""
         if account_id:
             body = self._call(
                 "PUT", f"/accounts/{account_id}", json={"account": values}
             )
-        else:
-            body = self._call("POST", "/accounts", json={"account": values})
-        return str(body["account"]["id"])
+            return str(body["account"]["id"])
+        return self._create_once(
+            "account",
+            marker,
+            lambda: self._post_new("/accounts", "account", values),
+            lambda: self._find_account(values["name"]),
+        )
+
+    def _post_new(self, path, key, values):
+        """POST a new record, retried inside the job only after a 429."""
+        body = self._call("POST", path, json={key: values}, create=True)
+        return str(body[key]["id"])
+
+    def _find_account(self, name):
+        # List all accounts: ``search`` filters by name (case-insensitive)
+        body = self._call("GET", "/accounts", params={"search": name}) or {}
+        for account in body.get("accounts") or []:
+            if str(account.get("name", "")).lower() == name.lower():
+                return account["id"]
+        return None
 
     def link_account(self, link_id, account_id, contact_id, job_title):
         values = {"account": account_id, "contact": contact_id, "jobTitle": job_title}
@@ -677,18 +699,58 @@ class ActivecampaignAdapter(Component):
             body = self._call(
                 "PUT", f"/accountContacts/{link_id}", json={"accountContact": values}
             )
-        else:
-            body = self._call(
-                "POST", "/accountContacts", json={"accountContact": values}
-            )
-        return str(body["accountContact"]["id"])
+            return str(body["accountContact"]["id"])
+        return self._create_once(
+            "accountContact",
+            f"{contact_id}>{account_id}",
+            lambda: self._post_new("/accountContacts", "accountContact", values),
+            lambda: self._find_account_link(account_id, contact_id),
+        )
 
-    def save_deal(self, deal_id, values):
+    def _find_account_link(self, account_id, contact_id):
+        # List all associations: filters[contact] and filters[account]
+        body = self._call(
+            "GET",
+            "/accountContacts",
+            params={"filters[contact]": contact_id, "filters[account]": account_id},
+        )
+        for link in (body or {}).get("accountContacts") or []:
+            if str(link.get("contact")) == str(contact_id) and str(
+                link.get("account")
+            ) == str(account_id):
+                return link["id"]
+        return None
+
+    def save_deal(self, deal_id, values, marker):
+        """Update a deal, or create it once (``marker``: see
+        ``_create_once``); found again by its exact title, contact and
+        pipeline (the title starts with the order's reference)."""
         if deal_id:
             body = self._call("PUT", f"/deals/{deal_id}", json={"deal": values})
-        else:
-            body = self._call("POST", "/deals", json={"deal": values})
-        return str(body["deal"]["id"])
+            return str(body["deal"]["id"])
+        return self._create_once(
+            "deal",
+            marker,
+            lambda: self._post_new("/deals", "deal", values),
+            lambda: self._find_deal(values),
+        )
+
+    def _find_deal(self, values):
+        # List all deals: filters[title] and filters[group] (pipeline)
+        body = self._call(
+            "GET",
+            "/deals",
+            params={
+                "filters[title]": values["title"],
+                "filters[group]": values["group"],
+            },
+        )
+        for deal in (body or {}).get("deals") or []:
+            if deal.get("title") == values["title"] and str(deal.get("contact")) == str(
+                values["contact"]
+            ):
+                return deal["id"]
+        return None
 
     def deal_group(self, group_id):
         body = self._call("GET", "/dealGroups", params={"limit": 100}) or {}

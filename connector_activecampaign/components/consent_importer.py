@@ -51,6 +51,7 @@ class ActivecampaignConsentImporter(Component):
                 description=backend._job_description(
                     self.env._("Import next page of unsubscribes")
                 ),
+                identity_key=backend._chain_key("import:unsubscribes"),
             ).import_unsubscribes_page()
         return self.env._(
             "%(read)s unsubscribed contacts read, %(added)s addresses blacklisted",

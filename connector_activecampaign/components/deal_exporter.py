@@ -136,7 +136,9 @@ class ActivecampaignDealExporter(Component):
         if binding.external_id and digest == binding.export_hash:
             return "unchanged"
         created = not binding.external_id
-        external_id = self.backend_adapter.save_deal(binding.external_id, payload)
+        external_id = self.backend_adapter.save_deal(
+            binding.external_id, payload, marker=f"sale.order,{binding.odoo_id.id}"
+        )
         binding.write(
             {
                 "external_id": external_id,

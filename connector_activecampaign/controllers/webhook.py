@@ -3,6 +3,7 @@
 from odoo import http
 
 from odoo.addons.connector_marketing_base.controllers.webhook import (
+    MAX_BODY_BYTES,
     MarketingWebhookController,
     WebhookRejected,
     body_hash,
@@ -50,6 +51,8 @@ class ActivecampaignWebhook(MarketingWebhookController):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        # Odoo applies it before parsing a form body (werkzeug answers 413)
+        max_content_length=MAX_BODY_BYTES,
     )
     def activecampaign_webhook(self, backend_id, secret, **kwargs):
         return self._accept(

@@ -37,6 +37,11 @@ class ActivecampaignBackend(models.Model):
         help="Settings > Developer > URL (the host differs per account).",
     )
     api_key = fields.Char(string="API key", groups="base.group_system", copy=False)
+    # Settings > Developer: https://<account>.api-us1.com (also seen as
+    # <account>.activehosted.com)
+    _endpoint_hosts = {
+        "api_url": (r"[a-z0-9-]+\.api-us\d+\.com", r"[a-z0-9-]+\.activehosted\.com")
+    }
     list_id = fields.Char(
         string="Default list id",
         help="New contacts are subscribed to this list (never re-subscribed).",
@@ -122,6 +127,7 @@ class ActivecampaignBackend(models.Model):
     # ------------------------------------------------------------------
     def action_register_webhook(self):
         """Create the webhook on ActiveCampaign through the API."""
+        self._check_manager_access()
         self.ensure_one()
         self._check_can_sync()
         sources = ["public", "admin", "system"]
@@ -144,6 +150,7 @@ class ActivecampaignBackend(models.Model):
 
     def action_read_pipeline(self):
         """Read the pipeline's currency and stages (stage mapping lines)."""
+        self._check_manager_access()
         self.ensure_one()
         if not self.deal_pipeline_id:
             raise UserError(self.env._("Set the pipeline id first."))
@@ -167,6 +174,7 @@ class ActivecampaignBackend(models.Model):
 
     def action_export_orders(self):
         """Export the confirmed and quoted orders of synced partners as deals."""
+        self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
             backend.with_delay(
@@ -177,17 +185,22 @@ class ActivecampaignBackend(models.Model):
 
     def action_import_unsubscribes(self):
         """Poll the unsubscribes of the default list now (one job per page)."""
+        self._check_manager_access()
         for backend in self.filtered("list_id"):
             backend._check_can_sync()
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(self.env._("Import unsubscribes")),
-            ).import_unsubscribes_page()
+            delayable = backend._start_chain(
+                "import:unsubscribes",
+                20,
+                backend._job_description(self.env._("Import unsubscribes")),
+            )
+            if delayable:
+                delayable.import_unsubscribes_page()
         return True
 
     # ------------------------------------------------------------------
     # jobs
     # ------------------------------------------------------------------
+    @api.private
     def import_unsubscribes_page(self):
         """Job: one page of contacts unsubscribed from the default list →
         Odoo's blacklist; enqueues the next page."""
@@ -196,6 +209,7 @@ class ActivecampaignBackend(models.Model):
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="consent.importer").run()
 
+    @api.private
     def export_accounts(self, partner_ids):
         """Job: company partners → ActiveCampaign accounts."""
         self.ensure_one()
@@ -207,6 +221,7 @@ class ActivecampaignBackend(models.Model):
                 Account._bind(self, companies)
             )
 
+    @api.private
     def export_deals(self):
         """Job: bind the orders of the sync domain and enqueue their export."""
         self.ensure_one()

@@ -8,3 +8,5 @@ from . import test_feeds
 from . import test_bulk_results
 from . import test_reading
 from . import test_contract_requests
+from . import test_idempotent
+from . import test_attacker

@@ -108,3 +108,30 @@ class TestActivecampaignWebhook(ActivecampaignMixin, HttpCase):
         ):
             self.assertEqual(self.post(body, content_type=ctype).status_code, 400, body)
         self.assertFalse(self.events())
+
+    def test_oversized_form_is_refused_before_odoo_parses_it(self):
+        from odoo.addons.connector_marketing_base.controllers.webhook import (
+            MAX_BODY_BYTES,
+        )
+
+        contact_id = self.emulator.seed(1)[0]
+        form = self.emulator.webhook_form("update", contact_id)
+        form["contact[fields][notes]"] = "x" * (MAX_BODY_BYTES + 1)
+        response = self.post(form)
+        self.assertEqual(response.status_code, 413)
+        self.assertFalse(self.events(), "nothing stored")
+        # refused by the route, before the controller (which would answer
+        # 403 to a wrong secret) and before Odoo read the form
+        self.assertEqual(self.post(form, secret="wrong").status_code, 413)
+        form["contact[fields][notes]"] = "x" * 1000
+        self.assertEqual(self.post(form).status_code, 200, "a normal form passes")
+        self.assertEqual(len(self.events()), 1)
+
+    def test_nul_bytes_are_dropped_not_answered_500(self):
+        contact_id = self.emulator.seed(1)[0]
+        form = self.emulator.webhook_form("update", contact_id)
+        form["contact[first_name]"] = "Gr\x00ace"
+        response = self.post(form)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self.events().payload["contact[first_name]"], "Grace")
+        self.assertEqual(self.post(form).json()["duplicates"], 1)

@@ -37,6 +37,13 @@ class ConstantContactBackend(models.Model):
         default="https://authz.constantcontact.com/oauth2/default/v1/revoke"
     )
     oauth_scopes = fields.Char(default="contact_data campaign_data offline_access")
+    # v3 API and its OAuth2 server (authorize, token, revoke)
+    _endpoint_hosts = {
+        "api_url": (r"api\.cc\.email",),
+        "oauth_authorize_url": (r"authz\.constantcontact\.com",),
+        "oauth_token_url": (r"authz\.constantcontact\.com",),
+        "oauth_revoke_url": (r"authz\.constantcontact\.com",),
+    }
     default_list_id = fields.Char(
         string="Default list ID",
         help="Every exported contact joins this Constant Contact list (a bulk "
@@ -82,6 +89,7 @@ class ConstantContactBackend(models.Model):
     # buttons
     # ------------------------------------------------------------------
     def action_import_engagement(self):
+        self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
             backend.with_delay(
@@ -95,6 +103,7 @@ class ConstantContactBackend(models.Model):
     # ------------------------------------------------------------------
     # jobs
     # ------------------------------------------------------------------
+    @api.private
     def import_engagement(self):
         """Job: list recent campaigns, enqueue one job per tracking report."""
         self.ensure_one()
@@ -102,6 +111,7 @@ class ConstantContactBackend(models.Model):
         with self.work_on("marketing.activity") as work:
             return work.component(usage="engagement.importer").run()
 
+    @api.private
     def import_tracking(
         self, campaign_activity_id, kind, campaign_name=None, count=None
     ):
@@ -113,6 +123,7 @@ class ConstantContactBackend(models.Model):
                 campaign_activity_id, kind, campaign_name, count
             )
 
+    @api.private
     def export_list_memberships(self, binding_ids):
         """Job: add / remove contacts to the lists of their categories."""
         self.ensure_one()

@@ -1,6 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ConstantContactResPartner(models.Model):
@@ -24,6 +24,7 @@ class ConstantContactResPartner(models.Model):
         readonly=True, help="Lists the contact was in at the last sync."
     )
 
+    @api.private
     def unsubscribe_remote(self, reason=None):
         """Job: the address was blacklisted in Odoo: unsubscribe the contact."""
         self.ensure_one()

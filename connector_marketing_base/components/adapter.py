@@ -1,5 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
 import logging
 from typing import NamedTuple
 
@@ -148,11 +149,17 @@ class MarketingAdapter(AbstractComponent):
         return self.backend_record.request_timeout or 30.0
 
     def _call(self, method, path, **kwargs):
-        """One logical API call; returns the classified answer (parsed body)."""
+        """One logical API call; returns the classified answer (parsed body).
+
+        ``create=True`` marks a non-idempotent call: inside the job it is
+        repeated only after an answer proving nothing was applied (a 429),
+        never after a timeout or a 5xx (see :meth:`_create_once`).
+        """
         try:
             return self._call_with_retries(method, path, **kwargs)
         except ReauthRequired:
-            # the token may have expired between our check and the call
+            # the token may have expired between our check and the call (a
+            # 401 means the provider did nothing: calling again is safe)
             self._drop_token()
         try:
             return self._call_with_retries(method, path, **kwargs)
@@ -167,9 +174,15 @@ class MarketingAdapter(AbstractComponent):
                 )
             ) from err
 
-    def _call_with_retries(self, method, path, **kwargs):
+    def _call_with_retries(self, method, path, create=False, **kwargs):
+        if create:
+            retry = tenacity.retry_if_exception(
+                lambda err: isinstance(err, TransientError) and not err.maybe_applied
+            )
+        else:
+            retry = tenacity.retry_if_exception_type(TransientError)
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(TransientError),
+            retry=retry,
             stop=tenacity.stop_after_attempt(self.transient_attempts),
             wait=tenacity.wait_random_exponential(multiplier=0.5, max=8),
             reraise=True,
@@ -188,6 +201,67 @@ class MarketingAdapter(AbstractComponent):
                 ),
                 seconds=err.retry_after,
             ) from err
+
+    def _create_once(self, kind, marker, create, lookup=None):
+        """Run ``create()`` (a non-idempotent ``POST``) at most once per marker.
+
+        queue_job may run a job twice and an answer may be lost after the
+        provider applied the write, so a create is never repeated blindly:
+        the journal (``marketing.remote.create``, own transactions) keeps
+        the remote id as soon as it exists, a retried job gets it from there,
+        and after a lost answer ``lookup()`` (the remote id of the record
+        carrying the marker, or None) is asked before posting again.
+        ``create`` must call :meth:`_call` with ``create=True`` (no blind
+        retry inside the call either).
+        Without ``lookup`` a lost answer becomes a review item: a person
+        checks the platform (see ``create_uncertain``).
+        """
+        journal = self.env["marketing.remote.create"].sudo()
+        backend = self.backend_record
+        external_id, uncertain = journal._begin(backend, kind, marker)
+        if external_id:
+            return external_id
+        for attempt in range(1, self.transient_attempts + 1):
+            if uncertain:
+                external_id = self._look_up_created(kind, marker, lookup)
+                if external_id:
+                    journal._settle(backend, kind, marker, external_id)
+                    return external_id
+            try:
+                external_id = create()
+            except RetryableJobError as err:
+                cause = err.__cause__
+                lost = isinstance(cause, TransientError) and cause.maybe_applied
+                if not lost:
+                    journal._forget(backend, kind, marker)
+                    raise
+                uncertain = True
+                if attempt == self.transient_attempts:
+                    raise
+                _logger.info("%s: %s %s: answer lost (%s)", backend, kind, marker, err)
+                continue
+            except Exception:
+                # a refusal (4xx) or our own error before sending: not created
+                journal._forget(backend, kind, marker)
+                raise
+            journal._settle(backend, kind, marker, external_id)
+            return external_id
+
+    def _look_up_created(self, kind, marker, lookup):
+        if lookup is None:
+            raise BadDataError(
+                self.env._(
+                    "The creation of %(kind)s %(marker)s on %(provider)s was sent "
+                    "but its answer was lost: check whether it exists there "
+                    "before creating it again.",
+                    kind=kind,
+                    marker=marker,
+                    provider=self.backend_record._provider_label,
+                ),
+                code="create_uncertain",
+            )
+        found = lookup()
+        return str(found) if found else None
 
     def _log_retry(self, retry_state):
         _logger.info(
@@ -230,6 +304,7 @@ class MarketingAdapter(AbstractComponent):
                     self._base_url().rstrip("/") + path,
                     headers=headers,
                     timeout=timeout,
+                    stream=raw == "stream",
                     **kwargs,
                 )
             except (requests.ConnectionError, requests.Timeout) as err:
@@ -260,10 +335,14 @@ class MarketingAdapter(AbstractComponent):
     def _classify(self, response, raw=False):
         """Turn an HTTP answer into a result or one of the four error kinds.
 
-        The result is the parsed JSON body, or the text when ``raw`` (files).
+        The result is the parsed JSON body, or the text when ``raw`` (files),
+        or, when ``raw == "stream"``, the response itself with its body not
+        yet read (large files: see :meth:`_text_stream`).
         """
         status = response.status_code
         if status < 300:
+            if raw == "stream":
+                return response
             if raw:
                 return response.content.decode("utf-8")
             return response.json() if response.content else None
@@ -289,6 +368,19 @@ class MarketingAdapter(AbstractComponent):
         if status == 404:
             raise BadDataError(message, code="not_found")
         raise BadDataError(f"HTTP {status}: {message}", code=f"http_{status}")
+
+    @staticmethod
+    def _text_stream(response):
+        """The body of a streamed answer as a text file read as it arrives.
+
+        Why not ``iter_lines``: it drops the line ends, and ``csv`` then
+        joins a quoted value spanning two lines without its newline.
+        """
+        response.raw.decode_content = True  # gzip, if the server used it
+        response.raw.auto_close = False  # urllib3: EOF, not "closed file"
+        return io.TextIOWrapper(
+            response.raw, encoding=response.encoding or "utf-8", newline=""
+        )
 
     def _quota_exhausted(self, seconds, reason):
         """Postpone every job of the backend until the quota resets."""

@@ -390,6 +390,7 @@ class MarketingBatchExporter(AbstractComponent):
                 description=backend._job_description(
                     self.env._("Export contacts after partner id %s", partner_ids[-1])
                 ),
+                identity_key=backend._chain_key("export:contacts"),
             ).export_contacts(after_id=partner_ids[-1])
             message += self.env._("; next slice enqueued")
         return message

@@ -141,7 +141,9 @@ class MarketingRecordImporter(AbstractComponent):
         if not emails:
             return set()
         partners = self.env["res.partner"].search_read(
-            [("email_normalized", "in", list(emails))], ["email_normalized"]
+            [("email_normalized", "in", list(emails))]
+            + self.backend_record._company_partner_domain(),
+            ["email_normalized"],
         )
         return {p["email_normalized"] for p in partners}
 
@@ -166,7 +168,10 @@ class MarketingRecordImporter(AbstractComponent):
                     .with_context(**QUIET_CREATE)
                     .create(
                         [
-                            {k: v for k, v in values.items() if k not in own}
+                            dict(
+                                {k: v for k, v in values.items() if k not in own},
+                                company_id=backend.company_id.id,
+                            )
                             for __, __, values in new
                         ]
                     )
@@ -248,7 +253,11 @@ class MarketingRecordImporter(AbstractComponent):
                 )
                 outcome = LINKED
             else:
-                binding = model.create(dict(values, backend_id=backend.id))
+                binding = model.create(
+                    dict(
+                        values, backend_id=backend.id, company_id=backend.company_id.id
+                    )
+                )
                 outcome = CREATED
         binding.write(
             {
@@ -289,7 +298,9 @@ class MarketingRecordImporter(AbstractComponent):
     def _match_partner(self, email, external_id, record):
         """The one partner with this email, None for none, False if ambiguous."""
         partners = self.env["res.partner"].search(
-            [("email_normalized", "=", email)], limit=10
+            [("email_normalized", "=", email)]
+            + self.backend_record._company_partner_domain(),
+            limit=10,
         )
         if len(partners) > 1:
             self._issue(
@@ -438,6 +449,7 @@ class MarketingBatchImporter(AbstractComponent):
                 description=backend._job_description(
                     self.env._("Import next contact page")
                 ),
+                identity_key=backend._chain_key(f"import:{cursor_name}"),
             ).import_contacts_page(cursor_name)
         return self._summary(len(page.records), outcomes, page.has_more)
 

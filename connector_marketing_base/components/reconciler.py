@@ -36,6 +36,7 @@ class MarketingReconciler(AbstractComponent):
             backend.with_delay(
                 priority=50,
                 description=backend._job_description(self.env._("Reconcile next page")),
+                identity_key=backend._chain_key("reconcile"),
             ).reconcile_contacts_page(cursor_name)
             return self.env._("%(n)s mismatches in this page", n=mismatches)
         cursors._set(backend, cursor_name, None)

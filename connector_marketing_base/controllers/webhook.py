@@ -3,7 +3,9 @@
 """Webhook plumbing the provider routes reuse (DESIGN §6).
 
 A provider controller declares its route (``type="http"``, ``auth="none"``,
-``csrf=False``), and calls :meth:`MarketingWebhookController._accept` with
+``csrf=False``, ``max_content_length=MAX_BODY_BYTES``: Odoo parses a
+form-encoded body before the controller runs, and only that route option
+caps it in time), and calls :meth:`MarketingWebhookController._accept` with
 the secret it received (URL part or header) and a parser for its body
 format.  The controller only authenticates, stores and enqueues: it answers
 in milliseconds, whatever the platform sends.

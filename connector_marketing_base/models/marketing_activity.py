@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools import email_normalize
 
+from ..tools.normalize import strip_nul
+
 ACTIVITY_TYPES = [
     ("send", "Email sent"),
     ("open", "Email opened"),
@@ -59,6 +61,7 @@ class MarketingActivity(models.Model):
         Returns the created records.  Unsubscribes are applied to the blacklist.
         """
         scope = self._scope_vals(backend)
+        vals_list = strip_nul(vals_list)
         ids = [vals["external_id"] for vals in vals_list]
         known = set(
             self.search(backend._scope_domain() + [("external_id", "in", ids)]).mapped(

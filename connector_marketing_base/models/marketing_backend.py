@@ -1,9 +1,13 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -11,6 +15,9 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from ..exceptions import BadDataError, ConfigurationError
 
 _logger = logging.getLogger(__name__)
+
+#: queue.job states of a job not yet done
+CHAIN_LIVE_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 
 
 class MarketingBackend(models.AbstractModel):
@@ -104,6 +111,66 @@ class MarketingBackend(models.AbstractModel):
     throttle_status = fields.Char(compute="_compute_throttle_status")
     issue_count = fields.Integer(compute="_compute_issue_count")
 
+    #: endpoint fields (every URL that receives a credential) and, for each,
+    #: the host names the provider documents, as regular expressions
+    _endpoint_hosts = {}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        backends = super().create(vals_list)
+        backends._check_endpoints({})
+        return backends
+
+    def write(self, vals):
+        before = {backend.id: backend._endpoints() for backend in self}
+        result = super().write(vals)
+        self._check_endpoints(before)
+        return result
+
+    def _endpoints(self):
+        self.ensure_one()
+        backend = self.sudo()
+        return {name: backend[name] for name in self._endpoint_hosts}
+
+    def _check_endpoints(self, before):
+        """A credential goes wherever an endpoint points: outside the
+        provider's documented hosts (a sandbox, a proxy), only a system
+        administrator sets one; anyone else who could configure a backend
+        could otherwise point it at their own host and receive its key."""
+        if not self._endpoint_hosts or self.env.is_system():
+            return
+        for backend in self:
+            for name, url in backend._endpoints().items():
+                changed = url and url != before.get(backend.id, {}).get(name)
+                if changed and not backend._documented_endpoint(name, url):
+                    raise AccessError(
+                        self.env._(
+                            "%(field)s must be an https address of "
+                            "%(provider)s (%(url)s is not); only a system "
+                            "administrator may set another endpoint.",
+                            field=self._fields[name].string,
+                            provider=self._provider_label,
+                            url=url,
+                        )
+                    )
+
+    def _documented_endpoint(self, name, url):
+        parts = urlsplit(url.strip())
+        try:
+            port = parts.port
+        except ValueError:
+            return False
+        return (
+            parts.scheme == "https"
+            and port in (None, 443)
+            and not parts.username
+            and not parts.password
+            and any(
+                re.fullmatch(pattern, parts.hostname or "", re.IGNORECASE)
+                for pattern in self._endpoint_hosts[name]
+            )
+        )
+
     def _compute_throttle_status(self):
         Throttle = self.env["marketing.throttle"]
         for backend in self:
@@ -144,8 +211,19 @@ class MarketingBackend(models.AbstractModel):
         return {}
 
     def _partner_domain(self):
+        """The partners this backend exports: its sync filter, within
+        :meth:`_company_partner_domain`."""
         self.ensure_one()
-        return safe_eval(self.partner_domain or "[]")
+        return expression.AND(
+            [safe_eval(self.partner_domain or "[]"), self._company_partner_domain()]
+        )
+
+    def _company_partner_domain(self):
+        """Partners of the backend's company and shared ones (no company):
+        two companies may each have a backend, on different accounts, and
+        neither may send, match or update the other's contacts."""
+        self.ensure_one()
+        return [("company_id", "in", [False, self.company_id.id])]
 
     def _job_description(self, action, record=None):
         """Text shown in Queue > Jobs: say what, where and for whom."""
@@ -158,6 +236,51 @@ class MarketingBackend(models.AbstractModel):
             provider=self._provider_label,
             backend=self.name,
         )
+
+    def _chain_key(self, chain):
+        """``identity_key`` shared by every job of one chain of this backend
+        (a page job and the next page it enqueues)."""
+        self.ensure_one()
+        return f"marketing-chain:{self._name}:{self.id}:{chain}"
+
+    def _chain_running(self, chain):
+        """Whether a job of the chain waits or runs.
+
+        queue_job's own identity check ignores started jobs, so a chain whose
+        page job is running when the cron fires again would be doubled (two
+        jobs binding the same partners at once); a running chain covers what
+        a new one would do.
+        """
+        return bool(
+            self.env["queue.job"]
+            .sudo()
+            .search_count(
+                [
+                    ("identity_key", "=", self._chain_key(chain)),
+                    ("state", "in", CHAIN_LIVE_STATES),
+                ],
+                limit=1,
+            )
+        )
+
+    def _start_chain(self, chain, priority, description):
+        """``with_delay`` for the first job of ``chain``, or None when the
+        chain is already under way."""
+        self.ensure_one()
+        if self._chain_running(chain):
+            _logger.info("%s: %s still running, not started again", self, chain)
+            return None
+        return self.with_delay(
+            priority=priority,
+            description=description,
+            identity_key=self._chain_key(chain),
+        )
+
+    def _check_manager_access(self):
+        """Buttons act on the platform and on state every worker shares
+        (limiter, chains): only who may configure these backends, in their
+        companies, presses them (a read-only user could call them over RPC)."""
+        self.check_access("write")
 
     def _check_can_sync(self):
         """Refuse to start work for an archived backend (a clear failure)."""
@@ -179,6 +302,7 @@ class MarketingBackend(models.AbstractModel):
         message (bad credentials, unreachable, missing permission) so the
         next person who opens it sees it too.
         """
+        self._check_manager_access()
         self.ensure_one()
         with self.work_on(self._name) as work:
             adapter = work.component(usage="backend.adapter")
@@ -206,30 +330,42 @@ class MarketingBackend(models.AbstractModel):
 
     def action_import_contacts(self):
         """Start a delta import now (one job per page)."""
+        self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
-            backend.with_delay(
-                priority=30,
-                description=backend._job_description(self.env._("Import contacts")),
-            ).import_contacts_page()
+            delayable = backend._start_chain(
+                "import:contacts",
+                30,
+                backend._job_description(self.env._("Import contacts")),
+            )
+            if delayable:
+                delayable.import_contacts_page()
         return True
 
     def action_export_contacts(self):
         """Export every partner of the sync domain (unchanged ones are skipped)."""
+        self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
-            backend.with_delay(
-                priority=30,
-                description=backend._job_description(self.env._("Export contacts")),
-            ).export_contacts()
+            delayable = backend._start_chain(
+                "export:contacts",
+                30,
+                backend._job_description(self.env._("Export contacts")),
+            )
+            if delayable:
+                delayable.export_contacts()
         return True
 
     def action_reconcile(self):
+        self._check_manager_access()
         for backend in self:
-            backend.with_delay(
-                priority=50,
-                description=backend._job_description(self.env._("Reconcile contacts")),
-            ).reconcile_contacts_page()
+            delayable = backend._start_chain(
+                "reconcile",
+                50,
+                backend._job_description(self.env._("Reconcile contacts")),
+            )
+            if delayable:
+                delayable.reconcile_contacts_page()
         return True
 
     def _open_scoped(self, xmlid):
@@ -252,6 +388,7 @@ class MarketingBackend(models.AbstractModel):
 
     def action_reset_throttle(self):
         """Close the circuit and clear provider blocks (after fixing the cause)."""
+        self._check_manager_access()
         for backend in self:
             self.env["marketing.throttle"]._reset(backend)
         return True
@@ -259,6 +396,7 @@ class MarketingBackend(models.AbstractModel):
     # ------------------------------------------------------------------
     # jobs (declared per provider in queue.job.function XML)
     # ------------------------------------------------------------------
+    @api.private
     def import_contacts_page(self, cursor_name="contacts"):
         """Import one page of changed contacts; enqueue the next page."""
         self.ensure_one()
@@ -266,6 +404,7 @@ class MarketingBackend(models.AbstractModel):
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="batch.importer").run(cursor_name)
 
+    @api.private
     def import_contacts_batch(self, records):
         """Import contacts already read elsewhere (e.g. a bulk extract chunk)."""
         self.ensure_one()
@@ -273,6 +412,7 @@ class MarketingBackend(models.AbstractModel):
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="batch.importer").run_records(records)
 
+    @api.private
     def import_contact(self, external_id, force_create=False):
         """Import one contact by id (webhook refresh, review-queue retry)."""
         self.ensure_one()
@@ -282,6 +422,7 @@ class MarketingBackend(models.AbstractModel):
                 external_id, force_create=force_create
             )
 
+    @api.private
     def export_contacts(self, after_id=0):
         """Bind the partners of the sync domain and export them in batches
         (a slice of partners after ``after_id`` per job; see
@@ -291,18 +432,21 @@ class MarketingBackend(models.AbstractModel):
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="batch.exporter").enqueue_all(after_id=after_id)
 
+    @api.private
     def delete_remote_contact(self, external_id):
         self.ensure_one()
         with self.work_on(self._partner_binding_model) as work:
             work.component(usage="backend.adapter").delete(external_id)
         return self.env._("Deleted remote contact %s", external_id)
 
+    @api.private
     def follow_bulk_import(self, tracker):
         """Check a running bulk import; re-enqueues itself until it is done."""
         self.ensure_one()
         with self.work_on(tracker.binding_model) as work:
             return work.component(usage="bulk.import.follower").run(tracker)
 
+    @api.private
     def refresh_remote_fields(self):
         """Read the platform's custom field definitions into the cache."""
         self.ensure_one()
@@ -313,6 +457,7 @@ class MarketingBackend(models.AbstractModel):
 
     def action_refresh_remote_fields(self):
         """Button: refresh the cached custom field definitions now."""
+        self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
             message = backend.refresh_remote_fields()
@@ -327,18 +472,21 @@ class MarketingBackend(models.AbstractModel):
             "connector_marketing_base.action_marketing_remote_field"
         )
 
+    @api.private
     def process_webhook_event(self, event):
         """Apply one stored webhook event (see the provider's webhook.handler)."""
         self.ensure_one()
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="webhook.handler").run(event)
 
+    @api.private
     def reconcile_contacts_page(self, cursor_name="reconcile"):
         """Compare counts and field hashes with the remote side, page by page."""
         self.ensure_one()
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="reconciler").run(cursor_name)
 
+    @api.private
     def cleanup_old_records(self):
         """Retention: drop old activities, processed events, resolved issues."""
         self.ensure_one()
@@ -359,6 +507,7 @@ class MarketingBackend(models.AbstractModel):
             records = self.env[model].sudo().search(scope + domain)
             counts[model] = len(records)
             records.unlink()
+        self.env["marketing.remote.create"].sudo()._cleanup(self)
         return self.env._(
             "Deleted %(act)s activities, %(evt)s webhook events, %(iss)s issues",
             act=counts["marketing.activity"],

@@ -43,12 +43,14 @@ class MarketingBinding(models.AbstractModel):
         self.ensure_one()
         return self.backend_id._job_description(action, self.odoo_id)
 
+    @api.private
     def export_record(self):
         """Job: export this one binding (a record changed in Odoo)."""
         self.ensure_one()
         with self.backend_id.work_on(self._name) as work:
             return work.component(usage="record.exporter").run(self)
 
+    @api.private
     def export_batch(self):
         """Job: export these bindings in as few calls as the provider allows."""
         if not self:

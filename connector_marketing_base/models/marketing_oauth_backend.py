@@ -67,6 +67,13 @@ class MarketingOAuthBackend(models.AbstractModel):
         "(empty: the tokens are only forgotten).",
     )
     oauth_scopes = fields.Char(string="Scopes", required=True)
+    # the provider names its OAuth hosts; without them only a system
+    # administrator sets these URLs (they receive the client secret)
+    _endpoint_hosts = {
+        "oauth_authorize_url": (),
+        "oauth_token_url": (),
+        "oauth_revoke_url": (),
+    }
     client_id = fields.Char(string="Client ID (API key)", groups="base.group_system")
     client_secret = fields.Char(groups="base.group_system", copy=False)
     oauth_client_type = fields.Selection(

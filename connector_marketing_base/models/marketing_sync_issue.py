@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+from ..tools.normalize import strip_nul
+
 
 class MarketingSyncIssue(models.Model):
     """The review queue: records a sync could not apply without a human.
@@ -62,6 +64,7 @@ class MarketingSyncIssue(models.Model):
         ``vals`` may hold external_id, record (an Odoo record), partner,
         candidates (partners) and payload (any JSON-serializable value).
         """
+        reason, reason_code = strip_nul([reason, reason_code])
         record = vals.pop("record", None)
         partner = vals.pop("partner", None)
         candidates = vals.pop("candidates", None)
@@ -71,7 +74,7 @@ class MarketingSyncIssue(models.Model):
             direction=direction,
             reason_code=reason_code,
             reason=reason,
-            external_id=vals.pop("external_id", None) or False,
+            external_id=strip_nul(vals.pop("external_id", None)) or False,
             last_seen=fields.Datetime.now(),
         )
         if vals:
@@ -88,7 +91,7 @@ class MarketingSyncIssue(models.Model):
             values["candidate_partner_ids"] = [fields.Command.set(candidates.ids)]
         if payload is not None:
             values["payload"] = (
-                payload
+                strip_nul(payload)
                 if isinstance(payload, str)
                 else json.dumps(payload, indent=2, default=str, ensure_ascii=False)
             )

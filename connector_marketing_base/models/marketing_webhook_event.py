@@ -4,6 +4,8 @@ import logging
 
 from odoo import api, fields, models
 
+from ..tools.normalize import strip_nul
+
 _logger = logging.getLogger(__name__)
 
 
@@ -58,6 +60,9 @@ class MarketingWebhookEvent(models.Model):
         this request's snapshot it is not visible here and the event returned
         is empty, with ``created`` false.
         """
+        dedupe_key, event_type, payload, external_id = strip_nul(
+            [dedupe_key, event_type, payload, external_id]
+        )
         domain = backend._scope_domain() + [("dedupe_key", "=", dedupe_key)]
         existing = self.search(domain, limit=1)
         if existing:

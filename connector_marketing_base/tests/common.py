@@ -32,13 +32,17 @@ _repository_on_path()
 
 
 def purge_shared_state(registry, backend_model):
-    """Delete the limiter and token rows of ``backend_model``.
+    """Delete the limiter, token and create-journal rows of ``backend_model``.
 
     They are written in their own transactions (that is their point), so
     they outlive the test transaction; tests remove them when done.
     """
     with registry.cursor() as cr:
-        for table in ("marketing_throttle", "marketing_token"):
+        for table in (
+            "marketing_throttle",
+            "marketing_token",
+            "marketing_remote_create",
+        ):
             # named rate-limit buckets are rows of "<backend model>/<bucket>"
             cr.execute(
                 f"DELETE FROM {table} WHERE backend_model = %s "

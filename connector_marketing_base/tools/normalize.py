@@ -481,6 +481,22 @@ def normalize_email_basic(email) -> str:
     return value
 
 
+def strip_nul(value):
+    """``value`` without NUL characters, in every string of it (keys too).
+
+    Why: PostgreSQL refuses NUL in text and ``\\u0000`` in jsonb, so one
+    NUL sent by a provider would fail the whole transaction (a webhook
+    answered 500, a job retried forever).  NUL never carries meaning.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {strip_nul(key): strip_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [strip_nul(item) for item in value]
+    return value
+
+
 # --------------------------------------------------------------------------
 # export hash
 # --------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields
+
 from odoo.addons.component.core import Component
 
 from ..models.marketo_backend import ACTIVITY_TYPES
@@ -27,7 +29,9 @@ class MarketoActivityImporter(Component):
             adapter.initial_state()["since"]
         )
         body = adapter.activities_page(token, backend._activity_type_ids())
-        records = body.get("result") or []
+        if not isinstance(body, dict):
+            body = {"result": body}
+        records = self._valid(body.get("result"))
         values = self._values(adapter, records)
         created = self.env["marketing.activity"].sudo()._record(backend, values)
         self._refresh_scored_leads(adapter, records)
@@ -40,10 +44,55 @@ class MarketoActivityImporter(Component):
                 description=backend._job_description(
                     self.env._("Import next activity page")
                 ),
+                identity_key=backend._chain_key("import:activities"),
             ).import_activities_page()
         return self.env._(
             "%(read)s activities read, %(new)s new", read=len(records), new=len(created)
         )
+
+    def _valid(self, records):
+        """The activities the page can store; the others become review items.
+
+        Why: a record Marketo sends without ``marketoGUID`` (our dedupe key),
+        ``activityDate`` or ``leadId``, or in an unexpected shape, failed the
+        whole page, and the job retried it forever without moving the token.
+        """
+        if not isinstance(records, list):
+            if records:
+                self._issue(
+                    "import",
+                    "unexpected_shape",
+                    self.env._("Marketo sent an activity page that is not a list"),
+                    payload=records,
+                )
+            return []
+        valid = []
+        for record in records:
+            problem = self._problem(record)
+            if problem:
+                external_id = record.get("id") if isinstance(record, dict) else None
+                self._issue(
+                    "import",
+                    "invalid_activity",
+                    problem,
+                    external_id=str(external_id) if external_id else None,
+                    payload=record,
+                )
+            else:
+                valid.append(record)
+        return valid
+
+    def _problem(self, record):
+        if not isinstance(record, dict):
+            return self.env._("An activity is not an object")
+        for key in ("marketoGUID", "activityDate", "leadId"):
+            if not isinstance(record.get(key), str | int) or record.get(key) in ("", 0):
+                return self.env._("An activity has no %s", key)
+        try:
+            fields.Datetime.to_datetime(record["activityDate"].replace("T", " ")[:19])
+        except (AttributeError, ValueError):
+            return self.env._("An activity has an unreadable activityDate")
+        return None
 
     def _refresh_scored_leads(self, adapter, records):
         """Score changes do not appear in the lead-changes feed: re-read the

@@ -1,6 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -481,14 +482,19 @@ class MarketoAdapter(Component):
         body = self._call("GET", f"/bulk/v1/leads/export/{export_id}/status.json")
         return self._bulk_job(body)["status"]
 
+    @contextmanager
     def bulk_file(self, export_id):
-        """The CSV text of a completed export (not JSON)."""
-        text = self._call(
-            "GET", f"/bulk/v1/leads/export/{export_id}/file.json", raw=True
+        """The CSV of a completed export (not JSON) as a text stream, read
+        as it arrives: a window of a large instance is hundreds of MB."""
+        response = self._call(
+            "GET", f"/bulk/v1/leads/export/{export_id}/file.json", raw="stream"
         )
-        if not isinstance(text, str):
+        if response is None or not hasattr(response, "raw"):
             raise BadDataError(
                 self.env._("Marketo sent no file for export %s", export_id),
                 code="marketo_no_file",
             )
-        return text
+        try:
+            yield self._text_stream(response)
+        finally:
+            response.close()

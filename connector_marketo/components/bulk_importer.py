@@ -3,6 +3,7 @@
 import csv
 import io
 import logging
+import itertools
 from datetime import timedelta
 
 from odoo import fields
@@ -73,25 +74,34 @@ class MarketoBulkImporter(Component):
                     status=status,
                 )
             )
-        rows = self._rows(adapter.bulk_file(state["export_id"]))
-        size = adapter.batch_size
-        for begin in range(0, len(rows), size):
-            backend.with_delay(
-                priority=30,
-                description=backend._job_description(
-                    self.env._(
-                        "Import %s leads of the initial load",
-                        len(rows[begin : begin + size]),
-                    )
-                ),
-            ).import_contacts_batch(rows[begin : begin + size])
+        with adapter.bulk_file(state["export_id"]) as stream:
+            count = self._enqueue_batches(self._rows(stream), adapter.batch_size)
         if state["end"] >= state["began"]:
             cursors._set(backend, "bulk", None)
             cursors._set(backend, "contacts", {"since": state["began"], "token": None})
-            return self.env._("%s leads read; initial load complete", len(rows))
+            return self.env._("%s leads read; initial load complete", count)
         cursors._set(backend, "bulk", {"start": state["end"], "began": state["began"]})
         self._next_step()
-        return self.env._("%s leads read; next window enqueued", len(rows))
+        return self.env._("%s leads read; next window enqueued", count)
+
+    def _enqueue_batches(self, rows, size):
+        """One import job per ``size`` rows, enqueued as the file is read
+        (only one batch of rows is in memory); returns the number of rows."""
+        backend = self.backend_record
+        count, batch = 0, []
+        for row in itertools.chain(rows, [None]):
+            if row is not None:
+                batch.append(row)
+                count += 1
+            if batch and (row is None or len(batch) == size):
+                backend.with_delay(
+                    priority=30,
+                    description=backend._job_description(
+                        self.env._("Import %s leads of the initial load", len(batch))
+                    ),
+                ).import_contacts_batch(batch)
+                batch = []
+        return count
 
     def _create(self, adapter, cursors, state):
         """Create the window's export and keep its id (not queued yet)."""
@@ -129,9 +139,12 @@ class MarketoBulkImporter(Component):
         ).bulk_extract_step()
 
     @staticmethod
-    def _rows(text):
-        """CSV rows as lead dicts (empty cells are missing values)."""
-        return [
-            {key: value for key, value in row.items() if value not in ("", "null")}
-            for row in csv.DictReader(io.StringIO(text))
-        ]
+    def _rows(stream):
+        """CSV rows as lead dicts (empty cells are missing values), one at a
+        time from a text stream (or a whole text)."""
+        if isinstance(stream, str):
+            stream = io.StringIO(stream)
+        for row in csv.DictReader(stream):
+            yield {
+                key: value for key, value in row.items() if value not in ("", "null")
+            }

@@ -59,6 +59,7 @@ class MarketoDeletedLeadImporter(Component):
                 description=backend._job_description(
                     self.env._("Import next page of deleted leads")
                 ),
+                identity_key=backend._chain_key("import:deleted_leads"),
             ).import_deleted_leads_page()
         return self.env._(
             "%(read)s deleted leads read, %(unbound)s partners unbound",

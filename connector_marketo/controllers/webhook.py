@@ -6,6 +6,7 @@ from odoo import http
 from odoo.http import request
 
 from odoo.addons.connector_marketing_base.controllers.webhook import (
+    MAX_BODY_BYTES,
     MarketingWebhookController,
     WebhookRejected,
 )
@@ -46,6 +47,8 @@ class MarketoWebhook(MarketingWebhookController):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        # Odoo applies it before parsing a form body (werkzeug answers 413)
+        max_content_length=MAX_BODY_BYTES,
     )
     def marketo_webhook(self, backend_id, **kwargs):
         return self._accept(

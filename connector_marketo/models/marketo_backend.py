@@ -46,6 +46,11 @@ class MarketoBackend(models.Model):
         readonly=False,
         required=True,
     )
+    # REST and identity endpoints: https://<munchkin id>.mktorest.com
+    _endpoint_hosts = {
+        "rest_url": (r"\d{3}-[a-z]{3}-\d{3}\.mktorest\.com",),
+        "identity_url": (r"\d{3}-[a-z]{3}-\d{3}\.mktorest\.com",),
+    }
     client_id = fields.Char(groups="base.group_system")
     client_secret = fields.Char(groups="base.group_system")
     lookup_field = fields.Char(
@@ -136,27 +141,34 @@ class MarketoBackend(models.Model):
     # buttons
     # ------------------------------------------------------------------
     def action_import_activities(self):
+        self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(self.env._("Import activities")),
-            ).import_activities_page()
+            delayable = backend._start_chain(
+                "import:activities",
+                20,
+                backend._job_description(self.env._("Import activities")),
+            )
+            if delayable:
+                delayable.import_activities_page()
         return True
 
     def action_import_deleted_leads(self):
+        self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Import deleted leads")
-                ),
-            ).import_deleted_leads_page()
+            delayable = backend._start_chain(
+                "import:deleted_leads",
+                20,
+                backend._job_description(self.env._("Import deleted leads")),
+            )
+            if delayable:
+                delayable.import_deleted_leads_page()
         return True
 
     def action_initial_load(self):
         """Full load through Marketo's bulk extract (large instances)."""
+        self._check_manager_access()
         for backend in self:
             backend._check_can_sync()
             backend.with_delay(
@@ -167,6 +179,7 @@ class MarketoBackend(models.Model):
 
     def action_resync_partner(self, partner=None):
         """Read one partner's lead from Marketo, then export the partner."""
+        self._check_manager_access()
         self.ensure_one()
         partner = partner or self.resync_partner_id
         binding = self.env[self._partner_binding_model].search(
@@ -191,12 +204,14 @@ class MarketoBackend(models.Model):
     # ------------------------------------------------------------------
     # jobs
     # ------------------------------------------------------------------
+    @api.private
     def import_activities_page(self):
         self.ensure_one()
         self._check_can_sync()
         with self.work_on("marketing.activity") as work:
             return work.component(usage="activity.importer").run()
 
+    @api.private
     def import_deleted_leads_page(self):
         """Leads deleted in Marketo: unbind their partners (never delete them)."""
         self.ensure_one()
@@ -204,6 +219,7 @@ class MarketoBackend(models.Model):
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="deleted.lead.importer").run()
 
+    @api.private
     def bulk_extract_step(self):
         """One step of the initial load; reschedules itself until done."""
         self.ensure_one()
@@ -211,6 +227,7 @@ class MarketoBackend(models.Model):
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="bulk.importer").run()
 
+    @api.private
     def export_companies(self, partner_ids):
         """Job: company partners → Marketo companies (``externalCompanyId``)."""
         self.ensure_one()

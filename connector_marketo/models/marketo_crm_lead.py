@@ -1,6 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MarketoCrmLead(models.Model):
@@ -26,6 +26,7 @@ class MarketoCrmLead(models.Model):
         "marketo.backend", required=True, ondelete="restrict", index=True
     )
 
+    @api.private
     def export_stage(self):
         """Job: tell Marketo where the opportunity stands (and move programs)."""
         self.ensure_one()

@@ -4,3 +4,4 @@ from . import test_sync
 from . import test_webhook
 from . import test_jobs
 from . import test_fidelity
+from . import test_attacker

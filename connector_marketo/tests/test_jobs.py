@@ -78,3 +78,19 @@ class TestMarketoJobs(MarketoBackendMixin, TransactionCase):
                 sorted(j.method_name for j in trap.enqueued_jobs),
                 ["export_record", "import_contact"],
             )
+
+    def test_cron_does_not_double_running_activity_chains(self):
+        backend = self._create_backend(self.env)
+        Job = self.env["queue.job"]
+        chains = ("import:activities", "import:deleted_leads", "import:contacts")
+        self.env["marketo.backend"]._scheduler_sync()
+        first = Job.search(
+            [("identity_key", "in", [backend._chain_key(c) for c in chains])]
+        )
+        self.assertEqual(len(first), 3)
+        first.write({"state": "started"})
+        self.env["marketo.backend"]._scheduler_sync()
+        again = Job.search(
+            [("identity_key", "in", [backend._chain_key(c) for c in chains])]
+        )
+        self.assertEqual(again, first, "running chains are not started twice")

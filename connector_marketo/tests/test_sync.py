@@ -1,3 +1,5 @@
+import io
+
 from odoo import fields
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -218,6 +220,41 @@ class TestMarketoSync(MarketoCase):
         cursor = self.env["marketing.sync.cursor"]._get(self.backend, "contacts")
         self.assertTrue(cursor["since"], "delta import starts where the load began")
 
+    def test_initial_load_streams_the_bulk_file(self):
+        from unittest import mock
+
+        from odoo.addons.connector_marketing_base.components.adapter import (
+            MarketingAdapter,
+        )
+
+        self.emulator.seed(700)
+        self.backend.initial_load_since = fields.Datetime.subtract(
+            fields.Datetime.now(), days=40
+        )
+        original = MarketingAdapter._text_stream
+        streamed = []
+
+        def spy(response):
+            streamed.append(response)
+            return original(response)
+
+        with mock.patch.object(MarketingAdapter, "_text_stream", staticmethod(spy)):
+            self.run_jobs_tolerant(self.backend.action_initial_load)
+        self.assertTrue(streamed, "the file went through the stream")
+        for response in streamed:
+            self.assertIs(response._content, False, "the body was never loaded whole")
+            self.assertTrue(response.raw.closed, "and closed after use")
+        bound = self.env[BINDING].search_count([("backend_id", "=", self.backend.id)])
+        self.assertEqual(bound, 700)
+
+    def test_initial_load_rows_keep_quoted_newlines(self):
+        text = 'id,email,address\n1,a@example.com,"1 Main St\nFloor 2"\n2,b@x.com,\n'
+        with self.backend.work_on(BINDING) as work:
+            importer = work.component(usage="bulk.importer")
+            rows = list(importer._rows(io.StringIO(text, newline="")))
+        self.assertEqual(rows[0]["address"], "1 Main St\nFloor 2")
+        self.assertEqual(rows[1], {"id": "2", "email": "b@x.com"})
+
     def run_jobs_tolerant(self, func):
         """Perform jobs; a job postponed (bulk export not ready) runs again."""
         from odoo.addons.queue_job.exception import RetryableJobError
@@ -403,3 +440,34 @@ class TestMarketoSync(MarketoCase):
         # the feed goes on from its token: read again, nothing new
         again = self.run_jobs(self.backend.import_deleted_leads_page)
         self.assertIn("0 deleted leads read", str(again))
+
+    def test_malformed_activities_go_to_review_and_the_feed_moves_on(self):
+        self.backend.import_since = "2000-01-01 00:00:00"
+        partner = self.env["res.partner"].create(
+            {"name": "Careful Reader", "email": "careful@example.com"}
+        )
+        binding = self.bind(partner)
+        binding.export_record()
+        lead = int(binding.external_id)
+        added = [
+            self.emulator.add_activity(lead, 10, primaryAttributeValue=f"News {n}")
+            for n in range(4)
+        ]
+        stored = [self.emulator._log.get(a["id"]) for a in added]
+        del stored[0]["marketoGUID"]
+        del stored[1]["activityDate"]
+        stored[2]["primaryAttributeValue"] = "Bad\x00Campaign"
+        self.run_jobs(self.backend.import_activities_page)
+        activities = partner.marketing_activity_ids
+        self.assertEqual(len(activities), 2, "the valid ones landed")
+        self.assertIn("BadCampaign", activities.mapped("campaign"), "NUL dropped")
+        issues = self.issues(reason_code="invalid_activity")
+        self.assertEqual(len(issues), 2)
+        self.assertIn("marketoGUID", " ".join(issues.mapped("reason")))
+        self.assertIn("activityDate", " ".join(issues.mapped("reason")))
+        cursor = self.env["marketing.sync.cursor"]._get(self.backend, "activities")
+        self.assertTrue(cursor and cursor.get("token"), "the paging token moved on")
+        # the next page read starts after them: nothing loops
+        self.run_jobs(self.backend.import_activities_page)
+        self.assertEqual(len(partner.marketing_activity_ids), 2)
+        self.assertEqual(len(self.issues(reason_code="invalid_activity")), 2)

@@ -53,7 +53,7 @@ Routes (under ``/api/3``)
     ``GET /lists``, ``POST /contactLists``; ``GET|POST /accounts``,
     ``GET|PUT /accounts/<id>``; ``GET|POST /accountContacts``,
     ``PUT /accountContacts/<id>``; ``GET /dealGroups``, ``GET /dealStages``;
-    ``POST /deals``, ``GET|PUT /deals/<id>``; ``GET|POST /webhooks``.
+    ``GET|POST /deals``, ``GET|PUT /deals/<id>``; ``GET|POST /webhooks``.
 
 Webhooks
     :meth:`ActiveCampaignEmulator.emit` posts an event, form-encoded as
@@ -854,11 +854,14 @@ class ActiveCampaignEmulator(Emulator):
 
     @route("GET", f"{API}/accountContacts")
     def list_account_contacts(self, request):
+        # List all associations: filters[contact], filters[account]
         contact = request.query.get("filters[contact]")
+        account = request.query.get("filters[account]")
         rows = [
             r
             for r in self.account_contacts.values()
-            if not contact or r["contact"] == contact
+            if (not contact or r["contact"] == contact)
+            and (not account or r["account"] == account)
         ]
         return {"accountContacts": rows, "meta": {"total": str(len(rows))}}
 
@@ -955,6 +958,20 @@ class ActiveCampaignEmulator(Emulator):
         deal["cdate"] = self._now()
         self.deals[deal["id"]] = deal
         return Response(201, {"deal": deal})
+
+    @route("GET", f"{API}/deals")
+    def list_deals(self, request):
+        # List all deals: filters[title] (the deal's title), filters[group]
+        # (its pipeline); other documented filters are not emulated
+        title = request.query.get("filters[title]")
+        group = request.query.get("filters[group]")
+        rows = [
+            d
+            for d in self.deals.values()
+            if (title is None or d["title"] == title)
+            and (group is None or str(d["group"]) == group)
+        ]
+        return {"deals": rows, "meta": {"total": str(len(rows))}}
 
     @route("GET", f"{API}/deals/<id>")
     def get_deal(self, request):

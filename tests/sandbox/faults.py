@@ -10,7 +10,11 @@ can be told to:
 * fail the next N requests (``burst``: a run of 429s or 5xx, the shape a
   client's retry loop must absorb or give up on);
 * expire every access token issued so far (``expire_tokens``), the moment a
-  client must re-authenticate exactly once.
+  client must re-authenticate exactly once;
+* fail in the middle of a run (a burst's ``after``: that many requests pass
+  first), or lose the answer of a request that was carried out (a burst's
+  ``applied``: the handler runs, then the client gets the failure, after
+  ``hold_ms`` when given, so a client with a shorter timeout times out).
 
 The provider-specific answer is built by the emulator
 (``Emulator.fault_response``): an ActiveCampaign 429 carries ``Retry-After``,
@@ -39,6 +43,8 @@ class InjectedFault:
     error: str | None = None
     retry_after: float | None = None
     source: str = "burst"
+    applied: bool = False
+    hold_ms: float = 0
 
 
 def _number(name, value, low=0.0, high=None):
@@ -67,7 +73,15 @@ def _burst(value):
         return None
     if not isinstance(value, dict):
         raise TypeError("burst must be an object or null")
-    unknown = set(value) - {"status", "count", "error", "retry_after"}
+    unknown = set(value) - {
+        "status",
+        "count",
+        "error",
+        "retry_after",
+        "after",
+        "applied",
+        "hold_ms",
+    }
     if unknown:
         raise ValueError(f"unknown burst key(s): {', '.join(sorted(unknown))}")
     if "status" not in value or "count" not in value:
@@ -88,12 +102,24 @@ def _burst(value):
     # ({"success": false, "errors": [{"code": "606"}]}): ``error`` names it
     if count == 0:
         return None  # nothing left to inject: same as no burst
-    return {
+    burst = {
         "status": status,
         "count": count,
         "error": error,
         "retry_after": retry_after,
     }
+    after = value.get("after", 0)
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        raise ValueError("burst after must be a non-negative integer")
+    if after:
+        burst["after"] = after
+    if not isinstance(value.get("applied", False), bool):
+        raise TypeError("burst applied must be true or false")
+    if value.get("applied"):
+        burst["applied"] = True
+    if value.get("hold_ms"):
+        burst["hold_ms"] = _number("burst hold_ms", value["hold_ms"], 0, 60000)
+    return burst
 
 
 def _paths(value):
@@ -234,13 +260,20 @@ class Faults:
         """
         with self._lock:
             burst = self.burst
-            if burst and burst["count"] > 0:
+            if burst and burst.get("after"):
+                burst["after"] -= 1  # let this one through: the burst waits
+            elif burst and burst["count"] > 0:
                 burst["count"] -= 1
                 if burst["count"] == 0:
                     self.burst = None
                 self.injected += 1
                 return InjectedFault(
-                    burst["status"], burst["error"], burst["retry_after"], "burst"
+                    burst["status"],
+                    burst["error"],
+                    burst["retry_after"],
+                    "burst",
+                    burst.get("applied", False),
+                    burst.get("hold_ms", 0),
                 )
             if self.error_rate and self._rng.random() < self.error_rate:
                 self.injected += 1

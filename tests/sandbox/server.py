@@ -618,18 +618,27 @@ class Emulator:
                 fault = self.faults.draw()
                 if fault is not None:
                     self.stats.fault()
+                    if not fault.applied:
+                        return self.fault_response(fault, request)
+                    # carried out, then the answer is lost on its way back
+                    self._handle(request, matched)
+                    if fault.hold_ms:
+                        self.sleep(fault.hold_ms / 1000.0)
                     return self.fault_response(fault, request)
             if request.body_error:
                 return self.invalid_body(request)
-            if self.serialize_handlers:
-                with self.lock:
-                    result = matched.handler(request)
-            else:
-                result = matched.handler(request)
-            return self._as_response(result)
+            return self._handle(request, matched)
         finally:
             if lease is not None:
                 lease.release()
+
+    def _handle(self, request, matched) -> Response:
+        if self.serialize_handlers:
+            with self.lock:
+                result = matched.handler(request)
+        else:
+            result = matched.handler(request)
+        return self._as_response(result)
 
     @staticmethod
     def _as_response(result) -> Response:

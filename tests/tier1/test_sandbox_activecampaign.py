@@ -381,3 +381,45 @@ def test_webhook_posts_form_encoded_once(api, emulator):
     assert form["contact[email]"] == "person0@example.com"
     assert form["list"] == "1"
     assert emulator.contact_lists[(contact_id, "1")] == 2
+
+
+def test_lost_answer_after_an_applied_deal_and_the_look_ups(api, emulator):
+    """A burst with ``applied`` carries the write out and loses its answer;
+    the deal is then found by ``filters[title]``/``filters[group]``, and an
+    account link by ``filters[contact]``/``filters[account]``."""
+    contact = api(
+        "POST", "/contact/sync", json={"contact": {"email": "l@example.com"}}
+    ).json()["contact"]
+    deal = {
+        "title": "SO042 - Lost",
+        "contact": contact["id"],
+        "value": 1,
+        "currency": "usd",
+        "group": "1",
+        "stage": "1",
+    }
+    emulator.faults.configure(
+        paths=["/api/3/deals"], burst={"status": 504, "count": 1, "applied": True}
+    )
+    assert api("POST", "/deals", json={"deal": deal}).status_code == 504
+    assert len(emulator.deals) == 1, "the write was carried out"
+    found = api(
+        "GET",
+        "/deals",
+        params={"filters[title]": "SO042 - Lost", "filters[group]": "1"},
+    ).json()["deals"]
+    assert [d["title"] for d in found] == ["SO042 - Lost"]
+    other = api("GET", "/deals", params={"filters[title]": "SO043 - Lost"}).json()
+    assert other["deals"] == [] and other["meta"]["total"] == "0"
+    account = api("POST", "/accounts", json={"account": {"name": "Lost Inc"}}).json()
+    member = {"account": account["account"]["id"], "contact": contact["id"]}
+    api("POST", "/accountContacts", json={"accountContact": member})
+    links = api(
+        "GET",
+        "/accountContacts",
+        params={"filters[contact]": contact["id"], "filters[account]": "999"},
+    ).json()
+    assert links["accountContacts"] == []
+    params = {"filters[contact]": contact["id"], "filters[account]": member["account"]}
+    links = api("GET", "/accountContacts", params=params).json()
+    assert len(links["accountContacts"]) == 1

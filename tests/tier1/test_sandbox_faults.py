@@ -326,3 +326,23 @@ def test_control_endpoint_configures_faults(api):
     assert call().json() == {"error": "token_expired"}
     got = call.session.get(call.url + "/_sandbox/faults", timeout=TIMEOUT).json()
     assert got["latency_ms"] == 50
+
+
+def test_burst_after_lets_requests_through_first(api):
+    emulator, call = api
+    emulator.faults.configure(burst={"status": 503, "count": 2, "after": 3})
+    assert emulator.faults.config["burst"]["after"] == 3
+    answers = [call().status_code for _i in range(6)]
+    assert answers == [200, 200, 200, 503, 503, 200]
+
+
+def test_applied_burst_runs_the_handler_then_holds_and_fails():
+    faults = Faults()
+    faults.configure(burst={"status": 504, "count": 1, "applied": True, "hold_ms": 5})
+    fault = faults.draw()
+    assert (fault.status, fault.applied, fault.hold_ms) == (504, True, 5)
+    assert faults.draw() is None
+    with pytest.raises(TypeError, match="applied"):
+        faults.configure(burst={"status": 504, "count": 1, "applied": "yes"})
+    with pytest.raises(ValueError, match="after"):
+        faults.configure(burst={"status": 504, "count": 1, "after": -1})

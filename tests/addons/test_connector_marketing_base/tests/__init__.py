@@ -10,3 +10,6 @@ from . import test_webhook
 from . import test_security
 from . import test_reconcile
 from . import test_remote
+from . import test_create_once
+from . import test_attacker
+from . import test_multi_company

@@ -143,3 +143,49 @@ class TestScheduler(BackendMixin, TransactionCase):
             )
             backends = {job.recordset for job in trap.enqueued_jobs}
         self.assertNotIn(archived, backends)
+
+
+class TestChains(BackendMixin, TransactionCase):
+    """A chain of page jobs carries one ``identity_key``: the cron does not
+    start a second chain while the first one waits or runs."""
+
+    def chain_jobs(self, backend, chain):
+        return self.env["queue.job"].search(
+            [("identity_key", "=", backend._chain_key(chain))]
+        )
+
+    def test_a_running_chain_is_not_doubled_by_the_next_cron(self):
+        backend = self._create_backend(self.env, name="Chained")
+        Backend = self.env["test.marketing.backend"]
+        Backend._scheduler_sync()
+        for chain in ("import:contacts", "export:contacts"):
+            self.assertEqual(len(self.chain_jobs(backend, chain)), 1, chain)
+        Backend._scheduler_sync()  # the first jobs still wait
+        first = self.chain_jobs(backend, "export:contacts")
+        self.assertEqual(len(first), 1, "pending: queue_job's own identity check")
+        first.state = "started"  # a worker runs the first slice
+        self.chain_jobs(backend, "import:contacts").state = "started"
+        Backend._scheduler_sync()
+        self.assertEqual(self.chain_jobs(backend, "export:contacts"), first)
+        self.assertEqual(len(self.chain_jobs(backend, "import:contacts")), 1)
+        first.state = "done"
+        Backend._scheduler_sync()
+        self.assertEqual(len(self.chain_jobs(backend, "export:contacts")), 2)
+        self.assertEqual(len(self.chain_jobs(backend, "import:contacts")), 1)
+
+    def test_the_running_job_enqueues_its_next_slice_under_the_same_key(self):
+        backend = self._create_backend(self.env, name="Sliced")
+        self.env["res.partner"].create(
+            [{"name": f"S{n}", "email": f"s{n}@example.com"} for n in range(3)]
+        )
+        backend.action_export_contacts()
+        running = self.chain_jobs(backend, "export:contacts")
+        running.state = "started"
+        with backend.work_on(BINDING_MODEL) as work:
+            exporter = work.component(usage="batch.exporter")
+            exporter.backend_adapter.batch_size = 1
+            exporter.slice_batches = 1
+            exporter.enqueue_all(after_id=0)
+        chain = self.chain_jobs(backend, "export:contacts")
+        self.assertEqual(len(chain), 2, "the next slice joined the chain")
+        self.assertEqual((chain - running).method_name, "export_contacts")
