@@ -339,3 +339,36 @@ def test_webhook_posts_form_encoded_once(api, emulator):
     assert form["contact[email]"] == "person0@example.com"
     assert form["list"] == "1"
     assert emulator.contact_lists[(contact_id, "1")] == 2
+
+
+def test_an_unsubscribed_contact_is_never_subscribed_again(api, emulator):
+    [contact] = emulator.seed(1)
+    emulator.unsubscribe(contact, emit=False)
+    answer = api(
+        "POST",
+        "/contactLists",
+        json={"contactList": {"list": "1", "contact": contact, "status": 1}},
+    )
+    assert answer.status_code == 201
+    assert emulator.contact_lists[(contact, "1")] == 2
+    queued = api(
+        "POST",
+        "/import/bulk_import",
+        json={
+            "contacts": [
+                {"email": "person0@example.com", "subscribe": [{"listid": 1}]},
+                {"email": "new@example.com", "subscribe": [{"listid": 1}]},
+                {"email": "gone@example.com", "unsubscribe": [{"listid": 1}]},
+            ]
+        },
+    ).json()
+    done = api("GET", "/import/info", params={"batchId": queued["batchId"]}).json()
+    ids = {item["email"]: item["id"] for item in done["success"]}
+    assert emulator.contact_lists[(contact, "1")] == 2
+    assert emulator.contact_lists[(ids["new@example.com"], "1")] == 1
+    assert emulator.contact_lists[(ids["gone@example.com"], "1")] == 2
+    assert emulator.stats["resubscribe_attempts"] == 2
+    assert emulator.resubscribe_log == [
+        (contact, "POST /contactLists"),
+        (contact, "bulk_import subscribe"),
+    ]
