@@ -1,5 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools import email_normalize
+
 from odoo.addons.component.core import AbstractComponent
 
 
@@ -26,3 +28,35 @@ class MarketingConnectorComponent(AbstractComponent):
     def _isolated(self):
         """Savepoint for one record of a batch: its failure stays its own."""
         return self.env.cr.savepoint()
+
+    def _remote_opt_out(self, email, detail="", binding=None):
+        """The person unsubscribed on the platform: the address goes on
+        Odoo's blacklist (the opt-out then reaches the other platforms).
+        Never the reverse: nothing here takes an address off.  An address
+        already blacklisted is left alone (no note on every re-read).
+        ``binding``, the contact just read, gets the hash of a payload that
+        says the opt-out: it is not echoed back to where it came from."""
+        email = email_normalize(email or "")
+        if not email:
+            return False
+        Blacklist = self.env["mail.blacklist"].sudo()
+        if Blacklist.search_count([("email", "=", email)]):
+            return False
+        if binding:
+            # is_blacklisted of this partner may be cached from the import
+            binding.odoo_id.invalidate_recordset(["is_blacklisted"])
+        Blacklist._add(
+            email,
+            message=self.env._(
+                "Unsubscribed on %(provider)s (%(backend)s)%(detail)s",
+                provider=self.backend_record._provider_label,
+                backend=self.backend_record.display_name,
+                detail=f": {detail}" if detail else "",
+            ),
+        )
+        if binding:
+            exporter = self.component(usage="batch.exporter", model_name=binding._name)
+            binding._write_sync_columns(
+                {binding.id: {"export_hash": exporter._payload_hash(binding)}}
+            )
+        return True

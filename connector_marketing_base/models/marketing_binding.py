@@ -56,6 +56,13 @@ class MarketingBinding(models.AbstractModel):
         with self.backend_id.work_on(self._name) as work:
             return work.component(usage="batch.exporter").run(self)
 
+    def unsubscribe_remote(self):
+        """Job: these contacts opted out in Odoo; say so on the platform."""
+        if not self:
+            return self.env._("Nothing to unsubscribe")
+        with self.backend_id.work_on(self._name) as work:
+            return work.component(usage="consent.exporter").run(self)
+
     def _write_sync_columns(self, values_by_id):
         """Write bookkeeping columns of many bindings in one ``UPDATE``.
 
