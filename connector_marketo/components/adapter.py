@@ -37,6 +37,7 @@ LEAD_FIELDS = (
     "country",
     "leadScore",
     "externalCompanyId",
+    "unsubscribed",
     "updatedAt",
 )
 #: fields read for a Marketo company (what a company partner can hold)
