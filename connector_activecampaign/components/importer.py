@@ -78,4 +78,4 @@ class ActivecampaignRecordImporter(Component):
 
     def _import_consent(self, binding, lists):
         if UNSUBSCRIBED in lists.values():
-            self._remote_opt_out(binding.email_normalized)
+            self._remote_opt_out(binding.email_normalized, binding=binding)

@@ -259,7 +259,7 @@ class ConstantContactRecordExporter(Component):
     def _unsubscribe_contact(self, binding, contact, row):
         """PUT the contact back unsubscribed, Odoo's fields applied; False
         when it already was (nothing sent)."""
-        binding.permission_to_send = "unsubscribed"
+        binding.write({"permission_to_send": "unsubscribed", "opt_out_sent": True})
         email = contact.get("email_address") or {}
         if email.get("permission_to_send") == "unsubscribed":
             return False

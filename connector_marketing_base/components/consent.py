@@ -23,8 +23,8 @@ UNSUBSCRIBE_BATCH = 500
 class MarketingConsentExporter(AbstractComponent):
     """Carry the opt-outs made in Odoo to one backend.
 
-    ``enqueue`` finds the bound contacts whose address was blacklisted
-    since their last sync (one query) and enqueues their unsubscription in
+    ``enqueue`` finds the bound contacts whose address is blacklisted and
+    whose platform was not told yet (one query) and enqueues their unsubscription in
     batches; the scheduler runs it every cycle, the blacklist listener at
     once.  ``run`` unsubscribes a batch: by default through the batch export,
     whose payload already says the opt-out (``_consent_values``) in as few
@@ -37,9 +37,9 @@ class MarketingConsentExporter(AbstractComponent):
     _usage = "consent.exporter"
 
     def _pending(self):
-        """Ids of the bound contacts of this backend opted out since their
-        last sync (the entry written at or after it: ``now()`` is the
-        transaction's time, an import that blacklists shares it)."""
+        """Ids of the bound contacts of this backend whose partner opted out
+        and whose platform was not told yet (``opt_out_sent``: what the last
+        accepted payload said, not a date: no race with a running export)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -49,7 +49,7 @@ class MarketingConsentExporter(AbstractComponent):
                   JOIN mail_blacklist bl
                     ON bl.email = p.email_normalized AND bl.active
                  WHERE b.backend_id = %s AND b.external_id IS NOT NULL
-                   AND (b.sync_date IS NULL OR bl.write_date >= b.sync_date)
+                   AND NOT COALESCE(b.opt_out_sent, false)
                  ORDER BY b.id
                 """,
                 SQL.identifier(self.model._table),

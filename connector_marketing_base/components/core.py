@@ -34,29 +34,32 @@ class MarketingConnectorComponent(AbstractComponent):
         Odoo's blacklist (the opt-out then reaches the other platforms).
         Never the reverse: nothing here takes an address off.  An address
         already blacklisted is left alone (no note on every re-read).
-        ``binding``, the contact just read, gets the hash of a payload that
-        says the opt-out: it is not echoed back to where it came from."""
+        ``binding``, the contact just read, is marked as holding the opt-out
+        (with the hash of a payload that says it): nothing is echoed back."""
         email = email_normalize(email or "")
         if not email:
             return False
         Blacklist = self.env["mail.blacklist"].sudo()
-        if Blacklist.search_count([("email", "=", email)]):
-            return False
-        if binding:
-            # is_blacklisted of this partner may be cached from the import
-            binding.odoo_id.invalidate_recordset(["is_blacklisted"])
-        Blacklist._add(
-            email,
-            message=self.env._(
-                "Unsubscribed on %(provider)s (%(backend)s)%(detail)s",
-                provider=self.backend_record._provider_label,
-                backend=self.backend_record.display_name,
-                detail=f": {detail}" if detail else "",
-            ),
-        )
-        if binding:
-            exporter = self.component(usage="batch.exporter", model_name=binding._name)
-            binding._write_sync_columns(
-                {binding.id: {"export_hash": exporter._payload_hash(binding)}}
+        added = not Blacklist.search_count([("email", "=", email)])
+        if added:
+            if binding:
+                # is_blacklisted of this partner may be cached from the import
+                binding.odoo_id.invalidate_recordset(["is_blacklisted"])
+            Blacklist._add(
+                email,
+                message=self.env._(
+                    "Unsubscribed on %(provider)s (%(backend)s)%(detail)s",
+                    provider=self.backend_record._provider_label,
+                    backend=self.backend_record.display_name,
+                    detail=f": {detail}" if detail else "",
+                ),
             )
-        return True
+        if binding:
+            values = {"opt_out_sent": True}
+            if added:
+                exporter = self.component(
+                    usage="batch.exporter", model_name=binding._name
+                )
+                values["export_hash"] = exporter._payload_hash(binding)
+            binding._write_sync_columns({binding.id: values})
+        return added

@@ -80,6 +80,11 @@ class MarketingBatchExporter(AbstractComponent):
             **mapper._consent_values(binding, True),
         }
 
+    def _says_opt_out(self, binding, payload):
+        """Whether ``payload`` tells the platform the contact opted out."""
+        said = self.mapper._consent_values(binding, True)
+        return all(payload.get(k) == v for k, v in said.items() if k[:1] != "_")
+
     def _payload_hash(self, binding):
         """Hash of what an export of ``binding`` would send now (or False)."""
         try:
@@ -106,7 +111,7 @@ class MarketingBatchExporter(AbstractComponent):
                     continue
             if binding.external_id and digest and digest == binding.export_hash:
                 outcomes["unchanged"] += 1
-                unchanged.append(binding.id)
+                unchanged.append((binding, payload))
                 continue
             email = binding.email_normalized
             if email in seen_emails:
@@ -128,7 +133,15 @@ class MarketingBatchExporter(AbstractComponent):
             to_send.append((binding, payload, digest))
         # checked and in sync: not picked again until the next change
         now = fields.Datetime.now()
-        self.model._write_sync_columns({i: {"sync_date": now} for i in unchanged})
+        self.model._write_sync_columns(
+            {
+                binding.id: {
+                    "sync_date": now,
+                    "opt_out_sent": self._says_opt_out(binding, payload),
+                }
+                for binding, payload in unchanged
+            }
+        )
         self._lock_emails(sorted(seen_emails))
         adapter = self.backend_adapter
         if adapter.bulk_min and len(to_send) >= adapter.bulk_min:
@@ -240,6 +253,9 @@ class MarketingBatchExporter(AbstractComponent):
                             "external_id": str(result["external_id"]),
                             "export_hash": digest,
                             "sync_date": now,
+                            "opt_out_sent": self._says_opt_out(
+                                binding, payloads[binding.id]
+                            ),
                         }
                         for binding, digest, result in accepted
                     }
@@ -301,7 +317,11 @@ class MarketingBatchExporter(AbstractComponent):
             with self._isolated():
                 self.binder.bind(result["external_id"], binding)
                 binding.write(
-                    {"export_hash": digest, "sync_date": fields.Datetime.now()}
+                    {
+                        "export_hash": digest,
+                        "sync_date": fields.Datetime.now(),
+                        "opt_out_sent": self._says_opt_out(binding, payload),
+                    }
                 )
         except psycopg2.IntegrityError:
             self.env.invalidate_all()
