@@ -109,9 +109,16 @@ class MarketingBatchExporter(AbstractComponent):
                 payload, digest = self._consent_only_payload(binding), False
                 if not payload:
                     continue
-            if binding.external_id and digest and digest == binding.export_hash:
+            # an opt-out the platform was not told of is never "unchanged"
+            # (an import stores the hash of Odoo's payload, opt-out included)
+            if (
+                binding.external_id
+                and digest
+                and digest == binding.export_hash
+                and (binding.opt_out_sent or not self._says_opt_out(binding, payload))
+            ):
                 outcomes["unchanged"] += 1
-                unchanged.append((binding, payload))
+                unchanged.append(binding.id)
                 continue
             email = binding.email_normalized
             if email in seen_emails:
@@ -133,15 +140,7 @@ class MarketingBatchExporter(AbstractComponent):
             to_send.append((binding, payload, digest))
         # checked and in sync: not picked again until the next change
         now = fields.Datetime.now()
-        self.model._write_sync_columns(
-            {
-                binding.id: {
-                    "sync_date": now,
-                    "opt_out_sent": self._says_opt_out(binding, payload),
-                }
-                for binding, payload in unchanged
-            }
-        )
+        self.model._write_sync_columns({i: {"sync_date": now} for i in unchanged})
         self._lock_emails(sorted(seen_emails))
         adapter = self.backend_adapter
         if adapter.bulk_min and len(to_send) >= adapter.bulk_min:
