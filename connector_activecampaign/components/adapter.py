@@ -1,5 +1,9 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import fields
+
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.exceptions import (
@@ -137,7 +141,7 @@ class ActivecampaignAdapter(Component):
         ``id_greater`` with ``orders[id]=ASC`` rather than a growing offset:
         deep offsets are slow on ActiveCampaign's side and skip or repeat
         records when contacts change during the scan.  When a scan ends, the
-        next one starts from the latest ``udate`` it saw.
+        next one starts from when this one started.
         """
         return self._changed_page(state, {"include": PAGE_INCLUDE})
 
@@ -157,16 +161,18 @@ class ActivecampaignAdapter(Component):
         )
         if state.get("since"):
             params["filters[updated_after]"] = state["since"]
+        # the next scan starts when this one started (less a second): a
+        # contact changed behind the scan (lower id, already read) is read
+        # next time, whatever the dates of the contacts read after it
+        started = state.get("started") or (
+            fields.Datetime.now() - timedelta(seconds=1)
+        ).strftime("%Y-%m-%dT%H:%M:%S+00:00")
         body = self._call("GET", "/contacts", params=params) or {}
         records = self._page_records(body)
-        latest = max([state.get("latest") or ""] + [r["udate"] or "" for r in records])
         if len(records) == self.page_size:
             last_id = int(records[-1]["id"])
-            return Page(records, dict(state, last_id=last_id, latest=latest), True)
-        since = state.get("since")
-        if latest:
-            since = latest.replace(" ", "T") + "+00:00"
-        return Page(records, {"since": since, "last_id": 0}, False)
+            return Page(records, dict(state, last_id=last_id, started=started), True)
+        return Page(records, {"since": started, "last_id": 0}, False)
 
     def _page_records(self, body):
         """The page's contacts, each with its share of the side-loaded
