@@ -64,3 +64,17 @@ class TestActivecampaignUnsubscribeDuringScan(ActivecampaignCase):
             ),
             151,
         )
+
+    def test_polled_unsubscribe_is_not_sent_back(self):
+        [contact_id] = self.emulator.seed(1)
+        partner = self.env["res.partner"].create(
+            {"name": "Polled", "email": "person0@example.com"}
+        )
+        binding = self.bind(partner, external_id=contact_id)
+        self.emulator.unsubscribe(contact_id, emit=False)
+        self.run_jobs(self.backend.import_unsubscribes_page)
+        self.assertTrue(partner.is_blacklisted)
+        self.assertTrue(binding.opt_out_sent)
+        calls = self.emulator.stats["total"]
+        self.run_jobs(self.backend.export_opt_outs)
+        self.assertEqual(self.emulator.stats["total"], calls)
