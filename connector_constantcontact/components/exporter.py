@@ -75,7 +75,11 @@ class ConstantContactBatchExporter(Component):
                 outcomes["sent to review"] += 1
                 continue
             accepted.append(
-                (binding, digest, {"status": status, "external_id": contact["contact_id"]})
+                (
+                    binding,
+                    digest,
+                    {"status": status, "external_id": contact["contact_id"]},
+                )
             )
             payloads[binding.id] = row
         outcomes.update(self._apply_accepted(accepted, payloads))

@@ -67,7 +67,9 @@ class ConsentScenarios:
         self.run_jobs(self.backend.export_contacts)
         emails = partners.mapped("email")
         marketable = [email for email in emails if self.remote_marketable(email)]
-        self.assertEqual(marketable, emails[100:], "exactly the 900 who did not opt out")
+        self.assertEqual(
+            marketable, emails[100:], "exactly the 900 who did not opt out"
+        )
         self.assertTrue(all(self.remote_unsubscribed(e) for e in emails[:100]))
         # fifty more opt out in Odoo; one scheduler cycle carries them
         for email in emails[100:150]:
@@ -76,9 +78,7 @@ class ConsentScenarios:
         self.assertEqual(
             [e for e in emails[:150] if not self.remote_unsubscribed(e)], []
         )
-        self.assertEqual(
-            [e for e in emails if self.remote_marketable(e)], emails[150:]
-        )
+        self.assertEqual([e for e in emails if self.remote_marketable(e)], emails[150:])
 
     def test_consent_single_export_and_re_export_after_remote_deletion(self):
         partner = self.consent_partners(1, prefix="single")

@@ -22,9 +22,10 @@ API under ``/v3`` (``Authorization: Bearer``; 401 otherwise)
     contacts (cursor paging, ``limit`` ≤ 500, ``_links.next.href``; ``PUT``
     is a full replace; a PUT that drops ``unsubscribed`` is refused and
     counted in ``resubscribe_attempts``); ``POST
-    /activities/contacts_json_import`` (≤ 40,000 rows; a body over 4 MB is imported up to 4 MB only, silently; per-row
-    errors as plain strings; the activity completes ``import_seconds`` after
-    it was created, with ``percent_done`` in between); ``add_list_memberships``
+    /activities/contacts_json_import`` (≤ 40,000 rows; a body over 4 MB is
+    imported up to 4 MB only, silently; per-row errors as plain strings;
+    the activity completes ``import_seconds`` after it was created, with
+    ``percent_done`` in between); ``add_list_memberships``
     / ``remove_list_memberships`` (≤ 500 contact ids); ``GET
     /activities/{id}``; lists; custom fields; campaigns (``/emails``) and
     tracking reports (newest first, paged).

@@ -1466,9 +1466,9 @@ def test_activity_type_table_uses_marketos_ids():
 
 def test_an_unsubscribed_lead_is_never_subscribed_again(marketo):
     emulator, client = marketo
-    [created] = ok(
-        client.upsert([{"email": "out@example.com", "unsubscribed": True}])
-    )["result"]
+    [created] = ok(client.upsert([{"email": "out@example.com", "unsubscribed": True}]))[
+        "result"
+    ]
     assert created["status"] == "created"
     assert emulator.stats["resubscribe_attempts"] == 0
     answer = ok(

@@ -59,9 +59,11 @@ class TestConsent(MarketingCase):
     def test_listener_enqueues_one_job_per_backend_holding_the_address(self):
         self.exported("both@example.com")
         other = self._create_backend(self.env, name="Other", url=self.server.url)
-        partner = self.env[BINDING_MODEL].search(
-            [("external_id", "!=", False), ("email", "=", "both@example.com")]
-        ).odoo_id
+        partner = (
+            self.env[BINDING_MODEL]
+            .search([("external_id", "!=", False), ("email", "=", "both@example.com")])
+            .odoo_id
+        )
         self.env[BINDING_MODEL].with_context(connector_no_export=True).create(
             {"backend_id": other.id, "odoo_id": partner.id, "external_id": "x-1"}
         )
