@@ -15,6 +15,7 @@ SECTIONS = [
     ("INSTALL.rst", "Installation"),
     ("CONFIGURE.rst", "Configuration"),
     ("USAGE.rst", "Usage"),
+    ("PRIVACY.rst", "Consent and privacy"),
     ("DEVELOP.rst", "Development"),
     ("ROADMAP.rst", "Known issues / Roadmap"),
 ]

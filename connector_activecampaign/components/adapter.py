@@ -366,6 +366,29 @@ class ActivecampaignAdapter(Component):
             }
         return links
 
+    def list_statuses_of(self, contact_ids):
+        """``{contact id: {list id: status}}`` of up to 100 contacts in one
+        call (``ids[]`` with ``contactLists`` side-loaded)."""
+        body = (
+            self._call(
+                "GET",
+                "/contacts",
+                params={
+                    "ids[]": list(contact_ids),
+                    "limit": self.page_size,
+                    "include": "contactLists",
+                },
+            )
+            or {}
+        )
+        statuses = {str(c["id"]): {} for c in body.get("contacts") or []}
+        for link in body.get("contactLists") or []:
+            if str(link.get("contact")) in statuses:
+                statuses[str(link["contact"])][str(link["list"])] = str(
+                    link.get("status")
+                )
+        return statuses
+
     def fetch(self, external_id):
         """One contact with its field values, tags, list statuses and account."""
         body = self._call("GET", f"/contacts/{external_id}") or {}
@@ -438,7 +461,9 @@ class ActivecampaignAdapter(Component):
             list_id = self.backend_record.list_id
             if list_id and payload.get("consent") == "unsubscribed":
                 item["unsubscribe"] = [{"listid": int(list_id)}]
-            elif list_id and payload.get("_new"):
+            elif list_id and payload.get("_subscribe"):
+                # only contacts read as never on any list (the exporter's
+                # second step): an import never re-subscribes anyone
                 item["subscribe"] = [{"listid": int(list_id)}]
             contacts.append(item)
         try:

@@ -44,6 +44,11 @@ class ActivecampaignConsentImporter(Component):
         message = self.env._("Unsubscribed on ActiveCampaign (%s)", backend.name)
         for email in sorted(emails - known):
             Blacklist._add(email, message=message)
+        # their contacts here hold the opt-out already: not sent back
+        bound = self.model.search(
+            [("backend_id", "=", backend.id), ("email_normalized", "in", list(emails))]
+        )
+        bound._write_sync_columns({b.id: {"opt_out_sent": True} for b in bound})
         cursors._set(backend, CURSOR, page.state)
         if page.has_more:
             backend.with_delay(

@@ -16,8 +16,8 @@ class ActivecampaignBatchExporter(Component):
     ``contact/sync`` carries neither, so a single export then sets the tags
     (added and removed), the consent and the account link in a few more
     calls.  The connector never subscribes a contact again: only new
-    contacts are subscribed to the default list, and a partner blacklisted
-    in Odoo is unsubscribed.
+    contacts never on any list are subscribed to the default list, and a
+    partner blacklisted in Odoo is unsubscribed.
     """
 
     _name = "activecampaign.res.partner.batch.exporter"
@@ -48,17 +48,63 @@ class ActivecampaignBatchExporter(Component):
     def _apply_accepted(self, accepted, payloads, bulk=False):
         outcomes = super()._apply_accepted(accepted, payloads, bulk=bulk)
         if bulk:
+            bound = [
+                (binding, digest)
+                for binding, digest, result in accepted
+                if binding.external_id == str(result["external_id"])
+            ]
             known = {
                 binding.external_id: payloads[binding.id]
-                for binding, __, result in accepted
-                if binding.external_id == str(result["external_id"])
-                and not payloads[binding.id].get("_new")
+                for binding, __ in bound
+                if not payloads[binding.id].get("_new")
+                and not payloads[binding.id].get("_subscribe")
             }
-            removed = self._remove_lost_tags(known)
-            if removed:
-                outcomes = Counter(outcomes)
-                outcomes["tags removed"] += removed
+            outcomes = Counter(outcomes)
+            outcomes["tags removed"] += self._remove_lost_tags(known)
+            outcomes["subscribed"] += self._first_subscriptions(
+                [
+                    (binding, digest)
+                    for binding, digest in bound
+                    if payloads[binding.id].get("_new")
+                    and payloads[binding.id].get("consent") == "subscribed"
+                ],
+                payloads,
+            )
+            outcomes = +outcomes
         return outcomes
+
+    def _first_subscriptions(self, items, payloads):
+        """Subscribe to the default list the contacts a bulk import just
+        created, and only those never on any list.
+
+        The import itself carries no ``subscribe``: a partner new to Odoo
+        may be a contact ActiveCampaign already has, unsubscribed, and an
+        import must not make them mailable again.  Their list statuses are
+        read 100 a call; a contact with none is subscribed (a second bulk
+        import, or one call each for a handful), the others are left as
+        they are.
+        """
+        list_id = self.backend_record.list_id
+        if not list_id or not items:
+            return 0
+        adapter = self.backend_adapter
+        by_id = {binding.external_id: (binding, digest) for binding, digest in items}
+        ids = list(by_id)
+        fresh = []
+        for start in range(0, len(ids), adapter.page_size):
+            statuses = adapter.list_statuses_of(ids[start : start + adapter.page_size])
+            for contact_id, lists in statuses.items():
+                if str(list_id) in lists or UNSUBSCRIBED in lists.values():
+                    continue
+                binding, digest = by_id[contact_id]
+                payload = dict(payloads[binding.id], _new=False, _subscribe=True)
+                fresh.append((binding, payload, digest))
+        if len(fresh) >= adapter.bulk_min:
+            self._send_bulk(fresh)
+        else:
+            for binding, __, __ in fresh:
+                adapter.set_list_status(binding.external_id, list_id, 1)
+        return len(fresh)
 
     def _remove_lost_tags(self, payloads):
         """After a bulk import (which only adds tags): take off the managed
@@ -95,11 +141,14 @@ class ActivecampaignBatchExporter(Component):
         return removed
 
     def _after_export(self, binding, payload, bulk):
+        if payload.get("_subscribe"):
+            return  # the second step of a first subscription: done before
         adapter = self.backend_adapter
         contact_id = binding.external_id
         if not bulk:
             details = adapter.fetch(contact_id)
-            self._sync_tags(binding, payload, details)
+            if "tags" in payload:  # not in an opt-out sent alone
+                self._sync_tags(binding, payload, details)
             self._sync_consent(payload, details)
         if payload.get("account"):
             self._link_account(binding, payload)
@@ -153,8 +202,14 @@ class ActivecampaignBatchExporter(Component):
         status = details.get("_lists", {}).get(str(list_id))
         if payload["consent"] == "unsubscribed" and status != UNSUBSCRIBED:
             self.backend_adapter.set_list_status(details["id"], list_id, 2)
-        elif payload["consent"] == "subscribed" and known and status is None:
-            # never on the list: a first subscription, never a re-subscription
+        elif (
+            payload["consent"] == "subscribed"
+            and known
+            and status is None
+            and UNSUBSCRIBED not in details["_lists"].values()
+        ):
+            # never on the list, never unsubscribed from any: a first
+            # subscription, never a re-subscription
             self.backend_adapter.set_list_status(details["id"], list_id, 1)
 
     def _link_account(self, binding, payload):
@@ -172,3 +227,13 @@ class ActivecampaignBatchExporter(Component):
             binding.external_id,
             payload.get("jobTitle") or "",
         )
+
+
+class ActivecampaignConsentExporter(Component):
+    """Opted-out contacts: the batch export sets their list status to 2
+    (``contact/sync`` then ``contactLists``, or the bulk import's
+    ``unsubscribe`` beyond ten)."""
+
+    _name = "activecampaign.res.partner.consent.exporter"
+    _inherit = ["marketing.consent.exporter", "activecampaign.base"]
+    _apply_on = ["activecampaign.res.partner"]

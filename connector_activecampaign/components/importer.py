@@ -80,14 +80,5 @@ class ActivecampaignRecordImporter(Component):
         binding.account_contact_id = link["link_id"]
 
     def _import_consent(self, binding, lists):
-        if UNSUBSCRIBED not in lists.values() or not binding.email_normalized:
-            return
-        Blacklist = self.env["mail.blacklist"].sudo()
-        if Blacklist.search_count([("email", "=", binding.email_normalized)]):
-            return  # already there: no note on every page that re-reads it
-        Blacklist._add(
-            binding.email_normalized,
-            message=self.env._(
-                "Unsubscribed on ActiveCampaign (%s)", self.backend_record.name
-            ),
-        )
+        if UNSUBSCRIBED in lists.values():
+            self._remote_opt_out(binding.email_normalized, binding=binding)

@@ -50,12 +50,11 @@ class ActivecampaignExportMapper(Component):
             names.append(origin)
         return {"tags": sorted(set(names))}
 
-    @mapping
-    def consent(self, record):
+    def _consent_values(self, record, opted_out):
+        """``consent`` drives the list status (2 for an opt-out); "subscribed"
+        only ever makes a first subscription (see the exporter)."""
         return {
-            "consent": "unsubscribed"
-            if record.odoo_id.is_blacklisted
-            else "subscribed",
+            "consent": "unsubscribed" if opted_out else "subscribed",
             "_new": not record.external_id,
         }
 

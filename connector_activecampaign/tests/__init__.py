@@ -10,3 +10,4 @@ from . import test_reading
 from . import test_contract_requests
 from . import test_idempotent
 from . import test_attacker
+from . import test_consent

@@ -33,6 +33,8 @@ class TestActivecampaignJobs(ActivecampaignMixin, TransactionCase):
             ("activecampaign.sale.order", "export_record"),
             ("activecampaign.res.partner", "export_batch"),
             ("activecampaign.backend", "import_unsubscribes_page"),
+            ("activecampaign.backend", "export_opt_outs"),
+            ("activecampaign.res.partner", "unsubscribe_remote"),
         ):
             self.assertIn(needed, declared)
 

@@ -96,9 +96,14 @@ class TestContactSync(ActivecampaignCase):
         }
         self.addCleanup(setattr, self.emulator, "excluded", set())
         before = self.calls("POST /api/3/contact/sync")
+        lists_before = self.calls("POST /api/3/contactLists")
         message = self.run_jobs(bindings.export_batch)
         self.assertIn("260 sent in bulk", message)
-        self.assertEqual(self.calls("POST /api/3/import/bulk_import"), 2)
+        # two imports, each followed by the subscription of its contacts
+        # found on no list (an import never carries "subscribe" blindly):
+        # one more import for 247, one call each for the other ten
+        self.assertEqual(self.calls("POST /api/3/import/bulk_import"), 3)
+        self.assertEqual(self.calls("POST /api/3/contactLists") - lists_before, 10)
         self.assertEqual(self.calls("POST /api/3/contact/sync"), before)
         trackers = self.env["marketing.bulk.import"].search(
             self.backend._scope_domain()
@@ -144,10 +149,9 @@ class TestContactSync(ActivecampaignCase):
         reads = self.calls("GET /api/3/contacts")
         message = self.run_jobs(bindings.export_batch)
         self.assertIn("12 sent in bulk", message)
-        self.assertEqual(self.calls("POST /api/3/import/bulk_import"), 2)
-        # one read confirms the known contacts (the status lists new ones
-        # only), one reads their tags
-        self.assertEqual(self.calls("GET /api/3/contacts") - reads, 2)
+        # the first export's import and its subscription step, then this one
+        self.assertEqual(self.calls("POST /api/3/import/bulk_import"), 3)
+        self.assertEqual(self.calls("GET /api/3/contacts") - reads, 1, "one read")
         self.assertEqual(self.calls("DELETE /api/3/contactTags/<id>"), 12)
         self.assertEqual(
             self.emulator.contact_tag_names(contact),
@@ -181,7 +185,8 @@ class TestContactSync(ActivecampaignCase):
             while trap.enqueued_jobs:
                 rounds += 1
                 trap.perform_enqueued_jobs()
-        self.assertEqual(rounds, 3)
+        # three checks of the import, three of its subscription step
+        self.assertEqual(rounds, 6)
         self.assertTrue(all(bindings.mapped("external_id")))
 
     def test_partner_without_email_and_oversized_name(self):

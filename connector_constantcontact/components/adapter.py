@@ -236,6 +236,22 @@ class ConstantContactAdapter(Component):
             for field in self.custom_fields()
         ]
 
+    def find_raw(self, email):
+        """The contact of an address, whatever its consent, or None."""
+        contacts, __ = self.contacts_page(
+            {
+                "email": email,
+                "status": "all",
+                "include": self.backend_record._include(),
+                "limit": 1,
+            }
+        )
+        return contacts[0] if contacts else None
+
+    def create_contact(self, contact):
+        """``POST /contacts`` (``create_source`` needed; 409 if it exists)."""
+        return self._call("POST", "/contacts", json=contact)
+
     def put_contact(self, external_id, contact):
         return self._call("PUT", f"/contacts/{external_id}", json=contact)
 

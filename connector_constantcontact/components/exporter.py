@@ -101,6 +101,10 @@ class ConstantContactBatchExporter(Component):
 
     def _send_bulk(self, to_send):
         outcomes = Counter()
+        opted_out = [i for i in to_send if i[1].get("permission_to_send")]
+        if opted_out:
+            outcomes.update(self._send_opted_out(opted_out))
+            to_send = [i for i in to_send if not i[1].get("permission_to_send")]
         part, size = [], 0
         to_send = [(b, import_row(payload), d) for b, payload, d in to_send]
         for item in to_send:
@@ -132,6 +136,41 @@ class ConstantContactBatchExporter(Component):
                 payload=payload,
             )
         return result
+    def _send_opted_out(self, items):
+        """Partners who opted out never go through an import (it puts every
+        row on a list, as ``implicit``).  Each is found by address, or
+        created on no list, then unsubscribed (one contact at a time: the
+        API has no bulk unsubscribe)."""
+        exporter = self.component(usage="record.exporter")
+        adapter = self.backend_adapter
+        accepted, payloads, outcomes = [], {}, Counter()
+        for binding, row, digest in items:
+            try:
+                contact = adapter.find_raw(row["email"])
+                status = "updated"
+                if contact is None:
+                    contact = adapter.create_contact(
+                        {
+                            "email_address": {"address": row["email"]},
+                            "create_source": "Account",
+                        }
+                    )
+                    status = "created"
+                exporter._unsubscribe_contact(binding, contact, row)
+            except BadDataError as err:
+                self._issue("export", err.code, str(err), record=binding, payload=row)
+                outcomes["sent to review"] += 1
+                continue
+            accepted.append(
+                (
+                    binding,
+                    digest,
+                    {"status": status, "external_id": contact["contact_id"]},
+                )
+            )
+            payloads[binding.id] = row
+        outcomes.update(self._apply_accepted(accepted, payloads))
+        return outcomes
 
 
 class ConstantContactBulkImportFollower(Component):
@@ -244,6 +283,12 @@ class ConstantContactRecordExporter(Component):
             for k, v in (contact.get("email_address") or {}).items()
             if k in ("address", "permission_to_send")
         }
+        if row.get("permission_to_send") == "unsubscribed":
+            # an opt-out made in Odoo: the one consent change ever sent
+            body["email_address"].update(
+                permission_to_send="unsubscribed",
+                opt_out_reason=self.env._("Blacklisted in Odoo"),
+            )
         for key in OWNED_SCALARS:
             if key in row:
                 body[key] = row[key] or ""
@@ -288,20 +333,55 @@ class ConstantContactRecordExporter(Component):
         ]
         return body
 
-    def unsubscribe(self, binding, reason=None):
+    def unsubscribe(self, binding):
         """Set ``permission_to_send`` to unsubscribed (read-modify-write)."""
         if not binding.external_id:
             return self.env._("Not on Constant Contact yet")
         contact = self.backend_adapter.fetch_raw(binding.external_id)
+        exporter = self.component(usage="batch.exporter")
+        try:
+            row = exporter._payload(binding)
+        except BadDataError:
+            # invalid partner data (its export files the issue): the
+            # opt-out goes out anyway, alone
+            row = {"permission_to_send": "unsubscribed"}
+        if not self._unsubscribe_contact(binding, contact, row):
+            return self.env._("Already unsubscribed")
+        binding.write(
+            {
+                "export_hash": exporter._hash_of(row) if "email" in row else False,
+                "sync_date": fields.Datetime.now(),
+            }
+        )
+        return self.env._("Unsubscribed contact %s", binding.external_id)
+
+    def _unsubscribe_contact(self, binding, contact, row):
+        """PUT the contact back unsubscribed, Odoo's fields applied; False
+        when it already was (nothing sent)."""
+        binding.write({"permission_to_send": "unsubscribed", "opt_out_sent": True})
         email = contact.get("email_address") or {}
         if email.get("permission_to_send") == "unsubscribed":
-            binding.permission_to_send = "unsubscribed"
-            return self.env._("Already unsubscribed")
-        body = self.merge(contact, {})
-        body["email_address"].update(
-            permission_to_send="unsubscribed",
-            opt_out_reason=(reason or self.env._("Blacklisted in Odoo"))[:255],
-        )
-        self._put(binding, contact, body)
-        binding.permission_to_send = "unsubscribed"
-        return self.env._("Unsubscribed contact %s", binding.external_id)
+            return False
+        body = self.merge(contact, dict(row, permission_to_send="unsubscribed"))
+        self.backend_adapter.put_contact(contact["contact_id"], body)
+        return True
+
+
+class ConstantContactConsentExporter(Component):
+    """Opted-out contacts are unsubscribed one by one, read-modify-write."""
+
+    _name = "constantcontact.res.partner.consent.exporter"
+    _inherit = ["marketing.consent.exporter", "constantcontact.base"]
+    _apply_on = ["constantcontact.res.partner"]
+
+    def run(self, bindings):
+        exporter = self.component(usage="record.exporter")
+        done = 0
+        for binding in self._still_opted_out(bindings):
+            try:
+                with self._isolated():
+                    exporter.unsubscribe(binding)
+                done += 1
+            except BadDataError as err:
+                self._issue("export", err.code, str(err), record=binding)
+        return self.env._("%s contacts unsubscribed or already so", done)

@@ -1,7 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tools import email_normalize
-
 from odoo.addons.component.core import Component
 
 
@@ -25,25 +23,8 @@ class ConstantContactRecordImporter(Component):
 
     def _after_import(self, binding, record):
         if record.get("permission_to_send") == "unsubscribed":
-            self._blacklist(record)
+            self._remote_opt_out(
+                record.get("email"), record.get("opt_out_reason") or "", binding
+            )
         if self.backend_record.list_category_ids:
             self.component(usage="list.exporter").import_memberships(binding, record)
-
-    def _blacklist(self, record):
-        email = email_normalize(record.get("email") or "")
-        if not email:
-            return
-        blacklist = self.env["mail.blacklist"].sudo()
-        if blacklist.with_context(active_test=True).search_count(
-            [("email", "=", email)]
-        ):
-            return
-        reason = record.get("opt_out_reason")
-        blacklist.with_context(connector_no_export=True)._add(
-            email,
-            message=self.env._(
-                "Unsubscribed on Constant Contact (%(backend)s)%(reason)s",
-                backend=self.backend_record.name,
-                reason=f": {reason}" if reason else "",
-            ),
-        )

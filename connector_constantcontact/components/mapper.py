@@ -152,6 +152,11 @@ class ConstantContactExportMapper(Component):
         value = super()._convert_line_value(line, value, to_remote, country_code)
         return self._cf_to_remote(line, value)
 
+    def _consent_values(self, record, opted_out):
+        """An opt-out is ``permission_to_send: unsubscribed``; such a row is
+        never imported into a list (see the batch exporter)."""
+        return {"permission_to_send": "unsubscribed"} if opted_out else {}
+
     def finalize(self, map_record, values):
         """Custom fields become ``cf:<name>`` keys (the import's dialect)."""
         values = super().finalize(map_record, values)

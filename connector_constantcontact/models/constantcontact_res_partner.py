@@ -24,13 +24,6 @@ class ConstantContactResPartner(models.Model):
         readonly=True, help="Lists the contact was in at the last sync."
     )
 
-    @api.private
-    def unsubscribe_remote(self, reason=None):
-        """Job: the address was blacklisted in Odoo: unsubscribe the contact."""
-        self.ensure_one()
-        with self.backend_id.work_on(self._name) as work:
-            return work.component(usage="record.exporter").unsubscribe(self, reason)
-
 
 class ResPartner(models.Model):
     _inherit = "res.partner"

@@ -5,3 +5,4 @@ from . import test_sync
 from . import test_fidelity_api
 from . import test_fidelity_contacts
 from . import test_attacker
+from . import test_consent

@@ -20,6 +20,7 @@ CHANNELS = {
     "export_record": "export",
     "export_batch": "batch",
     "unsubscribe_remote": "export",
+    "export_opt_outs": "export",
 }
 
 

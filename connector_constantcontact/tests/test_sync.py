@@ -172,7 +172,7 @@ class TestConstantContactSync(ConstantContactCase):
         partner.name = "Jane Still Out"
         self.run_jobs(self.binding_for(partner).export_record)
         self.assertEqual(contact["email_address"]["permission_to_send"], "unsubscribed")
-        self.assertEqual(self.emulator.stats["resubscribed"], 0)
+        self.assertEqual(self.emulator.stats["resubscribe_attempts"], 0)
 
     # -- lists ------------------------------------------------------------
     def test_list_memberships_both_ways(self):

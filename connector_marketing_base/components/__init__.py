@@ -8,3 +8,4 @@ from . import listener
 from . import reconciler
 from . import webhook_handler
 from . import bulk_import
+from . import consent

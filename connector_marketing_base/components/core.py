@@ -1,5 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools import email_normalize
+
 from odoo.addons.component.core import AbstractComponent
 
 
@@ -26,3 +28,38 @@ class MarketingConnectorComponent(AbstractComponent):
     def _isolated(self):
         """Savepoint for one record of a batch: its failure stays its own."""
         return self.env.cr.savepoint()
+
+    def _remote_opt_out(self, email, detail="", binding=None):
+        """The person unsubscribed on the platform: the address goes on
+        Odoo's blacklist (the opt-out then reaches the other platforms).
+        Never the reverse: nothing here takes an address off.  An address
+        already blacklisted is left alone (no note on every re-read).
+        ``binding``, the contact just read, is marked as holding the opt-out
+        (with the hash of a payload that says it): nothing is echoed back."""
+        email = email_normalize(email or "")
+        if not email:
+            return False
+        Blacklist = self.env["mail.blacklist"].sudo()
+        added = not Blacklist.search_count([("email", "=", email)])
+        if added:
+            if binding:
+                # is_blacklisted of this partner may be cached from the import
+                binding.odoo_id.invalidate_recordset(["is_blacklisted"])
+            Blacklist._add(
+                email,
+                message=self.env._(
+                    "Unsubscribed on %(provider)s (%(backend)s)%(detail)s",
+                    provider=self.backend_record._provider_label,
+                    backend=self.backend_record.display_name,
+                    detail=f": {detail}" if detail else "",
+                ),
+            )
+        if binding:
+            values = {"opt_out_sent": True}
+            if added:
+                exporter = self.component(
+                    usage="batch.exporter", model_name=binding._name
+                )
+                values["export_hash"] = exporter._payload_hash(binding)
+            binding._write_sync_columns({binding.id: values})
+        return added

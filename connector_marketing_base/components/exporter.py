@@ -74,6 +74,25 @@ class MarketingBatchExporter(AbstractComponent):
         """
         return payload_hash({k: v for k, v in payload.items() if k[:1] != "_"})
 
+    def _consent_only_payload(self, binding):
+        """The smallest payload that unsubscribes a bound contact whose
+        partner opted out but cannot be exported (invalid data), or None."""
+        partner = binding.odoo_id
+        if not (binding.external_id and partner.email_normalized):
+            return None
+        if not partner._marketing_opted_out():
+            return None
+        mapper = self.mapper
+        return {
+            mapper._remote_keys.get("email", "email"): partner.email_normalized,
+            **mapper._consent_values(binding, True),
+        }
+
+    def _says_opt_out(self, binding, payload):
+        """Whether ``payload`` tells the platform the contact opted out."""
+        said = self.mapper._consent_values(binding, True)
+        return all(payload.get(k) == v for k, v in said.items() if k[:1] != "_")
+
     def _payload_hash(self, binding):
         """Hash of what an export of ``binding`` would send now (or False)."""
         try:
@@ -85,16 +104,29 @@ class MarketingBatchExporter(AbstractComponent):
         outcomes = Counter()
         to_send = []
         seen_emails = {}
+        unchanged = []
         for binding in bindings:
             try:
                 payload = self._payload(binding)
+                digest = self._hash_of(payload)
             except BadDataError as err:
                 self._issue("export", err.code, str(err), record=binding)
                 outcomes["sent to review"] += 1
-                continue
-            digest = self._hash_of(payload)
-            if binding.external_id and digest == binding.export_hash:
+                # an opt-out still goes out, alone (no hash: the full export
+                # follows once the partner is fixed)
+                payload, digest = self._consent_only_payload(binding), False
+                if not payload:
+                    continue
+            # an opt-out the platform was not told of is never "unchanged"
+            # (an import stores the hash of Odoo's payload, opt-out included)
+            if (
+                binding.external_id
+                and digest
+                and digest == binding.export_hash
+                and (binding.opt_out_sent or not self._says_opt_out(binding, payload))
+            ):
                 outcomes["unchanged"] += 1
+                unchanged.append(binding.id)
                 continue
             email = binding.email_normalized
             if email in seen_emails:
@@ -114,6 +146,9 @@ class MarketingBatchExporter(AbstractComponent):
                 continue
             seen_emails[email] = binding
             to_send.append((binding, payload, digest))
+        # checked and in sync: not picked again until the next change
+        now = fields.Datetime.now()
+        self.model._write_sync_columns({i: {"sync_date": now} for i in unchanged})
         self._lock_emails(sorted(seen_emails))
         adapter = self.backend_adapter
         if adapter.bulk_min and len(to_send) >= adapter.bulk_min:
@@ -249,6 +284,9 @@ class MarketingBatchExporter(AbstractComponent):
                             "external_id": str(result["external_id"]),
                             "export_hash": digest,
                             "sync_date": now,
+                            "opt_out_sent": self._says_opt_out(
+                                binding, payloads[binding.id]
+                            ),
                         }
                         for binding, digest, result in accepted
                     }
@@ -305,7 +343,11 @@ class MarketingBatchExporter(AbstractComponent):
             with self._isolated():
                 self.binder.bind(result["external_id"], binding)
                 binding.write(
-                    {"export_hash": digest, "sync_date": fields.Datetime.now()}
+                    {
+                        "export_hash": digest,
+                        "sync_date": fields.Datetime.now(),
+                        "opt_out_sent": self._says_opt_out(binding, payload),
+                    }
                 )
         except psycopg2.IntegrityError:
             self.env.invalidate_all()

@@ -192,6 +192,25 @@ class MarketingExportMapper(AbstractComponent):
         }
 
     @mapping
+    def consent(self, record):
+        """The partner's opt-out, decided once for every provider
+        (``res.partner._marketing_opted_out``) and said the provider's way."""
+        partner = record.odoo_id if "odoo_id" in record._fields else record
+        return self._consent_values(record, partner._marketing_opted_out())
+
+    def _consent_values(self, record, opted_out):
+        """Provider hook: the payload keys that carry an opt-out.
+
+        Whatever the answer, a contact the platform holds as unsubscribed
+        must stay so: an export may say "unsubscribed", never "subscribed
+        again".  The keys are part of the payload hash, so an opt-out made
+        after the last export makes the next one differ and be sent.
+        """
+        raise NotImplementedError(
+            f"{self._name} must say how an opt-out is sent (_consent_values)"
+        )
+
+    @mapping
     def mapped_fields(self, record):
         values = {}
         for line in self._mapping_lines("export"):

@@ -9,6 +9,7 @@ from . import marketing_sync_cursor
 from . import marketing_throttle
 from . import marketing_token
 from . import res_partner
+from . import mail_blacklist
 from . import marketing_oauth_state
 from . import marketing_oauth_backend
 from . import marketing_remote_field

@@ -11,6 +11,7 @@ from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import identity_exact
 
 from ..exceptions import BadDataError, ConfigurationError
 
@@ -433,6 +434,25 @@ class MarketingBackend(models.AbstractModel):
             return work.component(usage="batch.exporter").enqueue_all(after_id=after_id)
 
     @api.private
+    def export_opt_outs(self):
+        """Job: carry the opt-outs made in Odoo since the last sync to the
+        platform (the contacts are unsubscribed in batches)."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="consent.exporter").enqueue()
+
+    def _enqueue_opt_outs(self):
+        for backend in self:
+            backend.with_delay(
+                priority=10,
+                identity_key=identity_exact,
+                description=backend._job_description(
+                    self.env._("Carry opt-outs made in Odoo")
+                ),
+            ).export_opt_outs()
+
+    @api.private
     def delete_remote_contact(self, external_id):
         self.ensure_one()
         with self.work_on(self._partner_binding_model) as work:
@@ -524,6 +544,7 @@ class MarketingBackend(models.AbstractModel):
         for backend in self.search([]):
             backend.action_import_contacts()
             backend.action_export_contacts()
+            backend._enqueue_opt_outs()
 
     @api.model
     def _scheduler_maintenance(self):

@@ -4,7 +4,13 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 #: bookkeeping columns :meth:`MarketingBinding._write_sync_columns` may write
-SYNC_COLUMNS = ("external_id", "export_hash", "sync_date", "remote_updated_at")
+SYNC_COLUMNS = (
+    "external_id",
+    "export_hash",
+    "sync_date",
+    "remote_updated_at",
+    "opt_out_sent",
+)
 
 
 class MarketingBinding(models.AbstractModel):
@@ -24,6 +30,13 @@ class MarketingBinding(models.AbstractModel):
     external_id = fields.Char(string="ID on the platform", index=True, copy=False)
     export_hash = fields.Char(copy=False, readonly=True)
     remote_updated_at = fields.Datetime(copy=False, readonly=True)
+    opt_out_sent = fields.Boolean(
+        string="Opt-out on the platform",
+        copy=False,
+        readonly=True,
+        help="The platform was last told, or told us, that this contact "
+        "opted out. An opt-out made in Odoo is carried while this is off.",
+    )
 
     _sql_constraints = [
         (
@@ -57,6 +70,13 @@ class MarketingBinding(models.AbstractModel):
             return self.env._("Nothing to export")
         with self.backend_id.work_on(self._name) as work:
             return work.component(usage="batch.exporter").run(self)
+
+    def unsubscribe_remote(self):
+        """Job: these contacts opted out in Odoo; say so on the platform."""
+        if not self:
+            return self.env._("Nothing to unsubscribe")
+        with self.backend_id.work_on(self._name) as work:
+            return work.component(usage="consent.exporter").run(self)
 
     def _write_sync_columns(self, values_by_id):
         """Write bookkeeping columns of many bindings in one ``UPDATE``.

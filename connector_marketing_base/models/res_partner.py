@@ -30,3 +30,15 @@ class ResPartner(models.Model):
             if not self.env[name]._abstract
             and self.env[name]._inherits.get("res.partner")
         ]
+
+    def _marketing_opted_out(self):
+        """Whether this person said no to marketing: the one rule every
+        provider applies, on export and when an opt-out is carried out.
+
+        Core Odoo keeps opt-outs on ``mail.blacklist``, which the partner's
+        own opt-out field, ``is_blacklisted``, shows (mass mailing's
+        unsubscribe page writes the same blacklist).  Read through sudo: an
+        export job may run as a user who cannot see that field.
+        """
+        self.ensure_one()
+        return bool(self.sudo().is_blacklisted)

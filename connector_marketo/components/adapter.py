@@ -54,6 +54,7 @@ LEAD_FIELDS = (
     "country",
     "leadScore",
     "externalCompanyId",
+    "unsubscribed",
     "updatedAt",
 )
 #: fields read for a Marketo company (what a company partner can hold)

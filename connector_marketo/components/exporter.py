@@ -67,3 +67,12 @@ class MarketoBatchExporter(Component):
         return self.env._(
             "%(n)s companies sent, %(f)s refused", n=len(payloads), f=failed
         )
+
+
+class MarketoConsentExporter(Component):
+    """Opted-out leads are upserted with ``unsubscribed: true`` (the batch
+    export says it), 300 a call."""
+
+    _name = "marketo.res.partner.consent.exporter"
+    _inherit = ["marketing.consent.exporter", "marketo.base"]
+    _apply_on = ["marketo.res.partner"]

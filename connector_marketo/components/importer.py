@@ -4,7 +4,9 @@ from odoo.addons.component.core import Component
 
 
 class MarketoRecordImporter(Component):
-    """A lead: the base import, then its score and, once, an opportunity."""
+    """A lead: the base import, then its consent (an ``unsubscribed`` lead
+    puts its address on Odoo's blacklist), its score and, once, an
+    opportunity."""
 
     _name = "marketo.res.partner.record.importer"
     _inherit = ["marketing.record.importer", "marketo.base"]
@@ -18,6 +20,8 @@ class MarketoRecordImporter(Component):
         return {"lead_score": score}
 
     def _after_import(self, binding, record):
+        if record.get("unsubscribed") in (True, "true"):
+            self._remote_opt_out(record.get("email"), binding=binding)
         threshold = self.backend_record.score_threshold
         if threshold and binding.lead_score >= threshold:
             self._ensure_opportunity(binding, binding.lead_score)

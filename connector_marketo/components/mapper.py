@@ -50,6 +50,11 @@ class MarketoExportMapper(Component):
     _remote_keys = REMOTE_KEYS
     _length_limits = LENGTH_LIMITS
 
+    def _consent_values(self, record, opted_out):
+        """``unsubscribed: true`` for an opt-out; nothing otherwise (never
+        false: a lead unsubscribed in Marketo stays so)."""
+        return {"unsubscribed": True} if opted_out else {}
+
     @mapping
     def company_link(self, record):
         if record.parent_id.is_company:

@@ -5,3 +5,4 @@ from . import test_webhook
 from . import test_jobs
 from . import test_fidelity
 from . import test_attacker
+from . import test_consent

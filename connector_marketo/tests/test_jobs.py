@@ -18,6 +18,8 @@ CHANNELS = {
     "delete_remote_contact": "export",
     "export_record": "export",
     "export_stage": "export",
+    "export_opt_outs": "export",
+    "unsubscribe_remote": "export",
     "reconcile_contacts_page": "maintenance",
     "cleanup_old_records": "maintenance",
 }

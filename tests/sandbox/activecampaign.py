@@ -650,9 +650,11 @@ class ActiveCampaignEmulator(Emulator):
                 tag_id = self._tag_by_name(name) or self._create_tag(name)["id"]
                 self._add_contact_tag(contact_id, tag_id)
             for sub in item.get("subscribe") or []:
-                key = (contact_id, str(sub.get("listid")))
-                if self.contact_lists.get(key) != 2:  # never re-subscribes
-                    self.contact_lists[key] = 1
+                self._set_list_status(
+                    contact_id, str(sub.get("listid")), 1, "bulk_import subscribe"
+                )
+            # "unsubscribe": lists the contact is taken off (status 2),
+            # developers.activecampaign.com "Bulk import contacts"
             for unsub in item.get("unsubscribe") or []:
                 self.contact_lists[(contact_id, str(unsub.get("listid")))] = 2
             if created or self.bulk_success == "all":
@@ -805,8 +807,21 @@ class ActiveCampaignEmulator(Emulator):
         key = (str(data.get("contact")), str(data.get("list")))
         if key[0] not in self.contacts or key[1] not in self.lists:
             return _error(422, "Contact or list does not exist", "related_missing")
-        self.contact_lists[key] = int(data.get("status") or 1)
+        self._set_list_status(
+            key[0], key[1], int(data.get("status") or 1), "POST /contactLists"
+        )
         return Response(201, {"contactList": dict(data)})
+
+    def _set_list_status(self, contact_id, list_id, status, how):
+        """Status 1 on a list the contact unsubscribed from is refused and
+        counted (*chosen*: ActiveCampaign's "Update list status for a
+        contact" accepts it from the API; the sandbox keeps the contact
+        unsubscribed so a test proves a client never tries)."""
+        key = (contact_id, list_id)
+        if status == 1 and self.contact_lists.get(key) == 2:
+            self.refuse_resubscribe(contact_id, how)
+            return
+        self.contact_lists[key] = status
 
     # ------------------------------------------------------------------
     # accounts

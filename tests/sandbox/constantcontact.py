@@ -28,7 +28,7 @@ API under ``/v3`` (``Authorization: Bearer``; 401 otherwise)
     addresses hold ``postal_code``, a ``zip`` in them is ignored; ``PUT``
     is a full replace; *chosen*: a PUT that drops ``unsubscribed`` on a
     contact the account opted out is a re-subscription, counted in
-    ``resubscribed``); ``POST /activities/contacts_json_import`` (≤ 40,000
+    ``stats["resubscribe_attempts"]``); ``POST /activities/contacts_json_import`` (≤ 40,000
     rows; a body over 4 MB is imported up to 4 MB only, silently; rows give
     addresses as ``zip``; a row with an international phone is refused;
     per-row errors as plain strings; the activity completes ``import_seconds`` after
@@ -144,7 +144,6 @@ class ConstantContactEmulator(Emulator):
         "imports",
         "rows_imported",
         "rows_rejected",
-        "resubscribed",
         "puts",
         "revoked",
     )
@@ -562,9 +561,11 @@ class ConstantContactEmulator(Emulator):
             None,
             "unsubscribed",
         ):
-            if current.get("opt_out_source") == "Account":
-                self.stats.incr("resubscribed")
-                current["permission_to_send"] = permission
+            # developer.constantcontact.com "Unsubscribe & resubscribe
+            # contacts": only the contact opts in again (sign-up form,
+            # resubscribe link). *chosen*: a PUT may revive an opt-out the
+            # account made; the sandbox refuses every PUT attempt and counts it
+            self.refuse_resubscribe(contact["contact_id"], "PUT /contacts")
         elif permission == "unsubscribed":
             current.update(
                 permission_to_send="unsubscribed",

@@ -33,7 +33,8 @@ that would give a contact another contact's email) and ``invalid_record``
 
 Upserts match an ``id`` exactly, an email case-insensitively (a match by
 email keeps the stored spelling); a write that changes nothing keeps
-``updated_at``.
+``updated_at``. ``unsubscribed`` (a boolean) once true stays true: a write
+of false is refused and counted in ``resubscribe_attempts``.
 
 ``updated_at`` is second-precision UTC and strictly increasing across all
 changes of the emulator (each change is at least one second after the
@@ -66,7 +67,16 @@ from .store import RecordStore, decode_cursor, encode_cursor
 
 #: fields a client may write (``id`` selects the record, ``updated_at`` is
 #: the platform's)
-WRITABLE = ("email", "first_name", "last_name", "phone", "company", "country", "score")
+WRITABLE = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "company",
+    "country",
+    "score",
+    "unsubscribed",
+)
 LENGTH_LIMITS = {"first_name": 40, "last_name": 40, "company": 80}
 #: deliberately simple, like most platforms: one @, no spaces, a dot after it
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -381,6 +391,8 @@ class DemoEmulator(Emulator):
             score = values["score"]
             if isinstance(score, bool) or not isinstance(score, int):
                 raise RecordError("invalid_value", "score must be an integer")
+        if "unsubscribed" in values and not isinstance(values["unsubscribed"], bool):
+            raise RecordError("invalid_value", "unsubscribed must be a boolean")
         return values
 
     def _upsert(self, item) -> tuple[str, str]:
@@ -415,6 +427,10 @@ class DemoEmulator(Emulator):
                     "duplicate_email", f"{values['email']} belongs to {owner}"
                 )
         changes = {k: v for k, v in values.items() if contact.get(k) != v}
+        if contact.get("unsubscribed") and changes.get("unsubscribed") is False:
+            # only the person opts in again: refused and counted
+            self.refuse_resubscribe(contact_id, "POST /v1/contacts/batch")
+            del changes["unsubscribed"]
         if changes:  # a write that changes nothing does not bump updated_at
             self._write(contact_id, contact, changes)
         return "updated", contact_id

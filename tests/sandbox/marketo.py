@@ -1591,6 +1591,13 @@ class MarketoEmulator(Emulator):
             return RecordError("1004").result()
         # the lookup value is the key, not a change (the stored spelling stays)
         changes = {k: v for k, v in values.items() if k not in ("id", key_name)}
+        if lead.get("unsubscribed") and changes.get("unsubscribed") is False:
+            # *chosen*: Marketo's REST API lets ``unsubscribed`` be written
+            # back to false (Lead Database > "Unsubscribed" is a plain
+            # field); the sandbox keeps the lead unsubscribed and counts the
+            # attempt, so a test proves a client never tries
+            self.refuse_resubscribe(lead_id, "POST /rest/v1/leads.json")
+            del changes["unsubscribed"]
         self._apply(lead_id, lead, changes, stamp)
         self.stats.incr("leads_updated")
         return {"id": lead_id, "status": "updated"}

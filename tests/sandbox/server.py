@@ -483,7 +483,12 @@ class Emulator:
         self.clock = clock or time.time
         self.sleep = time.sleep
         self.lock = threading.RLock()
-        self.stats = Stats(self.stats_counters, clock=self.clock)
+        # every emulator counts attempts to re-subscribe an opted-out contact
+        self.stats = Stats(
+            (*self.stats_counters, "resubscribe_attempts"), clock=self.clock
+        )
+        #: ``(contact id, how)`` of each refused re-subscription, in order
+        self.resubscribe_log: list[tuple[str, str]] = []
         self.limits = RateLimiter(
             calls_per_window=pick(calls_per_window, self.calls_per_window),
             window_seconds=pick(window_seconds, self.window_seconds),
@@ -496,6 +501,17 @@ class Emulator:
         self.faults = Faults(seed=seed, on_expire_tokens=self.expire_tokens)
         self.routes: list[Route] = []
         self._collect_routes()
+
+    def refuse_resubscribe(self, contact_id, how: str) -> None:
+        """Record an attempt to make an unsubscribed contact mailable again.
+
+        The caller leaves the contact unsubscribed: only the person can opt
+        in again. Counted in ``stats["resubscribe_attempts"]`` (and logged
+        with the route or field that tried) so a test can assert that a
+        client never tries, whatever the provider would have done.
+        """
+        self.stats.incr("resubscribe_attempts")
+        self.resubscribe_log.append((str(contact_id), how))
 
     # ------------------------------------------------------------------
     # routing

@@ -423,3 +423,34 @@ def test_lost_answer_after_an_applied_deal_and_the_look_ups(api, emulator):
     params = {"filters[contact]": contact["id"], "filters[account]": member["account"]}
     links = api("GET", "/accountContacts", params=params).json()
     assert len(links["accountContacts"]) == 1
+def test_an_unsubscribed_contact_is_never_subscribed_again(api, emulator):
+    [contact] = emulator.seed(1)
+    emulator.unsubscribe(contact, emit=False)
+    answer = api(
+        "POST",
+        "/contactLists",
+        json={"contactList": {"list": "1", "contact": contact, "status": 1}},
+    )
+    assert answer.status_code == 201
+    assert emulator.contact_lists[(contact, "1")] == 2
+    queued = api(
+        "POST",
+        "/import/bulk_import",
+        json={
+            "contacts": [
+                {"email": "person0@example.com", "subscribe": [{"listid": 1}]},
+                {"email": "new@example.com", "subscribe": [{"listid": 1}]},
+                {"email": "gone@example.com", "unsubscribe": [{"listid": 1}]},
+            ]
+        },
+    ).json()
+    done = api("GET", "/import/info", params={"batchId": queued["batchId"]}).json()
+    ids = {emulator.contacts[i]["email"]: i for i in done["success"]}
+    assert emulator.contact_lists[(contact, "1")] == 2
+    assert emulator.contact_lists[(ids["new@example.com"], "1")] == 1
+    assert emulator.contact_lists[(ids["gone@example.com"], "1")] == 2
+    assert emulator.stats["resubscribe_attempts"] == 2
+    assert emulator.resubscribe_log == [
+        (contact, "POST /contactLists"),
+        (contact, "bulk_import subscribe"),
+    ]

@@ -265,7 +265,13 @@ def test_put_is_a_full_replace_and_never_resubscribes_an_opt_out(api):
     assert call("PUT", f"/contacts/{contact['contact_id']}", json=body).ok
     assert contact["phone_numbers"] == [] and contact["last_name"] == ""
     assert contact["email_address"]["permission_to_send"] == "unsubscribed"
-    assert emulator.stats["resubscribed"] == 0
+    assert emulator.stats["resubscribe_attempts"] == 1
+    # an opt-out the account made is not revived by a PUT either
+    contact["email_address"]["opt_out_source"] = "Account"
+    assert call("PUT", f"/contacts/{contact['contact_id']}", json=body).ok
+    assert contact["email_address"]["permission_to_send"] == "unsubscribed"
+    assert emulator.stats["resubscribe_attempts"] == 2
+    assert emulator.resubscribe_log == [(contact["contact_id"], "PUT /contacts")] * 2
 
 
 # -- bulk activities ---------------------------------------------------------

@@ -1467,3 +1467,27 @@ def test_activity_type_table_uses_marketos_ids():
         "Change Data Value",
         "Change Status in Progression",
     )
+
+
+def test_an_unsubscribed_lead_is_never_subscribed_again(marketo):
+    emulator, client = marketo
+    [created] = ok(client.upsert([{"email": "out@example.com", "unsubscribed": True}]))[
+        "result"
+    ]
+    assert created["status"] == "created"
+    assert emulator.stats["resubscribe_attempts"] == 0
+    answer = ok(
+        client.upsert(
+            [{"email": "out@example.com", "firstName": "Jo", "unsubscribed": False}]
+        )
+    )
+    assert reasons(answer["result"]) == ["updated"]
+    lead = emulator.find_by_email("out@example.com")
+    assert (lead["unsubscribed"], lead["firstName"]) == (True, "Jo")
+    assert emulator.stats["resubscribe_attempts"] == 1
+    assert emulator.resubscribe_log == [
+        (str(created["id"]), "POST /rest/v1/leads.json")
+    ]
+    # a lead never unsubscribed takes the value: it is no re-subscription
+    ok(client.upsert([{"email": "in@example.com", "unsubscribed": False}]))
+    assert emulator.stats["resubscribe_attempts"] == 1

@@ -135,6 +135,9 @@ class TestMarketingExportMapper(Component):
     # than 40 characters, which exercises per-record errors of a batch
     _length_limits = {"first_name": 40, "company": 80}
 
+    def _consent_values(self, record, opted_out):
+        return {"unsubscribed": True} if opted_out else {}
+
 
 class TestMarketingImportMapper(Component):
     _name = "test.marketing.res.partner.import.mapper"
@@ -176,4 +179,10 @@ class TestMarketingReconciler(Component):
 class TestMarketingWebhookHandler(Component):
     _name = "test.marketing.res.partner.webhook.handler"
     _inherit = ["marketing.webhook.handler", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+
+
+class TestMarketingConsentExporter(Component):
+    _name = "test.marketing.consent.exporter"
+    _inherit = ["marketing.consent.exporter", "test.marketing.base"]
     _apply_on = ["test.marketing.res.partner"]

@@ -18,6 +18,14 @@ EXPECTED = {
         "root.marketing.test.export",
         {1: 10, 5: 60, 10: 600},
     ),
+    ("test.marketing.backend", "export_opt_outs"): (
+        "root.marketing.test.export",
+        {1: 10, 5: 60, 10: 600},
+    ),
+    ("test.marketing.res.partner", "unsubscribe_remote"): (
+        "root.marketing.test.export",
+        {1: 10, 5: 60, 10: 600},
+    ),
     ("test.marketing.backend", "delete_remote_contact"): (
         "root.marketing.test.export",
         {1: 10, 5: 60, 10: 600},
@@ -111,10 +119,15 @@ class TestJobConfiguration(BackendMixin, TransactionCase):
                 self.backend, "import", "x", "y", external_id="c_1"
             ).action_retry()
             self.backend.delete_remote_on_unlink = True
+            # an opt-out: its backend job, then (run here) its batch job
+            self.env["mail.blacklist"]._add("jo@example.com")
+            self.backend.export_opt_outs()
             expected_priority = {
                 "process_webhook_event": 5,
                 "import_contact": 10,
                 "export_record": 10,
+                "export_opt_outs": 10,
+                "unsubscribe_remote": 10,
                 "export_batch": 20,
                 "import_contacts_page": 30,
                 "export_contacts": 30,
@@ -140,6 +153,9 @@ class TestScheduler(BackendMixin, TransactionCase):
             )
             trap.assert_enqueued_job(
                 active.export_contacts, properties={"priority": 30}
+            )
+            trap.assert_enqueued_job(
+                active.export_opt_outs, properties={"priority": 10}
             )
             backends = {job.recordset for job in trap.enqueued_jobs}
         self.assertNotIn(archived, backends)
