@@ -5,3 +5,4 @@ from . import test_deals
 from . import test_webhook
 from . import test_jobs
 from . import test_feeds
+from . import test_privacy

@@ -33,6 +33,7 @@ class TestActivecampaignJobs(ActivecampaignMixin, TransactionCase):
             ("activecampaign.sale.order", "export_record"),
             ("activecampaign.res.partner", "export_batch"),
             ("activecampaign.backend", "import_unsubscribes_page"),
+            ("activecampaign.backend", "forget_remote_contacts"),
         ):
             self.assertIn(needed, declared)
 

@@ -3,3 +3,4 @@ from . import test_cassettes
 from . import test_sync
 from . import test_webhook
 from . import test_jobs
+from . import test_privacy

@@ -16,6 +16,7 @@ CHANNELS = {
     "export_companies": "batch",
     "export_batch": "batch",
     "delete_remote_contact": "export",
+    "forget_remote_contacts": "export",
     "export_record": "export",
     "export_stage": "export",
     "reconcile_contacts_page": "maintenance",

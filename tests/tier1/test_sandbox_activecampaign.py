@@ -339,3 +339,17 @@ def test_webhook_posts_form_encoded_once(api, emulator):
     assert form["contact[email]"] == "person0@example.com"
     assert form["list"] == "1"
     assert emulator.contact_lists[(contact_id, "1")] == 2
+
+
+def test_delete_contact_then_404(api, emulator):
+    """Delete a contact: 200 {} and the contact is gone (email free again)."""
+    created = api("POST", "/contact/sync", json={"contact": {"email": "del@x.com"}})
+    contact_id = created.json()["contact"]["id"]
+    gone = api("DELETE", f"/contacts/{contact_id}")
+    assert gone.status_code == 200
+    assert gone.json() == {}
+    assert api("GET", f"/contacts/{contact_id}").status_code == 404
+    assert api("DELETE", f"/contacts/{contact_id}").status_code == 404
+    again = api("POST", "/contact/sync", json={"contact": {"email": "del@x.com"}})
+    assert again.status_code == 201, "a new contact, not the deleted one"
+    assert again.json()["contact"]["id"] != contact_id

@@ -10,3 +10,4 @@ from . import test_webhook
 from . import test_security
 from . import test_reconcile
 from . import test_remote
+from . import test_privacy
