@@ -17,3 +17,4 @@ from . import marketing_bulk_import
 from . import marketing_tombstone
 from . import marketing_privacy
 from . import marketing_backend_privacy
+from . import marketing_import_chunk

@@ -68,6 +68,16 @@ class MarketingBackend(models.AbstractModel):
         bindings.with_context(connector_no_export=True).unlink()
         return bindings
 
+    def import_contacts_chunk(self, chunk):
+        """Job: import contacts staged in a ``marketing.import.chunk`` (the
+        job carries the chunk's id, not the contacts), then drop them."""
+        self.ensure_one()
+        if not chunk.exists():
+            return self.env._("Nothing left to import")
+        result = self.import_contacts_batch(chunk.records or [])
+        chunk.unlink()
+        return result
+
     def read_remote_contact(self, external_id):
         """What the platform holds on one contact, read through its API."""
         self.ensure_one()
@@ -123,6 +133,12 @@ class MarketingBackend(models.AbstractModel):
             )
         )
         imports.write({"items": False})
+        chunks = (
+            self.env["marketing.import.chunk"]
+            .sudo()
+            .search(scope + [("create_date", "<", limit)])
+        )
+        chunks.unlink()
         self.env["ir.attachment"].sudo().search(
             [
                 ("description", "=", EXPORT_DESCRIPTION),
@@ -132,10 +148,11 @@ class MarketingBackend(models.AbstractModel):
         ).unlink()
         return message + self.env._(
             "; personal data purged from %(evt)s webhook events, %(iss)s "
-            "review items, %(imp)s bulk imports",
+            "review items, %(imp)s bulk imports, %(chk)s unimported chunks",
             evt=len(events),
             iss=len(issues),
             imp=len(imports),
+            chk=len(chunks),
         )
 
 

@@ -156,6 +156,7 @@ class MarketingPrivacy(models.AbstractModel):
             self.env._("webhook payloads"): len(events),
             self.env._("bindings"): len(bindings),
             self.env._("bulk import items"): self._erase_bulk_items(email),
+            self.env._("staged import rows"): self._erase_staged_rows(email),
             self.env._("job records"): self._erase_jobs(email, partners, bindings),
         }
         activities.unlink()
@@ -191,6 +192,27 @@ class MarketingPrivacy(models.AbstractModel):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["marketing.bulk.import"].browse(ids).invalidate_recordset(["items"])
+        return len(ids)
+
+    @api.model
+    def _erase_staged_rows(self, email):
+        """Remove the person's rows from contacts waiting for import."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE marketing_import_chunk c
+                   SET records = COALESCE((
+                       SELECT jsonb_agg(r) FROM jsonb_array_elements(c.records) r
+                        WHERE r::text NOT ILIKE %(p)s), '[]'::jsonb)
+                 WHERE c.records::text ILIKE %(p)s
+             RETURNING id
+                """,
+                p=_like(email),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self.env["marketing.import.chunk"].browse(ids).invalidate_recordset()
         return len(ids)
 
     @api.model

@@ -76,16 +76,16 @@ class MarketoBulkImporter(Component):
             )
         rows = self._rows(adapter.bulk_file(state["export_id"]))
         size = adapter.batch_size
+        Chunk = self.env["marketing.import.chunk"].sudo()
         for begin in range(0, len(rows), size):
+            # the rows are personal data: staged, the job carries an id
+            chunk = Chunk._stage(backend, rows[begin : begin + size])
             backend.with_delay(
                 priority=30,
                 description=backend._job_description(
-                    self.env._(
-                        "Import %s leads of the initial load",
-                        len(rows[begin : begin + size]),
-                    )
+                    self.env._("Import %s leads of the initial load", chunk.count)
                 ),
-            ).import_contacts_batch(rows[begin : begin + size])
+            ).import_contacts_chunk(chunk)
         if state["end"] >= state["began"]:
             cursors._set(backend, "bulk", None)
             cursors._set(backend, "contacts", {"since": state["began"], "token": None})

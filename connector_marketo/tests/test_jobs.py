@@ -9,6 +9,7 @@ CHANNELS = {
     "import_contact": "webhook",
     "import_contacts_page": "batch",
     "import_contacts_batch": "batch",
+    "import_contacts_chunk": "batch",
     "import_activities_page": "batch",
     "import_deleted_leads_page": "batch",
     "bulk_extract_step": "batch",

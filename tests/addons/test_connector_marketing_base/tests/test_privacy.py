@@ -84,6 +84,9 @@ class TestPrivacy(MarketingCase):
         )
         remote = {"id": binding.external_id, "email": EMAIL}
         other = {"id": other_binding.external_id, "email": "keep@example.com"}
+        self.chunk = self.env["marketing.import.chunk"]._stage(
+            self.backend, [remote, other]
+        )
         batch = self.backend.with_delay().import_contacts_batch([remote, other])
         done = self.backend.with_delay().import_contact(binding.external_id)
         done.db_record().write({"state": "done", "result": f"imported {EMAIL}"})
@@ -115,6 +118,9 @@ class TestPrivacy(MarketingCase):
         self.assertFalse(event.payload)
         tracker = self.env["marketing.bulk.import"].search([("remote_id", "=", "imp1")])
         self.assertEqual(list(tracker.items), ["keep@example.com"])
+        self.assertEqual(
+            [r["email"] for r in self.chunk.records], ["keep@example.com"]
+        )
         # job records: the finished one and the one on the binding are gone,
         # the waiting batch still imports the other person
         self.assertFalse(done.exists())
@@ -309,21 +315,34 @@ class TestPrivacy(MarketingCase):
             [(self.bind(partner), {"email": "bulk@x.com"}, "h", "bulk@x.com")],
         )
         tracker.state = "done"
+        chunk = self.env["marketing.import.chunk"]._stage(
+            self.backend, [{"id": "1", "email": "e@x.com"}]
+        )
+        fresh = self.env["marketing.import.chunk"]._stage(
+            self.backend, [{"id": "2", "email": "f@x.com"}]
+        )
         self.env.flush_all()
         for table, column, ids in (
             ("marketing_webhook_event", "create_date", (failed.id, pending.id)),
             ("marketing_sync_issue", "last_seen", (issue.id,)),
             ("marketing_bulk_import", "write_date", (tracker.id,)),
+            ("marketing_import_chunk", "create_date", (chunk.id,)),
         ):
             self.env.cr.execute(
                 f"UPDATE {table} SET {column} = %s WHERE id IN %s", (old, ids)
             )
         self.env.invalidate_all()
         message = self.backend.cleanup_old_records()
-        self.assertIn("purged from 1 webhook events, 1 review items, 1 bulk", message)
+        self.assertIn(
+            "purged from 1 webhook events, 1 review items, 1 bulk imports, "
+            "1 unimported chunks",
+            message,
+        )
         self.assertFalse(failed.payload)
         self.assertEqual(pending.payload, {"email": "b@x.com"}, "still to apply")
         self.assertEqual(recent.payload, {"email": "c@x.com"})
         self.assertTrue(issue.exists())
         self.assertFalse(issue.payload)
         self.assertFalse(tracker.items)
+        self.assertFalse(chunk.exists(), "rows left by a failed import job")
+        self.assertTrue(fresh.exists())
