@@ -180,6 +180,36 @@ class MarketingSyncIssue(models.Model):
         return True
 
 
+def _strings(value):
+    """Every string inside a JSON value (a webhook body)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+class MarketingWebhookEvent(models.Model):
+    _inherit = "marketing.webhook.event"
+
+    @api.model
+    def _receive(self, backend, dedupe_key, event_type, payload, external_id=None):
+        """A webhook about a forgotten person is kept without its body and
+        not processed: the person is not brought back by a platform's
+        delivery (nor is the body stored until the retention job)."""
+        emails = {text for text in _strings(payload) if "@" in text}
+        if emails and self.env["marketing.tombstone"].sudo()._forgotten(emails):
+            event, created = super()._receive(backend, dedupe_key, event_type, None)
+            if created:
+                event._mark("ignored", self.env._("About a forgotten person"))
+            return event, False
+        return super()._receive(
+            backend, dedupe_key, event_type, payload, external_id=external_id
+        )
+
+
 class MarketingActivity(models.Model):
     _inherit = "marketing.activity"
 

@@ -186,6 +186,15 @@ class TestPrivacy(MarketingCase):
             ],
         )
         self.assertFalse(created)
+        # a webhook about the person: stored without its body, not processed
+        with self.trap() as trap:
+            event, accepted = self.env["marketing.webhook.event"]._receive(
+                self.backend, "late-hook", "contact.updated", {"email": EMAIL.upper()}
+            )
+            trap.assert_jobs_count(0)
+        self.assertFalse(accepted)
+        self.assertEqual(event.state, "ignored")
+        self.assertFalse(event.payload)
 
     def test_forget_by_email_without_partner(self):
         self.env["marketing.activity"]._record(
