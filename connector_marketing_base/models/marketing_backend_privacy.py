@@ -166,7 +166,9 @@ class MarketingSyncIssue(models.Model):
             backend = issue._backend_or_raise()
             if issue.reason_code != "remote_deleted" or not issue.partner_id:
                 raise UserError(
-                    self.env._("Only a contact deleted on the platform can be sent again.")
+                    self.env._(
+                        "Only a contact deleted on the platform can be sent again."
+                    )
                 )
             self.env["marketing.tombstone"].sudo().search(
                 [
@@ -267,4 +269,3 @@ class ResPartner(models.Model):
         )
         action["context"] = {"default_partner_id": self.id}
         return action
-

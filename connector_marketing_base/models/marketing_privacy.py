@@ -61,7 +61,9 @@ class MarketingPrivacy(models.AbstractModel):
 
     @api.model
     def _check_manager(self):
-        if not self.env.user.has_group("connector_marketing_base.group_marketing_manager"):
+        if not self.env.user.has_group(
+            "connector_marketing_base.group_marketing_manager"
+        ):
             raise AccessError(
                 self.env._("Only marketing connector managers handle these requests.")
             )
@@ -95,7 +97,10 @@ class MarketingPrivacy(models.AbstractModel):
         self._check_manager()
         requester = self.env.user
         email, partners = self._person(email, partner)
-        self = self.sudo()
+        return self.sudo()._forget_person(requester, email, partners)
+
+    @api.model
+    def _forget_person(self, requester, email, partners):
         bindings = self._bindings(partners)
         remote = {}
         for binding in bindings:
@@ -140,7 +145,10 @@ class MarketingPrivacy(models.AbstractModel):
         issues = self.env["marketing.sync.issue"].search(
             ["|", "|", "|"]
             + [("partner_id", "in", partners.ids), ("payload", "ilike", email)]
-            + [("reason", "ilike", email), ("candidate_partner_ids", "in", partners.ids)]
+            + [
+                ("reason", "ilike", email),
+                ("candidate_partner_ids", "in", partners.ids),
+            ]
         ) | self._of_remote("marketing.sync.issue", ids_by_backend)
         events = self._of_remote("marketing.webhook.event", ids_by_backend)
         self.env.cr.execute(
@@ -240,9 +248,10 @@ class MarketingPrivacy(models.AbstractModel):
         rows = self.env.cr.fetchall()
         jobs = self.env["queue.job"].browse([row[0] for row in rows])
         own = jobs.browse([row[0] for row in rows if row[1]])
-        (jobs.filtered(lambda j: j.state in FINISHED) | own.filtered(
-            lambda j: j.state in WAITING
-        )).unlink()
+        (
+            jobs.filtered(lambda j: j.state in FINISHED)
+            | own.filtered(lambda j: j.state in WAITING)
+        ).unlink()
         for job in (jobs - own).exists().filtered(lambda j: j.state in WAITING):
             self._scrub_job(job, email)
         return len(rows)
@@ -291,7 +300,10 @@ class MarketingPrivacy(models.AbstractModel):
         self._check_manager()
         requester = self.env.user
         email, partners = self._person(email, partner)
-        self = self.sudo()
+        return self.sudo()._person_data(requester, email, partners)
+
+    @api.model
+    def _person_data(self, requester, email, partners):
         bindings = self._bindings(partners)
         names = [f for f in self._PARTNER_FIELDS if f in partners._fields]
         scope = ["|", ("partner_id", "in", partners.ids), ("email", "=ilike", email)]
@@ -323,8 +335,10 @@ class MarketingPrivacy(models.AbstractModel):
                 ),
                 "activities": self.env["marketing.activity"]
                 .search(scope)
-                .read(["backend_name", "activity_type", "occurred_at", "campaign"]
-                      + ["detail", "payload"]),
+                .read(
+                    ["backend_name", "activity_type", "occurred_at", "campaign"]
+                    + ["detail", "payload"]
+                ),
                 "review_items": self.env["marketing.sync.issue"]
                 .search([("partner_id", "in", partners.ids)])
                 .read(["backend_name", "direction", "reason", "payload", "state"]),

@@ -272,8 +272,9 @@ class ForgetPersonMixin:
         from odoo import fields
 
         self.backend.import_since = "2000-01-01 00:00:00"
-        gone, kept = self.remote_create(self.forget_email), self.remote_create(
-            self.keep_email
+        gone, kept = (
+            self.remote_create(self.forget_email),
+            self.remote_create(self.keep_email),
         )
         for external_id in (gone, kept):
             self.backend.import_contact(external_id)
@@ -314,7 +315,5 @@ class ForgetPersonMixin:
         again = self.remote_create(self.forget_email)
         message = self.run_jobs(self.backend.import_contacts_page)
         self.assertIn("not imported (tombstone)", message)
-        self.assertEqual(
-            self.backend.import_contact(again), "not imported (tombstone)"
-        )
+        self.assertEqual(self.backend.import_contact(again), "not imported (tombstone)")
         self.assertFalse(self.binding_of(again))

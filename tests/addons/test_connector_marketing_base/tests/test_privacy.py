@@ -10,6 +10,7 @@ from odoo.addons.connector_marketing_base.models.marketing_tombstone import emai
 from .common import BINDING_MODEL, MarketingCase
 
 EMAIL = "forget.me@example.com"
+OTHER = "keep@example.com"
 
 
 class TestPrivacy(MarketingCase):
@@ -79,7 +80,12 @@ class TestPrivacy(MarketingCase):
             "imp1",
             [
                 (binding, {"email": EMAIL}, "h1", EMAIL),
-                (other_binding, {"email": "keep@example.com"}, "h2", "keep@example.com"),
+                (
+                    other_binding,
+                    {"email": "keep@example.com"},
+                    "h2",
+                    "keep@example.com",
+                ),
             ],
         )
         remote = {"id": binding.external_id, "email": EMAIL}
@@ -95,7 +101,7 @@ class TestPrivacy(MarketingCase):
 
     def test_forget_erases_odoo_data_deletes_remotely_and_keeps_a_tombstone(self):
         partner, binding = self.exported("Forget Me", EMAIL)
-        other_partner, other_binding = self.exported("Keep Me", "keep@example.com")
+        __, other_binding = self.exported("Keep Me", "keep@example.com")
         external_id = binding.external_id
         batch, done, export = self.plant_personal_data(partner, binding, other_binding)
         self.assertTrue(self.jobs_mentioning(EMAIL))
@@ -118,9 +124,7 @@ class TestPrivacy(MarketingCase):
         self.assertFalse(event.payload)
         tracker = self.env["marketing.bulk.import"].search([("remote_id", "=", "imp1")])
         self.assertEqual(list(tracker.items), ["keep@example.com"])
-        self.assertEqual(
-            [r["email"] for r in self.chunk.records], ["keep@example.com"]
-        )
+        self.assertEqual([r["email"] for r in self.chunk.records], ["keep@example.com"])
         # job records: the finished one and the one on the binding are gone,
         # the waiting batch still imports the other person
         self.assertFalse(done.exists())
@@ -142,7 +146,7 @@ class TestPrivacy(MarketingCase):
 
     def test_forgotten_person_is_never_imported_or_exported_again(self):
         self.backend.partner_domain = f"[('email', '=', '{EMAIL}')]"
-        partner, binding = self.exported("Forget Me", EMAIL)
+        partner, __ = self.exported("Forget Me", EMAIL)
         with self.trap() as trap:
             self.Privacy._forget(partner=partner)
             trap.perform_enqueued_jobs()
