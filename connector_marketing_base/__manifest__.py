@@ -26,6 +26,7 @@
         "views/marketing_menus.xml",
         "templates/oauth_templates.xml",
         "views/marketing_remote_views.xml",
+        "views/marketing_privacy_views.xml",
     ],
     "installable": True,
 }

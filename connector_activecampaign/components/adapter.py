@@ -603,6 +603,8 @@ class ActivecampaignAdapter(Component):
         }
 
     def delete(self, external_id):
+        """Delete a contact (``DELETE /api/3/contacts/{id}``): 200 ``{}``,
+        404 with a ``message`` when there is no such contact."""
         return self._call("DELETE", f"/contacts/{external_id}")
 
     def count(self):

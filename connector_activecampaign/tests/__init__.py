@@ -11,3 +11,4 @@ from . import test_contract_requests
 from . import test_idempotent
 from . import test_attacker
 from . import test_consent
+from . import test_privacy

@@ -35,6 +35,7 @@ class TestActivecampaignJobs(ActivecampaignMixin, TransactionCase):
             ("activecampaign.backend", "import_unsubscribes_page"),
             ("activecampaign.backend", "export_opt_outs"),
             ("activecampaign.res.partner", "unsubscribe_remote"),
+            ("activecampaign.backend", "forget_remote_contacts"),
         ):
             self.assertIn(needed, declared)
 

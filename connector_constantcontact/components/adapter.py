@@ -220,7 +220,14 @@ class ConstantContactAdapter(Component):
         return (body or {}).get("contacts_count")
 
     def delete(self, external_id):
+        """DELETE a Contact (``DELETE /v3/contacts/{contact_id}``): 204 No
+        Content, 404 for an unknown contact."""
         return self._call("DELETE", f"/contacts/{external_id}")
+
+    def read_contact(self, external_id):
+        """GET a Contact with every sub-resource, as Constant Contact
+        answers it (not flattened for the import)."""
+        return self.fetch_raw(external_id)
 
     def list_fields(self):
         """Custom field definitions for ``marketing.remote.field``."""

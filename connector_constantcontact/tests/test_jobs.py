@@ -14,6 +14,7 @@ CHANNELS = {
     "import_engagement": "batch",
     "import_tracking": "batch",
     "delete_remote_contact": "export",
+    "forget_remote_contacts": "export",
     "refresh_remote_fields": "maintenance",
     "reconcile_contacts_page": "maintenance",
     "cleanup_old_records": "maintenance",

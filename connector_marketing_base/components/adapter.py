@@ -87,7 +87,14 @@ class MarketingAdapter(AbstractComponent):
         raise NotImplementedError
 
     def delete(self, external_id):
+        """Delete one contact (its documented delete); raise on a refusal,
+        ``BadDataError`` with code ``not_found`` when there is no such one."""
         raise NotImplementedError
+
+    def read_contact(self, external_id):
+        """Everything the platform holds on one contact, as it answers
+        (data-subject access requests); by default what ``fetch`` reads."""
+        return self.fetch(external_id)
 
     def bulk_upsert(self, payloads):
         """Start an asynchronous import of ``payloads``; return its remote id."""

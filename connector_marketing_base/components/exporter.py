@@ -105,7 +105,15 @@ class MarketingBatchExporter(AbstractComponent):
         to_send = []
         seen_emails = {}
         unchanged = []
+        forgotten = (
+            self.env["marketing.tombstone"]
+            .sudo()
+            ._forgotten(set(bindings.mapped("email_normalized")))
+        )
         for binding in bindings:
+            if binding.email_normalized in forgotten:
+                outcomes["not exported (forgotten)"] += 1
+                continue
             try:
                 payload = self._payload(binding)
                 digest = self._hash_of(payload)
@@ -438,8 +446,19 @@ class MarketingBatchExporter(AbstractComponent):
         return message
 
     def _pending_bindings(self, partner_ids):
-        """Ids of the bindings of ``partner_ids`` to export (binding new ones)."""
+        """Ids of the bindings of ``partner_ids`` to export (binding new ones).
+
+        Forgotten people and partners whose contact was deleted on the
+        platform (until the reviewer decides) are left out.
+        """
         backend = self.backend_record
+        partner_ids = (
+            self.env["marketing.tombstone"]
+            .sudo()
+            ._exportable_partner_ids(backend, self.model._table, partner_ids)
+        )
+        if not partner_ids:
+            return []
         table = SQL.identifier(self.model._table)
         self.env.flush_all()
         self.env.cr.execute(

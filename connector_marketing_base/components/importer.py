@@ -24,6 +24,8 @@ CREATED, UPDATED, LINKED, UNCHANGED, REVIEW = (
     "unchanged",
     "sent to review",
 )
+#: a forgotten person, or a contact whose partner was deleted in Odoo
+TOMBSTONED = "not imported (tombstone)"
 
 
 class MarketingRecordImporter(AbstractComponent):
@@ -62,6 +64,12 @@ class MarketingRecordImporter(AbstractComponent):
             )
             _logger.debug("malformed record: %s", err)
             return REVIEW
+        if external_id not in getattr(self, "_no_tombstone", ()) and self.env[
+            "marketing.tombstone"
+        ].sudo()._not_importable(
+            self.backend_record, {external_id: self._email_of(record)}
+        ):
+            return TOMBSTONED
         try:
             with self._isolated():
                 return self._import(external_id, record, force_create)
@@ -100,6 +108,18 @@ class MarketingRecordImporter(AbstractComponent):
                 keyed.append((adapter.external_id_of(record), record))
             except (KeyError, TypeError):
                 outcomes.append(self.run(record=record))
+        blocked = (
+            self.env["marketing.tombstone"]
+            .sudo()
+            ._not_importable(
+                self.backend_record,
+                {key: self._email_of(record) for key, record in keyed},
+            )
+        )
+        outcomes += [TOMBSTONED] * len(blocked)
+        keyed = [(key, record) for key, record in keyed if key not in blocked]
+        # checked here for the whole page: run() need not check them again
+        self._no_tombstone = {key for key, __ in keyed}
         bound = self.binder.to_internal_many([key for key, __ in keyed])
         email_of = {key: self._email_of(record) for key, record in keyed}
         emails = self._emails_in_odoo(set(email_of.values()) - {None})

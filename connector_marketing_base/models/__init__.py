@@ -16,3 +16,7 @@ from . import marketing_remote_field
 from . import marketing_remote_tag
 from . import marketing_bulk_import
 from . import marketing_remote_create
+from . import marketing_tombstone
+from . import marketing_privacy
+from . import marketing_backend_privacy
+from . import marketing_import_chunk

@@ -266,3 +266,84 @@ def record_live(recorder, action):
         with recorder(tmp, record_mode="all").use_cassette("live.yaml"):
             action()
         return (pathlib.Path(tmp) / "live.yaml").read_text()
+
+
+def jobs_mentioning(env, text):
+    """Ids of the job records whose arguments, description or result hold
+    ``text`` (an email: personal data the erasure must leave nowhere)."""
+    env.flush_all()
+    env.cr.execute(
+        "SELECT id FROM queue_job WHERE args::text ILIKE %(p)s "
+        "OR kwargs::text ILIKE %(p)s OR func_string ILIKE %(p)s "
+        "OR name ILIKE %(p)s OR result ILIKE %(p)s OR exc_info ILIKE %(p)s",
+        {"p": f"%{text}%"},
+    )
+    return [row[0] for row in env.cr.fetchall()]
+
+
+class ForgetPersonMixin:
+    """A person is forgotten, against a provider's emulator (tier 2).
+
+    For a ``MarketingSandboxCase``: the provider's test says how to create a
+    contact on the emulator (``remote_create(email)`` → remote id) and
+    whether one still exists (``remote_exists(remote id)``).
+    """
+
+    forget_email = "forget.me@example.com"
+    keep_email = "keep.me@example.com"
+
+    def remote_create(self, email):
+        raise NotImplementedError
+
+    def remote_exists(self, external_id):
+        raise NotImplementedError
+
+    def test_forgotten_person_is_erased_everywhere_and_not_reimported(self):
+        from odoo import fields
+
+        self.backend.import_since = "2000-01-01 00:00:00"
+        gone, kept = (
+            self.remote_create(self.forget_email),
+            self.remote_create(self.keep_email),
+        )
+        for external_id in (gone, kept):
+            self.backend.import_contact(external_id)
+        partner = self.binding_of(gone).odoo_id
+        self.assertEqual(partner.email_normalized, self.forget_email)
+        adapter = self.adapter(self.binding_model)
+        records = [adapter.fetch(gone), adapter.fetch(kept)]
+        waiting = self.backend.with_delay().import_contacts_batch(records).db_record()
+        self.env["marketing.sync.issue"]._report(
+            self.backend, "import", "x", "y", external_id=gone, payload=records[0]
+        )
+        self.env["marketing.activity"]._record(
+            self.backend,
+            [
+                {
+                    "external_id": "dsr-1",
+                    "activity_type": "open",
+                    "occurred_at": fields.Datetime.now(),
+                    "partner_id": partner.id,
+                }
+            ],
+        )
+        self.assertTrue(jobs_mentioning(self.env, self.forget_email))
+        self.run_jobs(self.env["marketing.privacy"]._forget, partner=partner)
+        # Odoo: the marketing tables and job records hold nothing of the person
+        self.assertFalse(self.binding_of(gone))
+        self.assertFalse(self.issues(external_id=gone))
+        self.assertFalse(
+            self.env["marketing.activity"].search([("partner_id", "=", partner.id)])
+        )
+        self.assertEqual(jobs_mentioning(self.env, self.forget_email), [])
+        self.assertIn(self.keep_email, str(waiting.args), "the other person stays")
+        # the platform: deleted through its documented delete
+        self.assertFalse(self.remote_exists(gone))
+        self.assertTrue(self.remote_exists(kept))
+        self.assertTrue(self.binding_of(kept))
+        # the platform lists the person again: never imported again
+        again = self.remote_create(self.forget_email)
+        message = self.run_jobs(self.backend.import_contacts_page)
+        self.assertIn("not imported (tombstone)", message)
+        self.assertEqual(self.backend.import_contact(again), "not imported (tombstone)")
+        self.assertFalse(self.binding_of(again))

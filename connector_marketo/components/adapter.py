@@ -377,9 +377,22 @@ class MarketoAdapter(Component):
         return results
 
     def delete(self, external_id):
-        return self._call(
-            "POST", "/rest/v1/leads/delete.json", json={"input": [{"id": external_id}]}
+        """Delete Leads (``POST /rest/v1/leads/delete.json``, REST API >
+        Lead Database > Leads): one status per input, ``deleted`` or
+        ``skipped`` with reasons (1004: lead not found)."""
+        body = self._call(
+            "POST",
+            "/rest/v1/leads/delete.json",
+            json={"input": [{"id": int(external_id)}]},
         )
+        result = (body.get("result") or [{}])[0]
+        if result.get("status") != "deleted":
+            reason = (result.get("reasons") or [{}])[0]
+            raise BadDataError(
+                f"Marketo {reason.get('code')}: {reason.get('message')}",
+                code=f"marketo_{reason.get('code')}",
+            )
+        return body
 
     def count(self):
         return None  # Marketo has no lead count endpoint

@@ -88,18 +88,21 @@ class MarketoBulkImporter(Component):
         """One import job per ``size`` rows, enqueued as the file is read
         (only one batch of rows is in memory); returns the number of rows."""
         backend = self.backend_record
+        Chunk = self.env["marketing.import.chunk"].sudo()
         count, batch = 0, []
         for row in itertools.chain(rows, [None]):
             if row is not None:
                 batch.append(row)
                 count += 1
             if batch and (row is None or len(batch) == size):
+                # the rows are personal data: staged, the job carries an id
+                chunk = Chunk._stage(backend, batch)
                 backend.with_delay(
                     priority=30,
                     description=backend._job_description(
-                        self.env._("Import %s leads of the initial load", len(batch))
+                        self.env._("Import %s leads of the initial load", chunk.count)
                     ),
-                ).import_contacts_batch(batch)
+                ).import_contacts_chunk(chunk)
                 batch = []
         return count
 

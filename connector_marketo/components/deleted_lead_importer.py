@@ -10,9 +10,9 @@ class MarketoDeletedLeadImporter(Component):
     is read page by page like the other feeds.  Odoo is the system of record
     for customers, so a lead deleted in Marketo (a clean-up, a merge, a
     privacy request handled there) does not delete a customer: the binding
-    goes, the partner stays, and a review item says so, because a partner
-    still in the sync domain would be sent again as a new lead by the next
-    full export (take it out of the domain, or ignore the item).
+    goes, the partner stays, and a review item says so; a tombstone keeps
+    the next full export from sending the partner again as a new lead until
+    the reviewer decides (see ``marketing.backend._remote_contacts_deleted``).
     """
 
     _name = "marketo.deleted.lead.importer"
@@ -31,25 +31,17 @@ class MarketoDeletedLeadImporter(Component):
         body = adapter.deleted_leads_page(token)
         records = body.get("result") or []
         bindings = self.binder_for().to_internal_many({r["leadId"] for r in records})
-        unbound = self.model.browse()
-        for binding in bindings.values():
-            self._issue(
-                "import",
-                "remote_deleted",
-                self.env._(
-                    "Lead %(id)s was deleted in Marketo: %(partner)s stays in Odoo, "
-                    "no longer linked to it. The next full export sends it again "
-                    "as a new lead while it matches the backend's partners to "
-                    "sync: take it out of them, or ignore this item.",
-                    id=binding.external_id,
-                    partner=binding.odoo_id.display_name,
-                ),
-                external_id=binding.external_id,
-                partner=binding.odoo_id,
-            )
-            unbound |= binding
-        # the partner (the _inherits parent) is not deleted with its binding
-        unbound.with_context(connector_no_export=True).unlink()
+        unbound = backend._remote_contacts_deleted(
+            self.model.browse([b.id for b in bindings.values()]),
+            lambda binding: self.env._(
+                "Lead %(id)s was deleted in Marketo: %(partner)s stays in Odoo, "
+                "no longer linked to it, and is not sent again as a new lead "
+                "until you decide: 'Send again to the platform', or ignore "
+                "this item.",
+                id=binding.external_id,
+                partner=binding.odoo_id.display_name,
+            ),
+        )
         cursors._set(
             backend, "deleted_leads", {"token": body.get("nextPageToken") or token}
         )

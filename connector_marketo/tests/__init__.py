@@ -6,3 +6,4 @@ from . import test_jobs
 from . import test_fidelity
 from . import test_attacker
 from . import test_consent
+from . import test_privacy

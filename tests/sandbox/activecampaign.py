@@ -529,6 +529,8 @@ class ActiveCampaignEmulator(Emulator):
             ]
         }
 
+    # Delete a contact (API v3 reference, DELETE /api/3/contacts/{id}): 200
+    # with an empty object; an unknown id is 404 with a message
     @route("DELETE", f"{API}/contacts/<id>")
     def delete_contact(self, request):
         if request.params["id"] not in self.contacts:

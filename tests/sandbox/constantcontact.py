@@ -531,6 +531,8 @@ class ConstantContactEmulator(Emulator):
             return self.not_found(request)
         return self._public(contact, self._include(request))
 
+    # DELETE a Contact (V3 API reference, Contacts, DELETE
+    # /v3/contacts/{contact_id}): 204 No Content; an unknown id is 404
     @route("DELETE", API + "/contacts/<contact_id>")
     def delete_contact(self, request):
         contact = self.contacts.pop(request.params["contact_id"], None)

@@ -1602,6 +1602,10 @@ class MarketoEmulator(Emulator):
         self.stats.incr("leads_updated")
         return {"id": lead_id, "status": "updated"}
 
+    # Delete Leads (REST API > Lead Database > Leads, POST
+    # /rest/v1/leads/delete.json, body {"input": [{"id"}]}): per input
+    # "deleted", or "skipped" with reason 1004 "Lead not found"; the lead
+    # leaves a Delete Lead activity (deleted-leads feed)
     @route("POST", "/rest/v1/leads/delete.json")
     @_api
     def delete_leads(self, request: Request) -> Response:

@@ -423,6 +423,8 @@ def test_lost_answer_after_an_applied_deal_and_the_look_ups(api, emulator):
     params = {"filters[contact]": contact["id"], "filters[account]": member["account"]}
     links = api("GET", "/accountContacts", params=params).json()
     assert len(links["accountContacts"]) == 1
+
+
 def test_an_unsubscribed_contact_is_never_subscribed_again(api, emulator):
     [contact] = emulator.seed(1)
     emulator.unsubscribe(contact, emit=False)
@@ -454,3 +456,17 @@ def test_an_unsubscribed_contact_is_never_subscribed_again(api, emulator):
         (contact, "POST /contactLists"),
         (contact, "bulk_import subscribe"),
     ]
+
+
+def test_delete_contact_then_404(api, emulator):
+    """Delete a contact: 200 {} and the contact is gone (email free again)."""
+    created = api("POST", "/contact/sync", json={"contact": {"email": "del@x.com"}})
+    contact_id = created.json()["contact"]["id"]
+    gone = api("DELETE", f"/contacts/{contact_id}")
+    assert gone.status_code == 200
+    assert gone.json() == {}
+    assert api("GET", f"/contacts/{contact_id}").status_code == 404
+    assert api("DELETE", f"/contacts/{contact_id}").status_code == 404
+    again = api("POST", "/contact/sync", json={"contact": {"email": "del@x.com"}})
+    assert again.status_code == 201, "a new contact, not the deleted one"
+    assert again.json()["contact"]["id"] != contact_id

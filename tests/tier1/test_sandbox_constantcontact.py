@@ -445,3 +445,17 @@ def test_injected_faults_in_constant_contact_shape(api):
     failed = call("GET", "/contact_lists")
     assert failed.status_code == 503 and failed.json()[0]["error_key"] == "server_error"
     assert call("GET", "/contact_lists").ok
+
+
+def test_delete_contact_is_204_then_404(api):
+    emulator, call = api
+    emulator.seed(2)
+    contact = emulator.find("person0@example.com")
+    contact_id = contact["contact_id"]
+    gone = call("DELETE", f"/contacts/{contact_id}")
+    assert gone.status_code == 204
+    assert not gone.content
+    assert call("GET", f"/contacts/{contact_id}").status_code == 404
+    assert call("DELETE", f"/contacts/{contact_id}").status_code == 404
+    assert emulator.find("person0@example.com") is None
+    assert emulator.find("person1@example.com") is not None

@@ -14,3 +14,4 @@ from . import test_create_once
 from . import test_attacker
 from . import test_multi_company
 from . import test_consent
+from . import test_privacy

@@ -30,6 +30,10 @@ EXPECTED = {
         "root.marketing.test.export",
         {1: 10, 5: 60, 10: 600},
     ),
+    ("test.marketing.backend", "forget_remote_contacts"): (
+        "root.marketing.test.export",
+        {1: 10, 5: 60, 10: 600},
+    ),
     ("test.marketing.res.partner", "export_batch"): (
         "root.marketing.test.batch",
         {1: 30, 5: 300, 10: 1800},

@@ -278,7 +278,7 @@ class TestModels(BackendMixin, TransactionCase):
         )
         self.env.invalidate_all()
         message = self.backend.cleanup_old_records()
-        self.assertEqual(message, "Deleted 1 activities, 1 webhook events, 1 issues")
+        self.assertIn("Deleted 1 activities, 1 webhook events, 1 issues", message)
         self.assertTrue(recent.exists())
         self.assertFalse(ancient.exists())
         self.assertTrue(pending_old.exists(), "unprocessed events are kept")

@@ -1,0 +1,1 @@
+from . import marketing_privacy_request
