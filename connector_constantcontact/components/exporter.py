@@ -136,6 +136,7 @@ class ConstantContactBatchExporter(Component):
                 payload=payload,
             )
         return result
+
     def _send_opted_out(self, items):
         """Partners who opted out never go through an import (it puts every
         row on a list, as ``implicit``).  Each is found by address, or

@@ -17,6 +17,7 @@ class MarketingBackend(models.AbstractModel):
 
     _inherit = "marketing.backend"
 
+    @api.private
     def forget_remote_contacts(self, external_ids):
         """Job: delete these contacts through the platform's documented
         delete (a data-subject erasure); a contact already gone is fine.
@@ -68,6 +69,7 @@ class MarketingBackend(models.AbstractModel):
         bindings.with_context(connector_no_export=True).unlink()
         return bindings
 
+    @api.private
     def import_contacts_chunk(self, chunk):
         """Job: import contacts staged in a ``marketing.import.chunk`` (the
         job carries the chunk's id, not the contacts), then drop them."""
@@ -78,12 +80,14 @@ class MarketingBackend(models.AbstractModel):
         chunk.unlink()
         return result
 
+    @api.private
     def read_remote_contact(self, external_id):
         """What the platform holds on one contact, read through its API."""
         self.ensure_one()
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="backend.adapter").read_contact(external_id)
 
+    @api.private
     def cleanup_old_records(self):
         """Retention also covers personal data the records keep longer:
         payloads of failed webhook events (pending ones still have to be

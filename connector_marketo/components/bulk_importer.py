@@ -2,8 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import csv
 import io
-import logging
 import itertools
+import logging
 from datetime import timedelta
 
 from odoo import fields

@@ -303,6 +303,17 @@ AUTHORIZE_QUERY = {
     "code_challenge_method": {"const": "S256"},
 }
 
+#: POST /contacts (createContact), body "ContactPostRequest": the PUT body's
+#: fields, with ``create_source`` (Contact or Account) for ``update_source``
+POST_CONTACT = {
+    **PUT_CONTACT,
+    "required": ["email_address", "create_source"],
+    "properties": {
+        **{k: v for k, v in PUT_CONTACT["properties"].items() if k != "update_source"},
+        "create_source": {"enum": ["Contact", "Account"]},
+    },
+}
+
 #: recorded request → schema, by the emulator's route names
 REQUESTS = {
     "GET /oauth2/default/v1/authorize": _request(
@@ -317,6 +328,7 @@ REQUESTS = {
     },
     "GET /v3/contacts": _request(CONTACTS_QUERY),
     "GET /v3/contacts/<contact_id>": _request({"include": CONTACTS_QUERY["include"]}),
+    "POST /v3/contacts": _request(json=POST_CONTACT),
     "PUT /v3/contacts/<contact_id>": _request(json=PUT_CONTACT),
     "DELETE /v3/contacts/<contact_id>": _request(),
     # GET /contact_lists (getLists): limit 1-1000
