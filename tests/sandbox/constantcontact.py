@@ -28,8 +28,9 @@ API under ``/v3`` (``Authorization: Bearer``; 401 otherwise)
     addresses hold ``postal_code``, a ``zip`` in them is ignored; ``PUT``
     is a full replace; *chosen*: a PUT that drops ``unsubscribed`` on a
     contact the account opted out is a re-subscription, counted in
-    ``stats["resubscribe_attempts"]``); ``POST /activities/contacts_json_import`` (≤ 40,000
-    rows; a body over 4 MB is imported up to 4 MB only, silently; rows give
+    ``stats["resubscribe_attempts"]``); ``POST
+    /activities/contacts_json_import`` (≤ 40,000 rows; a body over 4 MB is
+    imported up to 4 MB only, silently; rows give
     addresses as ``zip``; a row with an international phone is refused;
     per-row errors as plain strings; the activity completes ``import_seconds`` after
     it was created, with ``percent_done`` in between); ``add_list_memberships``
