@@ -289,6 +289,10 @@ class ForgetPersonMixin:
     whether one still exists (``remote_exists(remote id)``).
     """
 
+    # Odoo's runner runs only the methods a test class defines itself,
+    # unless it allows inherited ones: these scenarios are inherited
+    allow_inherited_tests_method = True
+
     forget_email = "forget.me@example.com"
     keep_email = "keep.me@example.com"
 
