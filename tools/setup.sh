@@ -78,6 +78,12 @@ else
     : >"$constraints"
 fi
 pip_install -r requirements.txt -r test-requirements.txt -c "$constraints"
+# Odoo's evented (websocket) process of prefork mode lets gevent load its
+# plugins through pkg_resources; the pkg_resources of the setuptools a venv
+# starts with (65) cannot find distributions whose metadata folder has a
+# normalized name (zope_interface-*.dist-info), so that process crash-looped
+# with "The 'zope.interface' distribution was not found". A newer one can.
+pip_install 'setuptools>=75,<80'
 # --no-deps: the OCA wheels require the `odoo` distribution, not on PyPI
 pip_install --no-deps -r oca-requirements.txt
 # conflicts are shown here rather than discovered in the middle of the tests
