@@ -1,6 +1,6 @@
 """Errors the adapter raises after classifying a provider answer.
 
-Every failure of a provider call ends in one of four outcomes (DESIGN §3):
+Every failure of a provider call ends in one of four outcomes:
 
 * retry later: :class:`odoo.addons.queue_job.exception.RetryableJobError`
   (rate limit, quota, 5xx, timeout, open circuit), raised as is;

@@ -6,7 +6,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-#: webhook events registered by "Register webhook" (PROVIDER_FACTS)
+#: webhook events registered by "Register webhook" (the contact events of
+#: ActiveCampaign's webhook reference that the connector handles)
 WEBHOOK_EVENTS = [
     "subscribe",
     "unsubscribe",

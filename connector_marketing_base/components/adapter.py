@@ -30,7 +30,7 @@ class Page(NamedTuple):
 
 
 class MarketingAdapter(AbstractComponent):
-    """The only place that speaks HTTP (DESIGN §3).
+    """The only place that speaks HTTP.
 
     Every call goes through :meth:`_call`: a slot of the shared rate limiter,
     one ``requests.Session`` per job, explicit timeouts, tenacity for transient

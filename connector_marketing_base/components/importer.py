@@ -31,7 +31,7 @@ TOMBSTONED = "not imported (tombstone)"
 class MarketingRecordImporter(AbstractComponent):
     """Import one remote contact into a partner.
 
-    Matching follows DESIGN §7: the binding (external id) first, then the
+    Matching: the binding (external id) first, then the
     normalized email; several partners with the email is a review item, not a
     guess.  On an existing partner each field obeys its conflict rule.  All
     writes carry ``connector_no_export`` (set here, inside the job: context is

@@ -1,6 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Webhook plumbing the provider routes reuse (DESIGN §6).
+"""Webhook plumbing the provider routes reuse.
 
 A provider controller declares its route (``type="http"``, ``auth="none"``,
 ``csrf=False``, ``max_content_length=MAX_BODY_BYTES``: Odoo parses a

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Pure data-normalization helpers shared by every provider mapper.
 
-DESIGN §7 asks that data be validated before it is sent: email syntax,
+Data is validated before it is sent: email syntax,
 provider length limits, HTML stripped, NFC text, names split on the first
 space.  These functions do that work without touching Odoo, so that the
 mappers (inside Odoo), the provider sandboxes and the tier-1 tests (outside
@@ -175,7 +175,7 @@ def strip_html(text) -> str:
     """Visible text of an HTML fragment, as :func:`nfc` text.
 
     Why: Odoo Html fields and rich notes end up in provider fields that show
-    markup literally (DESIGN §7: "HTML stripped").
+    markup literally.
 
     Tags are removed; entities are decoded once (``&amp;lt;`` gives the
     literal ``&lt;``); block boundaries (``<br>``, ``</p>``, ``</div>``,
@@ -205,8 +205,8 @@ def split_name(full_name) -> tuple[str, str]:
     """``(first_name, last_name)`` of a partner name, split on the first space.
 
     Why: Odoo keeps one ``name``; the platforms want first and last names.
-    DESIGN §7 and the Constant Contact seed fix the rule ("splitting on the
-    first space character") and name its edge cases, which this handles:
+    The rule is to split on the first space character; its edge cases are
+    handled:
 
     * empty or blank → ``("", "")``;
     * a single name (``"Madonna"``) → ``("Madonna", "")``: the platforms
@@ -217,7 +217,7 @@ def split_name(full_name) -> tuple[str, str]:
       :func:`nfc`: ``"  José  García "`` (padded, doubled space, decomposed
       é) → ``("José", "García")``; an NBSP separates like a space.
 
-    Deliberately *not* handled, because neither the seeds nor DESIGN ask for
+    Deliberately *not* handled, because no platform asks for
     it and any guess would be wrong for someone: the comma form ``"Doe, John"``
     (split literally: ``("Doe,", "John")``), honorifics, suffixes, particles.
     ``join_name(*split_name(x)) == nfc(x)`` always holds, so nothing is lost
@@ -535,7 +535,7 @@ def payload_hash(payload: dict) -> str:
     """SHA-256 (hex) of the canonical JSON of an export payload.
 
     Why: stored as ``export_hash`` on the binding; an export whose payload
-    hashes the same as last time is skipped (DESIGN §7, echo suppression).
+    hashes the same as last time is skipped (echo suppression).
     Equal payloads must therefore hash equal whatever their key order and in
     whatever process: keys are sorted at every level, separators fixed,
     non-ASCII kept as UTF-8, sets ordered (see ``_canonical``) and other

@@ -2,10 +2,10 @@
 
 The module is loaded from its file path, never through the addon package:
 ``connector_marketing_base/__init__.py`` imports Odoo, which tier 1 does not
-have.  Cases come from DESIGN §7 (NFC text, HTML stripped, names split on the
-first space, length limits) and the edge cases the seeds name: single names and
-several middle names (Constant Contact guide), 100-character contact names,
-accents, emoji and non-Latin scripts (ActiveCampaign guide), international
+have.  Cases come from the data rules of the base's ``readme/DEVELOP.rst``
+(NFC text, HTML stripped, names split on the first space, length limits) and
+the edge cases users reported: single names and several middle names,
+100-character contact names, accents, emoji and non-Latin scripts, international
 phone formats.
 
 Run: ``python -m pytest -p no:odoo tests/tier1/test_normalize.py``.
