@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests.common import TransactionCase, new_test_user
 
@@ -54,18 +56,53 @@ class TestMarketoAdapter(MarketoCase):
         self.assertEqual(self.token_calls() - before, 1)
         self.assertEqual(self.emulator.stats["tokens_issued"] - issued, 1)
 
+    def describe_calls(self):
+        return self.calls("GET /rest/v1/leads/describe.json")
+
+    def check_connection_spying_blocks(self):
+        """Run ``check_connection`` and return the limiter blocks it asked for.
+
+        The spy wraps the shared limiter's ``_block`` (it still blocks): a
+        provider rate-limit signal must become a block of the whole backend,
+        not a private sleep of one worker.
+        """
+        throttle = type(self.env["marketing.throttle"])
+        blocks = []
+        original = throttle._block
+
+        def spy(model, backend, seconds, reason, bucket=None):
+            blocks.append((seconds, reason))
+            return original(model, backend, seconds, reason, bucket=bucket)
+
+        with patch.object(throttle, "_block", spy):
+            self.adapter().check_connection()
+        return blocks
+
     def test_rate_limit_606_waits_for_the_window(self):
         self.backend.rate_limit_window = 0.5
         self.emulator.faults.configure(
             burst={"status": 200, "count": 1, "error": "606"}
         )
-        self.adapter().check_connection()
+        before = self.describe_calls()
+        blocks = self.check_connection_spying_blocks()
+        # the whole backend waits one rate-limit window, then the call is
+        # made once more: two calls in all
+        self.assertEqual(len(blocks), 1)
+        self.assertEqual(blocks[0][0], 0.5)
+        self.assertIn("606", blocks[0][1])
+        self.assertEqual(self.describe_calls() - before, 2)
 
     def test_concurrency_615_is_retried(self):
         self.emulator.faults.configure(
             burst={"status": 200, "count": 1, "error": "615"}
         )
-        self.adapter().check_connection()
+        before = self.describe_calls()
+        blocks = self.check_connection_spying_blocks()
+        # Marketo's concurrency limit frees up as calls end: a one-second
+        # wait, then one retry
+        self.assertEqual([seconds for seconds, _reason in blocks], [1])
+        self.assertIn("615", blocks[0][1])
+        self.assertEqual(self.describe_calls() - before, 2)
 
     def test_daily_quota_607_postpones_to_reset(self):
         self.emulator.faults.configure(
