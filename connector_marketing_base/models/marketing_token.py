@@ -58,7 +58,7 @@ class MarketingToken(models.Model):
         return cr.fetchone()
 
     @api.model
-    def _write(self, cr, row_id, token):
+    def _store_token(self, cr, row_id, token):
         cr.execute(
             """
             UPDATE marketing_token
@@ -90,7 +90,7 @@ class MarketingToken(models.Model):
             if access and valid:
                 return access
             token = fetch(refresh)
-            self._write(cr, row_id, token)
+            self._store_token(cr, row_id, token)
             return token["access_token"]
 
     @api.model
@@ -98,7 +98,7 @@ class MarketingToken(models.Model):
         """Save tokens obtained elsewhere (an OAuth2 callback)."""
         with self._own_transaction() as cr:
             row_id = self._lock(cr, backend)[0]
-            self._write(cr, row_id, token)
+            self._store_token(cr, row_id, token)
 
     @api.model
     def _invalidate(self, backend, access_token):
