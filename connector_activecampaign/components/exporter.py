@@ -4,7 +4,7 @@ from collections import Counter
 
 from odoo.addons.component.core import Component
 
-from .adapter import UNSUBSCRIBED
+from .adapter.api import UNSUBSCRIBED
 
 
 class ActivecampaignBatchExporter(Component):
