@@ -12,7 +12,7 @@ from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.tools.dates import utc_naive
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
-from .adapter import ExportAlreadyQueued
+from .adapter.api import ExportAlreadyQueued
 
 _logger = logging.getLogger(__name__)
 
