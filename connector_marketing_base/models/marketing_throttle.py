@@ -211,78 +211,122 @@ class MarketingThrottle(models.Model):
 
     @api.model
     def _try_acquire(self, limits):
-        """One attempt: ``(lease_id, 0, None)`` or ``(None, wait, reason)``."""
+        """One attempt: ``(lease_id, 0, None)`` or ``(None, wait, reason)``.
+
+        The refusals are checked from the hardest to the softest: an open
+        circuit, the provider's own block, the daily quota, the rate window,
+        the concurrency slots.
+        """
         with self._own_transaction() as cr:
             state = self._locked_row(cr, limits.key)
             now = state["now"]
-            open_until = self._epoch(state["circuit_open_until"])
-            if now < open_until:
-                return (
-                    None,
-                    open_until - now,
-                    self.env._(
-                        "Circuit open after %(n)s consecutive failures of %(b)s; "
-                        "next attempt at %(t)s UTC",
-                        n=state["failures"],
-                        b=limits.label,
-                        t=state["circuit_open_until"].strftime("%H:%M:%S"),
-                    ),
-                )
-            blocked_until = self._epoch(state["blocked_until"])
-            if now < blocked_until:
-                return (
-                    None,
-                    blocked_until - now,
-                    state["blocked_reason"] or self.env._("Provider asked to wait"),
-                )
-            today = self._utc(now).date()
-            quota_used = state["quota_used"] if state["quota_day"] == today else 0
-            if limits.daily_quota and quota_used >= limits.daily_quota:
-                reset = datetime.combine(today + timedelta(days=1), datetime.min.time())
-                return (
-                    None,
-                    self._epoch(reset) - now,
-                    self.env._(
-                        "Daily quota of %(q)s calls used up; resumes at 00:00 UTC",
-                        q=limits.daily_quota,
-                    ),
-                )
-            window = limits.window
-            margin = max(WINDOW_MARGIN_MIN, window * WINDOW_MARGIN_RATIO)
-            calls = [t for t in state["calls"] or [] if t > now - window - margin]
-            if limits.calls and len(calls) >= limits.calls:
-                oldest = calls[-limits.calls]
-                return (
-                    None,
-                    oldest + window + margin - now,
-                    self.env._(
-                        "Rate limit: %(n)s calls per %(w)s s",
-                        n=limits.calls,
-                        w=window,
-                    ),
-                )
-            leases = {k: v for k, v in (state["leases"] or {}).items() if v > now}
-            if limits.concurrency and len(leases) >= limits.concurrency:
-                return (
-                    None,
-                    CONCURRENCY_BACKOFF,
-                    self.env._(
-                        "All %(n)s concurrent call slots are busy",
-                        n=limits.concurrency,
-                    ),
-                )
-            lease = uuid.uuid4().hex
-            calls.append(now)
-            leases[lease] = now + limits.lease_seconds
-            self._write_row(
-                cr,
-                state,
-                calls=calls,
-                leases=leases,
-                quota_day=today,
-                quota_used=quota_used + 1,
+            refusal = (
+                self._circuit_refusal(state, limits, now)
+                or self._block_refusal(state, now)
+                or self._quota_refusal(state, limits, now)
+                or self._rate_refusal(state, limits, now)
+                or self._concurrency_refusal(state, limits, now)
             )
-            return lease, 0.0, None
+            if refusal:
+                return (None, *refusal)
+            return self._grant(cr, state, limits, now), 0.0, None
+
+    def _circuit_refusal(self, state, limits, now):
+        open_until = self._epoch(state["circuit_open_until"])
+        if now >= open_until:
+            return None
+        return (
+            open_until - now,
+            self.env._(
+                "Circuit open after %(n)s consecutive failures of %(b)s; "
+                "next attempt at %(t)s UTC",
+                n=state["failures"],
+                b=limits.label,
+                t=state["circuit_open_until"].strftime("%H:%M:%S"),
+            ),
+        )
+
+    def _block_refusal(self, state, now):
+        blocked_until = self._epoch(state["blocked_until"])
+        if now >= blocked_until:
+            return None
+        return (
+            blocked_until - now,
+            state["blocked_reason"] or self.env._("Provider asked to wait"),
+        )
+
+    def _quota_used(self, state, now):
+        """Calls counted today (UTC), ``(day, count)``."""
+        today = self._utc(now).date()
+        return today, state["quota_used"] if state["quota_day"] == today else 0
+
+    def _quota_refusal(self, state, limits, now):
+        today, quota_used = self._quota_used(state, now)
+        if not limits.daily_quota or quota_used < limits.daily_quota:
+            return None
+        reset = datetime.combine(today + timedelta(days=1), datetime.min.time())
+        return (
+            self._epoch(reset) - now,
+            self.env._(
+                "Daily quota of %(q)s calls used up; resumes at 00:00 UTC",
+                q=limits.daily_quota,
+            ),
+        )
+
+    @staticmethod
+    def _recent_calls(state, limits, now):
+        """Call times still inside the window (with its safety margin)."""
+        window = limits.window
+        margin = max(WINDOW_MARGIN_MIN, window * WINDOW_MARGIN_RATIO)
+        return [t for t in state["calls"] or [] if t > now - window - margin], margin
+
+    def _rate_refusal(self, state, limits, now):
+        calls, margin = self._recent_calls(state, limits, now)
+        if not limits.calls or len(calls) < limits.calls:
+            return None
+        oldest = calls[-limits.calls]
+        return (
+            oldest + limits.window + margin - now,
+            self.env._(
+                "Rate limit: %(n)s calls per %(w)s s",
+                n=limits.calls,
+                w=limits.window,
+            ),
+        )
+
+    @staticmethod
+    def _live_leases(state, now):
+        return {k: v for k, v in (state["leases"] or {}).items() if v > now}
+
+    def _concurrency_refusal(self, state, limits, now):
+        leases = self._live_leases(state, now)
+        if not limits.concurrency or len(leases) < limits.concurrency:
+            return None
+        return (
+            CONCURRENCY_BACKOFF,
+            self.env._(
+                "All %(n)s concurrent call slots are busy",
+                n=limits.concurrency,
+            ),
+        )
+
+    def _grant(self, cr, state, limits, now):
+        """Take the slot: the call is counted, its lease recorded."""
+        today, quota_used = self._quota_used(state, now)
+        calls, __ = self._recent_calls(state, limits, now)
+        leases = self._live_leases(state, now)
+        lease = uuid.uuid4().hex
+        calls.append(now)
+        leases[lease] = now + limits.lease_seconds
+        self._write_row(
+            cr,
+            state,
+            calls=calls,
+            leases=leases,
+            quota_day=today,
+            quota_used=quota_used + 1,
+        )
+        return lease
 
     @api.model
     def _release(self, backend, lease, success=None, bucket=None):
