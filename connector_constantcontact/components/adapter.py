@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 import urllib.parse
-from datetime import UTC, datetime, time, timedelta
 
 from odoo import fields
 
@@ -13,7 +12,7 @@ from odoo.addons.connector_marketing_base.exceptions import (
     RateLimited,
     ReauthRequired,
 )
-from odoo.addons.connector_marketing_base.tools.dates import utc_text
+from odoo.addons.connector_marketing_base.tools.dates import seconds_until, utc_text
 
 #: contacts per page (the API's maximum)
 PAGE_SIZE = 500
@@ -108,7 +107,7 @@ class ConstantContactAdapter(Component):
             message = self._error_message(response)
             if "quota_exceeded" in keys:
                 self._quota_exhausted(
-                    self._seconds_to_midnight_utc(),
+                    seconds_until(self.backend_record._quota_timezone),
                     self.env._(
                         "Constant Contact daily quota exhausted (%s); resumes "
                         "at 00:00 UTC",
@@ -141,12 +140,6 @@ class ConstantContactAdapter(Component):
                 str(e.get("error_message") or e.get("error_key") or e) for e in entries
             )[:500]
         return str(body)[:500]
-
-    @staticmethod
-    def _seconds_to_midnight_utc():
-        now = datetime.now(UTC)
-        reset = datetime.combine(now.date() + timedelta(days=1), time(), UTC)
-        return (reset - now).total_seconds()
 
     def _path_of(self, href):
         """``_links.next.href`` is relative to the host (``/v3/contacts?...``)."""

@@ -38,6 +38,9 @@ class MarketingBackend(models.AbstractModel):
     _provider_label = "Marketing platform"
     #: binding model of contacts (``<provider>.res.partner``)
     _partner_binding_model = None
+    #: the time zone of the provider's day: its daily quota resets at
+    #: midnight there, and the limiter counts calls by that day
+    _quota_timezone = "UTC"
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
@@ -85,7 +88,8 @@ class MarketingBackend(models.AbstractModel):
         copy=False,
         help="Shared secret the provider sends with each webhook.",
     )
-    # rate limits (shared by all workers): the defaults are the provider's documented limits
+    # rate limits (shared by all workers): the defaults are the provider's
+    # documented limits
     rate_limit_calls = fields.Integer(string="Calls per window", default=10)
     rate_limit_window = fields.Float(string="Window (seconds)", default=1.0)
     rate_limit_concurrency = fields.Integer(string="Concurrent calls", default=5)

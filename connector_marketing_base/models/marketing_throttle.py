@@ -5,13 +5,15 @@ import logging
 import math
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..tools.dates import local_day, seconds_until
 
 _logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class Limits(NamedTuple):
     lease_seconds: float
     circuit_threshold: int
     circuit_cooldown: int
+    quota_timezone: str
 
     @classmethod
     def of(cls, backend, bucket=None):
@@ -61,6 +64,7 @@ class Limits(NamedTuple):
                 lease_seconds=(backend.request_timeout or 30.0) + LEASE_GRACE,
                 circuit_threshold=0,
                 circuit_cooldown=0,
+                quota_timezone=backend._quota_timezone,
             )
         return cls(
             key=(backend._name, backend.id),
@@ -72,6 +76,7 @@ class Limits(NamedTuple):
             lease_seconds=(backend.request_timeout or 30.0) + LEASE_GRACE,
             circuit_threshold=backend.circuit_threshold or 1,
             circuit_cooldown=backend.circuit_cooldown or 60,
+            quota_timezone=backend._quota_timezone,
         )
 
 
@@ -87,7 +92,8 @@ class MarketingThrottle(models.Model):
 
     * sliding window: the start times of the calls of the current window;
     * concurrency: leases with an expiry (a crashed worker cannot leak a slot);
-    * daily quota: a counter reset at 00:00 UTC;
+    * daily quota: a counter reset at midnight of the provider's day
+      (``_quota_timezone`` of the backend);
     * provider signals (429 Retry-After, quota exhausted) set ``blocked_until``
       and win over our own estimate;
     * circuit breaker: after N consecutive transient failures no call is made
@@ -255,21 +261,22 @@ class MarketingThrottle(models.Model):
             state["blocked_reason"] or self.env._("Provider asked to wait"),
         )
 
-    def _quota_used(self, state, now):
-        """Calls counted today (UTC), ``(day, count)``."""
-        today = self._utc(now).date()
+    @staticmethod
+    def _quota_used(state, limits, now):
+        """Calls counted on the provider's day, ``(day, count)``."""
+        today = local_day(limits.quota_timezone, datetime.fromtimestamp(now, UTC))
         return today, state["quota_used"] if state["quota_day"] == today else 0
 
     def _quota_refusal(self, state, limits, now):
-        today, quota_used = self._quota_used(state, now)
+        __, quota_used = self._quota_used(state, limits, now)
         if not limits.daily_quota or quota_used < limits.daily_quota:
             return None
-        reset = datetime.combine(today + timedelta(days=1), datetime.min.time())
         return (
-            self._epoch(reset) - now,
+            seconds_until(limits.quota_timezone, now=datetime.fromtimestamp(now, UTC)),
             self.env._(
-                "Daily quota of %(q)s calls used up; resumes at 00:00 UTC",
+                "Daily quota of %(q)s calls used up; resumes at 00:00 (%(tz)s)",
                 q=limits.daily_quota,
+                tz=limits.quota_timezone,
             ),
         )
 
@@ -312,7 +319,7 @@ class MarketingThrottle(models.Model):
 
     def _grant(self, cr, state, limits, now):
         """Take the slot: the call is counted, its lease recorded."""
-        today, quota_used = self._quota_used(state, now)
+        today, quota_used = self._quota_used(state, limits, now)
         calls, __ = self._recent_calls(state, limits, now)
         leases = self._live_leases(state, now)
         lease = uuid.uuid4().hex
@@ -428,7 +435,9 @@ class MarketingThrottle(models.Model):
                     t=row.blocked_until.strftime("%H:%M"),
                 )
             )
-        used = row.quota_used if row.quota_day == now.date() else 0
+        used = (
+            row.quota_used if row.quota_day == local_day(backend._quota_timezone) else 0
+        )
         if backend.daily_quota:
             parts.append(
                 self.env._("%(u)s / %(q)s calls today", u=used, q=backend.daily_quota)

@@ -26,6 +26,8 @@ class MarketoBackend(models.Model):
     _description = "Marketo Backend"
     _provider_label = "Marketo"
     _partner_binding_model = "marketo.res.partner"
+    #: "the daily quota resets at midnight Central Time" (REST API, Quota)
+    _quota_timezone = "America/Chicago"
 
     munchkin_id = fields.Char(
         string="Munchkin ID",

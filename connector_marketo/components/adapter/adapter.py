@@ -4,7 +4,7 @@
 string codes, the identity token) and leads; companies, programs,
 activities and bulk extracts come from the mixins of this folder."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 import requests
 
@@ -19,6 +19,7 @@ from odoo.addons.connector_marketing_base.exceptions import (
     ReauthRequired,
     TransientError,
 )
+from odoo.addons.connector_marketing_base.tools.dates import seconds_until
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..mapper import REMOTE_KEYS
@@ -158,13 +159,9 @@ class MarketoAdapter(Component):
         "12:00AM CST" and "midnight Central Time": in summer these are an
         hour apart, so a quota still spent in the first hour after midnight
         waits for 01:00 rather than for the next day."""
-        now = now or datetime.now(QUOTA_TZ)
-        reset = datetime.combine(now.date() + timedelta(days=1), time(), QUOTA_TZ)
-        if now.hour == 0:
-            reset = datetime.combine(now.date(), time(1, 5), QUOTA_TZ)
-        # in UTC: two times of one zone subtract naively, an hour off on the
-        # days daylight saving time starts or ends
-        return (reset.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+        now = (now or datetime.now(UTC)).astimezone(QUOTA_TZ)
+        at = time(1, 5) if now.hour == 0 else time()
+        return seconds_until(QUOTA_TZ.key, at=at, now=now)
 
     # ------------------------------------------------------------------
     # leads
