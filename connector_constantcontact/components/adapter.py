@@ -222,12 +222,19 @@ class ConstantContactAdapter(Component):
         return self.flatten(self.fetch_raw(external_id))
 
     def count(self):
-        body = self._call(
-            "GET",
-            "/contacts",
-            params={"limit": 1, "status": "all", "include_count": "true"},
-        )
-        return (body or {}).get("contacts_count")
+        """Contacts of the account, unsubscribed ones included, deleted ones
+        not (they stay in the account, but are no longer bound)."""
+        counts = {}
+        for status in ("all", "deleted"):
+            body = self._call(
+                "GET",
+                "/contacts",
+                params={"limit": 1, "status": status, "include_count": "true"},
+            )
+            counts[status] = (body or {}).get("contacts_count")
+        if counts["all"] is None:
+            return None
+        return counts["all"] - (counts["deleted"] or 0)
 
     def is_deleted(self, record):
         """A deleted contact stays in the account: it has a ``deleted_at``

@@ -86,3 +86,7 @@ class TestConstantContactDeletions(ConstantContactCase):
             self.backend.import_contact(self.ids[2]), "deleted on the platform"
         )
         self.assert_unbound_with_review(self.ids[2], self.partners[2])
+        # the reconciliation counts it neither remotely nor in Odoo
+        self.run_jobs(self.backend.reconcile_contacts_page)
+        self.assertFalse(self.issues(reason_code="count_mismatch"))
+        self.assertFalse(self.issues(reason_code="field_mismatch"))

@@ -94,7 +94,7 @@ class MarketingBackend(models.AbstractModel):
         self.ensure_one()
         if not chunk.exists():
             return self.env._("Nothing left to import")
-        result = self.import_contacts_batch(chunk.records or [])
+        result = self._import_records(chunk.records or [])
         chunk.unlink()
         return result
 

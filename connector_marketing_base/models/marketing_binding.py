@@ -65,14 +65,21 @@ class MarketingBinding(models.AbstractModel):
 
     @api.private
     def export_batch(self):
-        """Job: export these bindings in as few calls as the provider allows."""
+        """Job: export these bindings in as few calls as the provider allows.
+
+        A binding undone since the job was enqueued (a forgotten person, a
+        contact deleted on the platform) is skipped, not an error for the
+        others of the batch."""
+        self = self.exists()
         if not self:
             return self.env._("Nothing to export")
         with self.backend_id.work_on(self._name) as work:
             return work.component(usage="batch.exporter").run(self)
 
     def unsubscribe_remote(self):
-        """Job: these contacts opted out in Odoo; say so on the platform."""
+        """Job: these contacts opted out in Odoo; say so on the platform
+        (bindings undone since are skipped, as in ``export_batch``)."""
+        self = self.exists()
         if not self:
             return self.env._("Nothing to unsubscribe")
         with self.backend_id.work_on(self._name) as work:
