@@ -406,3 +406,44 @@ class TestPrivacy(MarketingCase):
         self.assertFalse(tracker.items)
         self.assertFalse(chunk.exists(), "rows left by a failed import job")
         self.assertTrue(fresh.exists())
+
+
+class TestJobArguments(MarketingCase):
+    """Queue job arguments carry record ids and remote ids, never contact
+    data: a job record is kept for weeks and read by anyone who sees the
+    queue."""
+
+    def test_no_job_of_a_sync_cycle_carries_contact_data(self):
+        self.emulator.contacts.clear()
+        self.backend.partner_domain = "[('email', 'ilike', '@jobargs.example.com')]"
+        self.emulator.seed(30, start=4000)
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Job Args {i}", "email": f"p{i}@jobargs.example.com"}
+                for i in range(30)
+            ]
+        )
+        arguments = []
+        with self.trap() as trap:
+            # a sync cycle (imports, exports), opt-outs, a single export, the
+            # reconciliation and the maintenance job
+            self.env[self.backend._name]._scheduler_sync()
+            self.env["mail.blacklist"]._add(partners[0].email)
+            partners[1].name = "Job Args Changed"
+            self.env[self.backend._name]._scheduler_maintenance()
+            rounds = 0
+            while trap.enqueued_jobs and rounds < 50:
+                rounds += 1
+                arguments += [
+                    (job.method_name, job.args, job.kwargs)
+                    for job in trap.enqueued_jobs
+                ]
+                trap.perform_enqueued_jobs()
+        names = {name for name, __, __ in arguments}
+        self.assertTrue(
+            {"export_batch", "import_contacts_page", "export_opt_outs"} <= names,
+            names,
+        )
+        for name, args, kwargs in arguments:
+            text = json.dumps([args, kwargs], default=str)
+            self.assertNotIn("@", text, f"{name} carries an email: {text[:200]}")
