@@ -59,9 +59,7 @@ class TestActivecampaignDeletions(ActivecampaignCase):
         issue = self.assert_unbound_with_review(gone, self.partners[0])
         self.assertFalse(self.email_exists_remotely(self.partners[0].email))
         self.assertEqual(self.binding_of(self.ids[1]).odoo_id, self.partners[1])
-        self.assertEqual(
-            self.emulator.contacts[self.ids[1]]["firstName"], "Changed"
-        )
+        self.assertEqual(self.emulator.contacts[self.ids[1]]["firstName"], "Changed")
         # someone decides: sent again, as a new contact
         issue.action_export_again()
         self.run_jobs(self.backend.export_contacts)

@@ -78,7 +78,9 @@ class TestConstantContactDeletions(ConstantContactCase):
             if entry.get("query", {}).get("status") == "deleted"
         ]
         self.assertTrue(all("updated_after" in e["query"] for e in looks[1:]))
-        self.assertEqual(self.emulator.contacts[self.ids[2]]["job_title"], "Changed again")
+        self.assertEqual(
+            self.emulator.contacts[self.ids[2]]["job_title"], "Changed again"
+        )
 
     def test_single_read_of_a_deleted_contact_unbinds_it(self):
         self.emulator.soft_delete(self.ids[2])

@@ -184,9 +184,7 @@ class MarketingBatchExporter(AbstractComponent):
         # a deletion feed may name other bound contacts too: all are unbound
         bound = self.binder_for().to_internal_many(gone)
         self._remote_deleted(self.model.browse([b.id for b in bound.values()]))
-        outcomes["not exported (deleted on the platform)"] += len(to_send) - len(
-            kept
-        )
+        outcomes["not exported (deleted on the platform)"] += len(to_send) - len(kept)
         return kept
 
     def _send_each(self, to_send):

@@ -562,7 +562,7 @@ class ConstantContactEmulator(Emulator):
             self._touch(contact)
 
     def _restore(self, contact):
-        """"Get and Restore Deleted Contacts" (v3 FAQ): adding a deleted
+        """ "Get and Restore Deleted Contacts" (v3 FAQ): adding a deleted
         contact to a list (a PUT with ``list_memberships``, an import, an
         add_list_memberships activity) restores it; counted in
         ``stats["restored"]`` so a test can assert none."""
@@ -1090,7 +1090,10 @@ class ConstantContactEmulator(Emulator):
 
     def ids_in_order(self):
         """Contact ids in the order the contacts collection pages them."""
-        return [c["contact_id"] for c in sorted(self.contacts.values(), key=lambda c: c["_seq"])]
+        return [
+            c["contact_id"]
+            for c in sorted(self.contacts.values(), key=lambda c: c["_seq"])
+        ]
 
     def find(self, email):
         contact_id = self.by_email.get(email.lower())

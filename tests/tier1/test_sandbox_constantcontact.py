@@ -448,7 +448,7 @@ def test_injected_faults_in_constant_contact_shape(api):
 
 
 def test_delete_contact_is_204_and_keeps_it_deleted(api):
-    """"Delete a Contact": 204, and the contact stays in the account with
+    """ "Delete a Contact": 204, and the contact stays in the account with
     a ``deleted_at`` and no lists, listed with ``status=deleted`` or
     ``all`` only; a second delete is 404 (*chosen*)."""
     emulator, call = api
@@ -458,14 +458,19 @@ def test_delete_contact_is_204_and_keeps_it_deleted(api):
     gone = call("DELETE", f"/contacts/{contact_id}")
     assert gone.status_code == 204
     assert not gone.content
-    read = call("GET", f"/contacts/{contact_id}", params={"include": "list_memberships"})
+    read = call(
+        "GET", f"/contacts/{contact_id}", params={"include": "list_memberships"}
+    )
     assert read.status_code == 200
     assert read.json()["deleted_at"] and read.json()["list_memberships"] == []
     assert call("DELETE", f"/contacts/{contact_id}").status_code == 404
 
     def listed(status=None):
         params = {"status": status} if status else {}
-        return [c["contact_id"] for c in call("GET", "/contacts", params=params).json()["contacts"]]
+        return [
+            c["contact_id"]
+            for c in call("GET", "/contacts", params=params).json()["contacts"]
+        ]
 
     assert contact_id not in listed() and contact_id not in listed("active")
     assert contact_id in listed("deleted") and contact_id in listed("all")
@@ -474,7 +479,7 @@ def test_delete_contact_is_204_and_keeps_it_deleted(api):
 
 
 def test_adding_a_deleted_contact_to_a_list_restores_it(api, clock):
-    """"Get and Restore Deleted Contacts": a list membership restores it;
+    """ "Get and Restore Deleted Contacts": a list membership restores it;
     the sandbox counts each restore."""
     emulator, call = api
     general = emulator.add_list("General")
