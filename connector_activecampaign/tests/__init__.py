@@ -12,3 +12,4 @@ from . import test_idempotent
 from . import test_attacker
 from . import test_consent
 from . import test_privacy
+from . import test_deletions

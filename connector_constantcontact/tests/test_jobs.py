@@ -6,7 +6,6 @@ from .common import BACKEND, BINDING, ConstantContactBackendMixin
 
 CHANNELS = {
     "import_contacts_page": "batch",
-    "import_contacts_batch": "batch",
     "import_contact": "export",
     "export_contacts": "batch",
     "follow_bulk_import": "batch",

@@ -19,4 +19,7 @@ class TestConstantContactPrivacy(ForgetPersonMixin, ConstantContactCase):
         return contact["contact_id"]
 
     def remote_exists(self, external_id):
-        return external_id in self.emulator.contacts
+        """Not deleted: a deleted contact stays in the account, marked with
+        its ``deleted_at`` ("Delete a Contact")."""
+        contact = self.emulator.contacts.get(external_id)
+        return bool(contact) and not contact.get("deleted_at")

@@ -91,6 +91,19 @@ class MarketingAdapter(AbstractComponent):
         ``BadDataError`` with code ``not_found`` when there is no such one."""
         raise NotImplementedError
 
+    def is_deleted(self, record):
+        """Whether ``record``, as a scan read it, is a contact the platform
+        deleted (a provider whose scans return deleted contacts marked as
+        such says how); those are never imported as partners."""
+        return False
+
+    def deleted_contacts(self, external_ids):
+        """External ids of contacts the platform deleted, among these bound
+        ones (a deletion feed may name others too), where it can tell before
+        an export sends them again: an export by email would re-create them.
+        By default it cannot: an empty set."""
+        return set()
+
     def read_contact(self, external_id):
         """Everything the platform holds on one contact, as it answers
         (data-subject access requests); by default what ``fetch`` reads."""

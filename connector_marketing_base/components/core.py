@@ -79,3 +79,11 @@ class MarketingConnectorComponent(AbstractComponent):
                 values["export_hash"] = exporter._payload_hash(binding)
             binding._write_sync_columns({binding.id: values})
         return added
+
+    def _remote_deleted(self, bindings):
+        """``bindings`` whose contacts the platform deleted: unbound, each
+        with a review item and a tombstone (see
+        ``marketing.backend._remote_contacts_deleted``); returns them."""
+        if not bindings:
+            return bindings
+        return self.backend_record._remote_contacts_deleted(bindings)

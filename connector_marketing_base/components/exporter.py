@@ -160,6 +160,7 @@ class MarketingBatchExporter(AbstractComponent):
                 continue
             seen_emails[email] = binding
             to_send.append((binding, payload, digest))
+        to_send = self._without_deleted(to_send, outcomes)
         # checked and in sync: not picked again until the next change
         now = fields.Datetime.now()
         self.model._write_sync_columns({i: {"sync_date": now} for i in unchanged})
@@ -170,6 +171,27 @@ class MarketingBatchExporter(AbstractComponent):
         else:
             outcomes.update(self._send_each(to_send))
         return self._summary(len(bindings), outcomes)
+
+    def _without_deleted(self, to_send, outcomes):
+        """``to_send`` without the bound contacts the platform deleted.
+
+        An export upserts by email: sent again, a deleted contact would
+        quietly come back.  Those the adapter can tell are gone are unbound
+        instead, each with a review item and a tombstone (the reviewer
+        decides whether the partner is sent again).
+        """
+        external_ids = [b.external_id for b, __, __ in to_send if b.external_id]
+        if not external_ids:
+            return to_send
+        gone = self.backend_adapter.deleted_contacts(external_ids)
+        if not gone:
+            return to_send
+        kept = [item for item in to_send if item[0].external_id not in gone]
+        # a deletion feed may name other bound contacts too: all are unbound
+        bound = self.binder_for().to_internal_many(gone)
+        self._remote_deleted(self.model.browse([b.id for b in bound.values()]))
+        outcomes["not exported (deleted on the platform)"] += len(to_send) - len(kept)
+        return kept
 
     def _send_each(self, to_send):
         """Send through the synchronous API, ``batch_size`` per call; each

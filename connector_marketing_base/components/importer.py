@@ -27,6 +27,8 @@ CREATED, UPDATED, LINKED, UNCHANGED, REVIEW = (
 )
 #: a forgotten person, or a contact whose partner was deleted in Odoo
 TOMBSTONED = "not imported (tombstone)"
+#: a contact the platform deleted: never imported, its binding undone
+DELETED = "deleted on the platform"
 
 
 class MarketingRecordImporter(AbstractComponent):
@@ -50,6 +52,11 @@ class MarketingRecordImporter(AbstractComponent):
             try:
                 record = self.backend_adapter.fetch(external_id)
             except BadDataError as err:
+                binding = self.binder.to_internal(str(external_id))
+                if err.code == "not_found" and binding:
+                    # a bound contact the platform no longer has: deleted
+                    self._remote_deleted(binding)
+                    return DELETED
                 self._issue(
                     "import", "remote_missing", str(err), external_id=external_id
                 )
@@ -65,6 +72,9 @@ class MarketingRecordImporter(AbstractComponent):
             )
             _logger.debug("malformed record: %s", err)
             return REVIEW
+        if self.backend_adapter.is_deleted(record):
+            self._remote_deleted(self.binder.to_internal(external_id))
+            return DELETED
         if external_id not in getattr(self, "_no_tombstone", ()) and self.env[
             "marketing.tombstone"
         ].sudo()._not_importable(
@@ -103,12 +113,21 @@ class MarketingRecordImporter(AbstractComponent):
         others.
         """
         adapter = self.backend_adapter
-        keyed, outcomes = [], []
+        keyed, outcomes, deleted = [], [], []
         for record in records:
             try:
-                keyed.append((adapter.external_id_of(record), record))
+                key = adapter.external_id_of(record)
             except (KeyError, TypeError):
                 outcomes.append(self.run(record=record))
+                continue
+            if adapter.is_deleted(record):
+                deleted.append(key)
+            else:
+                keyed.append((key, record))
+        if deleted:
+            gone = self.binder.to_internal_many(deleted)
+            self._remote_deleted(self.model.browse([b.id for b in gone.values()]))
+            outcomes += [DELETED] * len(deleted)
         blocked = (
             self.env["marketing.tombstone"]
             .sudo()

@@ -112,10 +112,18 @@ class MarketingReconciler(AbstractComponent):
             [adapter.external_id_of(record) for record in records]
         )
         mismatches = 0
+        deleted = [
+            bindings.pop(adapter.external_id_of(record))
+            for record in records
+            if adapter.is_deleted(record) and adapter.external_id_of(record) in bindings
+        ]
+        # a contact the platform deleted (and still lists as such) is no
+        # difference to review field by field: it is unbound, with its item
+        self._remote_deleted(self.model.browse([b.id for b in deleted]))
         for record in records:
             external_id = adapter.external_id_of(record)
             binding = bindings.get(external_id)
-            if not binding:
+            if not binding or adapter.is_deleted(record):
                 continue
             try:
                 payload = self._payload_to_compare(exporter, binding)

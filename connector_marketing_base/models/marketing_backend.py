@@ -420,9 +420,10 @@ class MarketingBackend(models.AbstractModel):
         with self.work_on(self._partner_binding_model) as work:
             return work.component(usage="batch.importer").run(cursor_name)
 
-    @api.private
-    def import_contacts_batch(self, records):
-        """Import contacts already read elsewhere (e.g. a bulk extract chunk)."""
+    def _import_records(self, records):
+        """Import contacts already read elsewhere (a staged bulk extract
+        chunk).  Not a job: a job carries the chunk's id
+        (``import_contacts_chunk``), never the contacts themselves."""
         self.ensure_one()
         self._check_can_sync()
         with self.work_on(self._partner_binding_model) as work:

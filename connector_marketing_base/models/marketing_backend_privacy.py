@@ -42,12 +42,19 @@ class MarketingBackend(models.AbstractModel):
             gone=gone,
         )
 
-    def _remote_contacts_deleted(self, bindings, reason):
+    def _remote_contacts_deleted(self, bindings, reason=None):
         """Contacts deleted on the platform: their partners stay in Odoo,
         unbound, each with a review item and a tombstone that keeps the next
         export from sending them again as new contacts until the reviewer
-        decides (``action_export_again``, or ignore the item)."""
+        decides (``action_export_again``, or ignore the item).
+
+        Odoo is the system of record for customers: a deletion on the
+        platform (a clean-up, a merge, a privacy request handled there)
+        does not delete a customer, and an export by email must not quietly
+        bring the contact back either.  ``reason(binding)`` is the review
+        item's text (a generic one by default)."""
         self.ensure_one()
+        reason = reason or self._remote_deleted_reason
         Tombstone = self.env["marketing.tombstone"].sudo()
         Issue = self.env["marketing.sync.issue"].sudo()
         for binding in bindings:
@@ -69,6 +76,17 @@ class MarketingBackend(models.AbstractModel):
         bindings.with_context(connector_no_export=True).unlink()
         return bindings
 
+    def _remote_deleted_reason(self, binding):
+        return self.env._(
+            "Contact %(id)s was deleted on %(provider)s: %(partner)s stays in "
+            "Odoo, no longer linked to it, and is not sent again as a new "
+            "contact until you decide: 'Send again to the platform', or ignore "
+            "this item.",
+            id=binding.external_id,
+            provider=self._provider_label,
+            partner=binding.odoo_id.display_name,
+        )
+
     @api.private
     def import_contacts_chunk(self, chunk):
         """Job: import contacts staged in a ``marketing.import.chunk`` (the
@@ -76,7 +94,7 @@ class MarketingBackend(models.AbstractModel):
         self.ensure_one()
         if not chunk.exists():
             return self.env._("Nothing left to import")
-        result = self.import_contacts_batch(chunk.records or [])
+        result = self._import_records(chunk.records or [])
         chunk.unlink()
         return result
 

@@ -65,18 +65,25 @@ class MarketingBinding(models.AbstractModel):
 
     @api.private
     def export_batch(self):
-        """Job: export these bindings in as few calls as the provider allows."""
-        if not self:
+        """Job: export these bindings in as few calls as the provider allows.
+
+        A binding undone since the job was enqueued (a forgotten person, a
+        contact deleted on the platform) is skipped, not an error for the
+        others of the batch."""
+        bindings = self.exists()
+        if not bindings:
             return self.env._("Nothing to export")
-        with self.backend_id.work_on(self._name) as work:
-            return work.component(usage="batch.exporter").run(self)
+        with bindings.backend_id.work_on(self._name) as work:
+            return work.component(usage="batch.exporter").run(bindings)
 
     def unsubscribe_remote(self):
-        """Job: these contacts opted out in Odoo; say so on the platform."""
-        if not self:
+        """Job: these contacts opted out in Odoo; say so on the platform
+        (bindings undone since are skipped, as in ``export_batch``)."""
+        bindings = self.exists()
+        if not bindings:
             return self.env._("Nothing to unsubscribe")
-        with self.backend_id.work_on(self._name) as work:
-            return work.component(usage="consent.exporter").run(self)
+        with bindings.backend_id.work_on(self._name) as work:
+            return work.component(usage="consent.exporter").run(bindings)
 
     def _write_sync_columns(self, values_by_id):
         """Write bookkeeping columns of many bindings in one ``UPDATE``.

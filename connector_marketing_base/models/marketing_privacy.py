@@ -225,9 +225,19 @@ class MarketingPrivacy(models.AbstractModel):
 
     @api.model
     def _erase_jobs(self, email, partners, bindings):
-        """Job records that carry the email or act on the person's records:
-        finished ones are deleted, waiting ones lose the person's part of
-        their arguments (a running one is left: it is reported)."""
+        """Job records that carry the email or act on the person's records.
+
+        - finished ones are deleted;
+        - waiting ones acting on the person's records alone are deleted
+          (they will not run);
+        - the others, waiting or running right now, lose the person's part
+          of their arguments, name, result and error: a running job's record
+          is scrubbed too, not deleted under its worker.  What such a job
+          does next is checked against the tombstone (every import and
+          export path refuses a forgotten person, and a batch job skips
+          bindings undone since it was enqueued), so it neither brings the
+          person back nor sends them again.
+        """
         prefixes = [f"{b._name}({b.id},).%" for b in bindings]
         prefixes += [f"res.partner({p.id},).%" for p in partners]
         self.env.flush_all()
@@ -248,11 +258,12 @@ class MarketingPrivacy(models.AbstractModel):
         rows = self.env.cr.fetchall()
         jobs = self.env["queue.job"].browse([row[0] for row in rows])
         own = jobs.browse([row[0] for row in rows if row[1]])
-        (
-            jobs.filtered(lambda j: j.state in FINISHED)
-            | own.filtered(lambda j: j.state in WAITING)
-        ).unlink()
-        for job in (jobs - own).exists().filtered(lambda j: j.state in WAITING):
+        deleted = jobs.filtered(lambda j: j.state in FINISHED) | own.filtered(
+            lambda j: j.state in WAITING
+        )
+        scrubbed = jobs - deleted
+        deleted.unlink()
+        for job in scrubbed:
             self._scrub_job(job, email)
         return len(rows)
 

@@ -8,7 +8,6 @@ CHANNELS = {
     "process_webhook_event": "webhook",
     "import_contact": "webhook",
     "import_contacts_page": "batch",
-    "import_contacts_batch": "batch",
     "import_contacts_chunk": "batch",
     "import_activities_page": "batch",
     "import_deleted_leads_page": "batch",

@@ -273,7 +273,7 @@ class TestMarketoSync(MarketoCase):
             self.assertFalse(trap.enqueued_jobs, "the load finished")
 
     def test_malformed_lead_records(self):
-        message = self.backend.import_contacts_batch(
+        message = self.backend._import_records(
             [
                 {"email": "no-id@example.com", "firstName": "NoId"},
                 {"id": 71, "email": "not-an-email", "firstName": "Bad"},
@@ -345,7 +345,7 @@ class TestMarketoSync(MarketoCase):
         before = self.calls("POST /rest/v1/companies.json")
         leads = self.adapter(BINDING).fetch_many(ids)
         self.assertEqual(leads[0]["company"], "Globex Corporation")
-        self.backend.import_contacts_batch(leads)
+        self.backend._import_records(leads)
         parents = {self.binding_of(i).odoo_id.parent_id for i in ids}
         self.assertEqual(len(parents), 1, "one company partner for the company")
         company = parents.pop()
@@ -368,7 +368,7 @@ class TestMarketoSync(MarketoCase):
         later = self.upsert_remote(
             email="late@globex.example", firstName="Late", externalCompanyId="crm-42"
         )
-        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many([later]))
+        self.backend._import_records(self.adapter(BINDING).fetch_many([later]))
         self.assertEqual(self.binding_of(later).odoo_id.parent_id, company)
         self.assertEqual(self.calls("POST /rest/v1/companies.json") - before, 1)
         # back to Marketo: the company keeps its Marketo key, not odoo-<id>
@@ -393,7 +393,7 @@ class TestMarketoSync(MarketoCase):
             externalCompanyId=f"odoo-{company.id}",
         )
         before = self.calls("POST /rest/v1/companies.json")
-        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many([lead]))
+        self.backend._import_records(self.adapter(BINDING).fetch_many([lead]))
         self.assertEqual(self.binding_of(lead).odoo_id.parent_id, company)
         self.assertEqual(self.calls("POST /rest/v1/companies.json"), before)
         self.assertFalse(
@@ -407,7 +407,7 @@ class TestMarketoSync(MarketoCase):
             company="Acme Widgets",
             externalCompanyId="gone-7",
         )
-        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many([lead]))
+        self.backend._import_records(self.adapter(BINDING).fetch_many([lead]))
         parent = self.binding_of(lead).odoo_id.parent_id
         self.assertEqual(parent.name, "Acme Widgets")
         self.assertFalse(
@@ -421,7 +421,7 @@ class TestMarketoSync(MarketoCase):
             self.upsert_remote(email=f"gone{i}@example.com", firstName=f"Gone {i}")
             for i in range(3)
         ]
-        self.backend.import_contacts_batch(self.adapter(BINDING).fetch_many(ids))
+        self.backend._import_records(self.adapter(BINDING).fetch_many(ids))
         partners = [self.binding_of(i).odoo_id for i in ids]
         self.emulator.delete_lead(ids[0])
         self.emulator.delete_lead(ids[1])

@@ -147,6 +147,7 @@ class ConstantContactEmulator(Emulator):
         "rows_rejected",
         "puts",
         "revoked",
+        "restored",
     )
 
     def __init__(
@@ -479,6 +480,11 @@ class ConstantContactEmulator(Emulator):
                 for c in rows
                 if c["email_address"]["address"].lower() == query["email"].lower()
             ]
+        # "Delete a Contact": deleted contacts only with status=deleted or all
+        if status == "deleted":
+            rows = [c for c in rows if c.get("deleted_at")]
+        elif status != "all":
+            rows = [c for c in rows if not c.get("deleted_at")]
         if status == "unsubscribed":
             rows = [
                 c
@@ -533,14 +539,36 @@ class ConstantContactEmulator(Emulator):
         return self._public(contact, self._include(request))
 
     # DELETE a Contact (V3 API reference, Contacts, DELETE
-    # /v3/contacts/{contact_id}): 204 No Content; an unknown id is 404
+    # /v3/contacts/{contact_id}): 204 No Content; an unknown id is 404.
+    # "Delete a Contact" (v3 API guide): the contact stays in the account
+    # with status deleted, a ``deleted_at`` and no list memberships; GET
+    # /contacts/{contact_id} still answers it, GET /contacts returns it with
+    # ``status=deleted`` or ``all`` only. *chosen*: deleting moves its
+    # ``updated_at``; deleting a deleted contact again is 404.
     @route("DELETE", API + "/contacts/<contact_id>")
     def delete_contact(self, request):
-        contact = self.contacts.pop(request.params["contact_id"], None)
-        if contact is None:
+        contact = self.contacts.get(request.params["contact_id"])
+        if contact is None or contact.get("deleted_at"):
             return self.not_found(request)
-        self.by_email.pop(contact["email_address"]["address"].lower(), None)
+        self.soft_delete(contact["contact_id"])
         return Response(204)
+
+    def soft_delete(self, contact_id):
+        """The contact as a deletion (API or a user of the account) leaves it."""
+        with self.lock:
+            contact = self.contacts[contact_id]
+            contact["deleted_at"] = iso_utc(self.now())[:10]
+            contact["list_memberships"] = []
+            self._touch(contact)
+
+    def _restore(self, contact):
+        """ "Get and Restore Deleted Contacts" (v3 FAQ): adding a deleted
+        contact to a list (a PUT with ``list_memberships``, an import, an
+        add_list_memberships activity) restores it; counted in
+        ``stats["restored"]`` so a test can assert none."""
+        if contact.get("deleted_at") and contact["list_memberships"]:
+            del contact["deleted_at"]
+            self.stats.incr("restored")
 
     @route("PUT", API + "/contacts/<contact_id>")
     def put_contact(self, request):
@@ -598,6 +626,7 @@ class ConstantContactEmulator(Emulator):
             for address in contact["street_addresses"]
             if isinstance(address, dict)
         ]
+        self._restore(contact)
         if len(contact["custom_fields"]) > MAX_CUSTOM_FIELDS:
             return _error(400, "contacts.api.validation.error", "at most 25 fields")
         self.stats.incr("puts")
@@ -797,6 +826,7 @@ class ConstantContactEmulator(Emulator):
             if list_id not in memberships:
                 memberships.append(list_id)
         contact["list_memberships"] = memberships
+        self._restore(contact)
         # an unsubscribed contact stays unsubscribed: an import never opts in
         self._touch(contact)
         return None
@@ -828,6 +858,7 @@ class ConstantContactEmulator(Emulator):
                     if not add and list_id in memberships:
                         memberships.remove(list_id)
                 contact["list_memberships"] = memberships
+                self._restore(contact)
                 self._touch(contact)
             return errors
 
@@ -1044,6 +1075,25 @@ class ConstantContactEmulator(Emulator):
                 contact.update(first_name="Person", last_name=f"N{i}")
                 if list_id:
                     contact["list_memberships"].append(list_id)
+
+    def unsubscribe(self, contact_id, reason="Not interested"):
+        """The contact opts out (an unsubscribe link): ``unsubscribed``."""
+        with self.lock:
+            contact = self.contacts[contact_id]
+            contact["email_address"].update(
+                permission_to_send="unsubscribed",
+                opt_out_source="Contact",
+                opt_out_reason=reason,
+                opt_out_date=iso_utc(self.now()),
+            )
+            self._touch(contact)
+
+    def ids_in_order(self):
+        """Contact ids in the order the contacts collection pages them."""
+        return [
+            c["contact_id"]
+            for c in sorted(self.contacts.values(), key=lambda c: c["_seq"])
+        ]
 
     def find(self, email):
         contact_id = self.by_email.get(email.lower())

@@ -447,15 +447,52 @@ def test_injected_faults_in_constant_contact_shape(api):
     assert call("GET", "/contact_lists").ok
 
 
-def test_delete_contact_is_204_then_404(api):
+def test_delete_contact_is_204_and_keeps_it_deleted(api):
+    """ "Delete a Contact": 204, and the contact stays in the account with
+    a ``deleted_at`` and no lists, listed with ``status=deleted`` or
+    ``all`` only; a second delete is 404 (*chosen*)."""
     emulator, call = api
-    emulator.seed(2)
-    contact = emulator.find("person0@example.com")
-    contact_id = contact["contact_id"]
+    general = emulator.add_list("General")
+    emulator.seed(2, list_id=general)
+    contact_id = emulator.find("person0@example.com")["contact_id"]
     gone = call("DELETE", f"/contacts/{contact_id}")
     assert gone.status_code == 204
     assert not gone.content
-    assert call("GET", f"/contacts/{contact_id}").status_code == 404
+    read = call(
+        "GET", f"/contacts/{contact_id}", params={"include": "list_memberships"}
+    )
+    assert read.status_code == 200
+    assert read.json()["deleted_at"] and read.json()["list_memberships"] == []
     assert call("DELETE", f"/contacts/{contact_id}").status_code == 404
-    assert emulator.find("person0@example.com") is None
-    assert emulator.find("person1@example.com") is not None
+
+    def listed(status=None):
+        params = {"status": status} if status else {}
+        return [
+            c["contact_id"]
+            for c in call("GET", "/contacts", params=params).json()["contacts"]
+        ]
+
+    assert contact_id not in listed() and contact_id not in listed("active")
+    assert contact_id in listed("deleted") and contact_id in listed("all")
+    assert listed("deleted") == [contact_id]
+    assert emulator.find("person1@example.com")["list_memberships"] == [general]
+
+
+def test_adding_a_deleted_contact_to_a_list_restores_it(api, clock):
+    """ "Get and Restore Deleted Contacts": a list membership restores it;
+    the sandbox counts each restore."""
+    emulator, call = api
+    general = emulator.add_list("General")
+    emulator.seed(1, list_id=general)
+    contact_id = emulator.find("person0@example.com")["contact_id"]
+    emulator.soft_delete(contact_id)
+    imported = call(
+        "POST",
+        "/activities/contacts_json_import",
+        json={"import_data": [{"email": "person0@example.com"}], "list_ids": [general]},
+    )
+    assert imported.status_code == 201
+    clock.advance(11)  # the import completes
+    call("GET", f"/activities/{imported.json()['activity_id']}")
+    assert "deleted_at" not in emulator.contacts[contact_id]
+    assert emulator.stats["restored"] == 1

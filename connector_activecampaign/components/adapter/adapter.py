@@ -122,6 +122,40 @@ class ActivecampaignAdapter(Component):
             "Connected to ActiveCampaign as %s", user.get("username") or user.get("id")
         )
 
+    def deleted_contacts(self, external_ids):
+        """Bound contacts ActiveCampaign no longer has.
+
+        ActiveCampaign has no deletion feed and no contact-deleted webhook
+        event: ``GET /contacts`` with the documented ``ids[]`` filter (100 a
+        call) answers the contacts that exist; one it leaves out is
+        confirmed by ``GET /contacts/{id}`` ("Retrieve a contact"), which
+        answers 404 for a deleted contact.  ``contact/sync`` and
+        ``bulk_import`` upsert by email: without this check an export would
+        create the deleted contact again.
+        """
+        ids = [str(i) for i in external_ids]
+        present = set()
+        for start in range(0, len(ids), self.page_size):
+            chunk = ids[start : start + self.page_size]
+            body = (
+                self._call(
+                    "GET", "/contacts", params={"ids[]": chunk, "limit": len(chunk)}
+                )
+                or {}
+            )
+            present |= {str(c["id"]) for c in body.get("contacts") or []}
+        gone = set()
+        for contact_id in ids:
+            if contact_id in present:
+                continue
+            try:
+                self._call("GET", f"/contacts/{contact_id}")
+            except BadDataError as err:
+                if err.code != "not_found":
+                    raise
+                gone.add(contact_id)
+        return gone
+
     def fetch(self, external_id):
         """One contact with its field values, tags, list statuses and account."""
         body = self._call("GET", f"/contacts/{external_id}") or {}

@@ -250,7 +250,7 @@ class TestImport(MarketingCase):
             },
             {"id": "c_x2", "email": "broken", "updated_at": "2026-01-01T00:00:00Z"},
         ]
-        message = self.backend.import_contacts_batch(records)
+        message = self.backend._import_records(records)
         self.assertIn("1 created", message)
         self.assertIn("1 sent to review", message)
         self.assertEqual(self.binding_of("c_x1").name, "Bulk One")
@@ -281,7 +281,7 @@ class TestImport(MarketingCase):
                 "updated_at": "2026-01-01T00:00:00Z",
             },
         ]
-        message = self.backend.import_contacts_batch(records)
+        message = self.backend._import_records(records)
         self.assertIn("20 created", message)
         self.assertIn("1 linked", message)
         self.assertIn("1 sent to review", message)
@@ -312,7 +312,7 @@ class TestImport(MarketingCase):
         companies_before = self.env["res.partner"].search_count(
             [("is_company", "=", True)]
         )
-        message = self.backend.import_contacts_batch(records)
+        message = self.backend._import_records(records)
         self.assertIn("5 created", message)
         parents = [self.binding_of(f"c_co{i}").odoo_id.parent_id for i in range(5)]
         self.assertEqual(parents[0], existing)

@@ -42,10 +42,6 @@ EXPECTED = {
         "root.marketing.test.batch",
         {1: 30, 5: 300, 10: 1800},
     ),
-    ("test.marketing.backend", "import_contacts_batch"): (
-        "root.marketing.test.batch",
-        {1: 30, 5: 300, 10: 1800},
-    ),
     ("test.marketing.backend", "export_contacts"): (
         "root.marketing.test.batch",
         {1: 30, 5: 300, 10: 1800},

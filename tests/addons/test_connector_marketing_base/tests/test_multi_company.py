@@ -81,7 +81,7 @@ class TestMultiCompany(MarketingCase):
             }
         )
         page = [self.emulator.contacts[self.remote("only-b@example.com")]]
-        self.backend.import_contacts_batch(page)
+        self.backend._import_records(page)
         created = self.binding(self.backend, page[0]["id"]).odoo_id
         self.assertTrue(created)
         self.assertEqual(created.company_id, self.company_a)

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import new_test_user
 
 from odoo.addons.connector_marketing_base.models.marketing_tombstone import email_hash
+from odoo.addons.queue_job.job import Job
 
 from .common import BINDING_MODEL, MarketingCase
 
@@ -93,7 +94,7 @@ class TestPrivacy(MarketingCase):
         self.chunk = self.env["marketing.import.chunk"]._stage(
             self.backend, [remote, other]
         )
-        batch = self.backend.with_delay().import_contacts_batch([remote, other])
+        batch = self.backend.with_delay()._import_records([remote, other])
         done = self.backend.with_delay().import_contact(binding.external_id)
         done.db_record().write({"state": "done", "result": f"imported {EMAIL}"})
         export = binding.with_delay().export_record()
@@ -143,6 +144,52 @@ class TestPrivacy(MarketingCase):
         self.assertEqual(tombstone.requested_by, self.env.user)
         self.assertNotIn(EMAIL, tombstone.note)
         self.assertIn(self.env.user.name, tombstone.note)
+
+    def test_jobs_waiting_or_running_at_forget_time_keep_nothing_of_the_person(self):
+        partner, binding = self.exported("Forget Me", EMAIL)
+        other, other_binding = self.exported("Keep Me", OTHER)
+        external_id = binding.external_id
+        # both changed; a batch export of the two was enqueued before the request
+        for each in (partner, other):
+            each.name += " Changed"
+        batch = (binding | other_binding).with_delay().export_batch().db_record()
+        # a job running right now whose record carries the email everywhere
+        # (as the removed import_contacts_batch carried contacts)
+        running = (
+            self.backend.with_delay(description=f"Import {EMAIL}")
+            ._import_records(
+                [
+                    {"id": external_id, "email": EMAIL},
+                    {"id": other_binding.external_id, "email": OTHER},
+                ]
+            )
+            .db_record()
+        )
+        running.with_context(_job_edit_sentinel=running.EDIT_SENTINEL).write(
+            {
+                "state": "started",
+                "exc_info": f"Traceback: bad address {EMAIL}",
+                "result": f"read {EMAIL}",
+            }
+        )
+        self.assertEqual(len(self.jobs_mentioning(EMAIL)), 1)
+        with self.trap() as trap:
+            self.Privacy._forget(partner=partner)
+            trap.perform_enqueued_jobs()  # the erasure at the platform
+        self.assertEqual(self.jobs_mentioning(EMAIL), [])
+        self.assertEqual(running.state, "started", "not deleted under its worker")
+        self.assertEqual([r["email"] for r in running.args[0]], [OTHER])
+        self.assertFalse(running.exc_info)
+        self.assertNotIn(EMAIL, running.name)
+        # the waiting batch runs later: the other person only, no error
+        self.assertTrue(batch.exists())
+        calls = self.emulator.stats["total"]
+        Job.load(self.env, batch.uuid).perform()
+        self.assertGreater(self.emulator.stats["total"], calls, "the other one")
+        contact = self.emulator.find_by_email(OTHER)
+        self.assertIn("Changed", f"{contact['first_name']} {contact['last_name']}")
+        self.assertIsNone(self.emulator.find_by_email(EMAIL), "not re-created")
+        self.assertNotIn(external_id, self.emulator.contacts)
 
     def test_forgotten_person_is_never_imported_or_exported_again(self):
         self.backend.partner_domain = f"[('email', '=', '{EMAIL}')]"
@@ -359,3 +406,44 @@ class TestPrivacy(MarketingCase):
         self.assertFalse(tracker.items)
         self.assertFalse(chunk.exists(), "rows left by a failed import job")
         self.assertTrue(fresh.exists())
+
+
+class TestJobArguments(MarketingCase):
+    """Queue job arguments carry record ids and remote ids, never contact
+    data: a job record is kept for weeks and read by anyone who sees the
+    queue."""
+
+    def test_no_job_of_a_sync_cycle_carries_contact_data(self):
+        self.emulator.contacts.clear()
+        self.backend.partner_domain = "[('email', 'ilike', '@jobargs.example.com')]"
+        self.emulator.seed(30, start=4000)
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Job Args {i}", "email": f"p{i}@jobargs.example.com"}
+                for i in range(30)
+            ]
+        )
+        arguments = []
+        with self.trap() as trap:
+            # a sync cycle (imports, exports), opt-outs, a single export, the
+            # reconciliation and the maintenance job
+            self.env[self.backend._name]._scheduler_sync()
+            self.env["mail.blacklist"]._add(partners[0].email)
+            partners[1].name = "Job Args Changed"
+            self.env[self.backend._name]._scheduler_maintenance()
+            rounds = 0
+            while trap.enqueued_jobs and rounds < 50:
+                rounds += 1
+                arguments += [
+                    (job.method_name, job.args, job.kwargs)
+                    for job in trap.enqueued_jobs
+                ]
+                trap.perform_enqueued_jobs()
+        names = {name for name, __, __ in arguments}
+        self.assertTrue(
+            {"export_batch", "import_contacts_page", "export_opt_outs"} <= names,
+            names,
+        )
+        for name, args, kwargs in arguments:
+            text = json.dumps([args, kwargs], default=str)
+            self.assertNotIn("@", text, f"{name} carries an email: {text[:200]}")
