@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 import urllib.parse
+from datetime import timedelta
 
 from odoo import fields
 
