@@ -235,6 +235,9 @@ class MarketingRecordImporter(AbstractComponent):
 
     def _import(self, external_id, record, force_create):
         backend = self.backend_record
+        #: review items this import files itself (conflicts): its success
+        #: closes the record's other import issues, never these
+        self._filed_now = []
         binding = self.binder.to_internal(external_id)
         remote_updated_at = self._remote_updated_at(record)
         if (
@@ -290,7 +293,10 @@ class MarketingRecordImporter(AbstractComponent):
             }
         )
         self.env["marketing.sync.issue"].sudo()._resolve(
-            backend, external_id=external_id, directions=("import",)
+            backend,
+            external_id=external_id,
+            directions=("import",),
+            keep=self._filed_now,
         )
         self._after_import(binding, record)
         return outcome
@@ -380,7 +386,8 @@ class MarketingRecordImporter(AbstractComponent):
             and partner.write_date > binding.sync_date
             and remote_updated_at > binding.remote_updated_at
         )
-        conflicts = []
+        conflicts, mismatches = [], []
+        filed = self.__dict__.setdefault("_filed_now", [])
         result = {}
         for field, value in values.items():
             if partner._fields[field].type in ("one2many", "many2many"):
@@ -392,18 +399,24 @@ class MarketingRecordImporter(AbstractComponent):
             if current == value or (not current and not value):
                 continue
             if field == "email" and current:
-                self._issue(
-                    "import",
-                    "email_changed",
-                    self.env._(
-                        "The email changed on the platform (%(remote)s) but "
-                        "Odoo has %(odoo)s: kept Odoo's, please review.",
-                        remote=value,
-                        odoo=current,
-                    ),
-                    external_id=self.backend_adapter.external_id_of(record),
-                    partner=partner,
-                    payload=record,
+                filed.append(
+                    self._issue(
+                        "import",
+                        "email_changed",
+                        self.env._(
+                            "The email changed on the platform (%(remote)s) but "
+                            "Odoo has %(odoo)s: kept Odoo's, please review.",
+                            remote=value,
+                            odoo=current,
+                        ),
+                        external_id=self.backend_adapter.external_id_of(record),
+                        partner=partner,
+                        payload=record,
+                        mismatches=[
+                            self._mismatch_value(partner, field, current, value)
+                        ],
+                        **({"record": binding} if binding else {}),
+                    )
                 )
                 continue
             rule = rules.get(field, default)
@@ -418,19 +431,46 @@ class MarketingRecordImporter(AbstractComponent):
                     f"{field}: {'platform' if field in result else 'Odoo'} "
                     f"kept ({rule})"
                 )
+                if field not in result:  # still differs: the reviewer decides
+                    mismatches.append(
+                        self._mismatch_value(partner, field, current, value)
+                    )
         if conflicts:
-            self._issue(
-                "import",
-                "both_changed",
-                self.env._(
-                    "Changed in Odoo and on the platform since the last sync: %s",
-                    "; ".join(conflicts),
-                ),
-                external_id=self.backend_adapter.external_id_of(record),
-                partner=partner,
-                payload=record,
+            filed.append(
+                self._issue(
+                    "import",
+                    "both_changed",
+                    self.env._(
+                        "Changed in Odoo and on the platform since the last "
+                        "sync: %s",
+                        "; ".join(conflicts),
+                    ),
+                    external_id=self.backend_adapter.external_id_of(record),
+                    partner=partner,
+                    payload=record,
+                    mismatches=mismatches,
+                    record=binding,
+                )
             )
         return result
+
+    def _mismatch_value(self, partner, field, current, value):
+        """One field of a mismatch: both values as a person reads them."""
+
+        def shown(raw):
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                comodel = partner._fields[field].comodel_name
+                if comodel:
+                    return self.env[comodel].browse(raw).display_name
+            return raw
+
+        return {
+            "key": field,
+            "label": partner._fields[field]._description_string(self.env),
+            "odoo": shown(current),
+            "platform": shown(value),
+            "fields": [field],
+        }
 
     def _export_hash(self, binding):
         exporter = self.component(usage="batch.exporter")
