@@ -29,5 +29,10 @@
         "views/marketing_remote_views.xml",
         "views/marketing_privacy_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "connector_marketing_base/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -103,7 +103,9 @@ class MarketingWebhookEvent(models.Model):
             if job and job.state in DEAD_JOB_STATES:
                 job.requeue()
             else:
-                event._enqueue()
+                # as the webhook controller enqueues it: the job applies the
+                # platform's data, whoever pressed the button
+                event.sudo()._enqueue()
             requeued |= event
         message = self.env._(
             "%(n)s events replayed, %(skipped)s left alone (processed or "
