@@ -10,13 +10,14 @@ class MarketingSyncIssue(models.Model):
 
     @api.model
     def _reason_labels(self):
-        _ = self.env._
         return dict(
             super()._reason_labels(),
-            ac_bulk_failure=_("ActiveCampaign bulk import failed for the contact"),
-            ac_bulk_invalid=_("ActiveCampaign bulk import refused rows"),
-            ac_bulk_refused=_("ActiveCampaign refused the bulk import"),
-            no_name=_("Company without a name"),
-            contact_missing=_("Deal contact not on ActiveCampaign"),
-            unknown_stage=_("Unknown deal stage"),
+            ac_bulk_failure=self.env._(
+                "ActiveCampaign bulk import failed for the contact"
+            ),
+            ac_bulk_invalid=self.env._("ActiveCampaign bulk import refused rows"),
+            ac_bulk_refused=self.env._("ActiveCampaign refused the bulk import"),
+            no_name=self.env._("Company without a name"),
+            contact_missing=self.env._("Deal contact not on ActiveCampaign"),
+            unknown_stage=self.env._("Unknown deal stage"),
         )

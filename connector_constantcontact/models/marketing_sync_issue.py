@@ -10,12 +10,13 @@ class MarketingSyncIssue(models.Model):
 
     @api.model
     def _reason_labels(self):
-        _ = self.env._
         return dict(
             super()._reason_labels(),
-            constantcontact_import=_("Constant Contact import failed for the contact"),
-            phone_not_imported=_("Phone left out by the bulk import"),
-            unknown_list=_("Unknown contact list"),
-            unknown_custom_field=_("Unknown custom field"),
-            too_many_custom_fields=_("Too many custom fields"),
+            constantcontact_import=self.env._(
+                "Constant Contact import failed for the contact"
+            ),
+            phone_not_imported=self.env._("Phone left out by the bulk import"),
+            unknown_list=self.env._("Unknown contact list"),
+            unknown_custom_field=self.env._("Unknown custom field"),
+            too_many_custom_fields=self.env._("Too many custom fields"),
         )

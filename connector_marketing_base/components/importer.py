@@ -441,8 +441,7 @@ class MarketingRecordImporter(AbstractComponent):
                     "import",
                     "both_changed",
                     self.env._(
-                        "Changed in Odoo and on the platform since the last "
-                        "sync: %s",
+                        "Changed in Odoo and on the platform since the last sync: %s",
                         "; ".join(conflicts),
                     ),
                     external_id=self.backend_adapter.external_id_of(record),

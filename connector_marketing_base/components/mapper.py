@@ -387,21 +387,20 @@ class MarketingImportMapper(AbstractComponent):
     def _label_of(self, remote_key):
         """How a reviewer reads ``remote_key``: the canonical meaning, or the
         label of the partner field a mapping line puts it in."""
-        _ = self.env._
         labels = {
-            "email": _("Email"),
-            "first_name": _("First name"),
-            "last_name": _("Last name"),
-            "phone": _("Phone"),
-            "mobile": _("Mobile"),
-            "company": _("Company"),
-            "job_title": _("Job position"),
-            "street": _("Street"),
-            "street2": _("Street 2"),
-            "city": _("City"),
-            "zip": _("Zip"),
-            "country_code": _("Country"),
-            "state_code": _("State"),
+            "email": self.env._("Email"),
+            "first_name": self.env._("First name"),
+            "last_name": self.env._("Last name"),
+            "phone": self.env._("Phone"),
+            "mobile": self.env._("Mobile"),
+            "company": self.env._("Company"),
+            "job_title": self.env._("Job position"),
+            "street": self.env._("Street"),
+            "street2": self.env._("Street 2"),
+            "city": self.env._("City"),
+            "zip": self.env._("Zip"),
+            "country_code": self.env._("Country"),
+            "state_code": self.env._("State"),
         }
         canonical = {remote: key for key, remote in self._remote_keys.items()}
         if remote_key in canonical:

@@ -95,38 +95,37 @@ class MarketingSyncIssue(models.Model):
         Labels are built on each call, in the reader's language; a code
         nobody declared is still shown readably (:func:`humanize_code`).
         """
-        _ = self.env._
         return {
             # matching and conflicts
-            "ambiguous_match": _("Several partners match"),
-            "duplicate_remote": _("Bound to another remote contact"),
-            "duplicate_email": _("Two partners share an email"),
-            "email_changed": _("Email changed on the platform"),
-            "both_changed": _("Changed on both sides"),
-            "field_mismatch": _("Differs from the platform"),
-            "count_mismatch": _("Contact counts differ"),
+            "ambiguous_match": self.env._("Several partners match"),
+            "duplicate_remote": self.env._("Bound to another remote contact"),
+            "duplicate_email": self.env._("Two partners share an email"),
+            "email_changed": self.env._("Email changed on the platform"),
+            "both_changed": self.env._("Changed on both sides"),
+            "field_mismatch": self.env._("Differs from the platform"),
+            "count_mismatch": self.env._("Contact counts differ"),
             # the remote record
-            "remote_missing": _("Not found on the platform"),
-            "not_found": _("Not found on the platform"),
-            "remote_deleted": _("Deleted on the platform"),
-            "malformed_record": _("Malformed record"),
-            "create_uncertain": _("Creation not confirmed"),
+            "remote_missing": self.env._("Not found on the platform"),
+            "not_found": self.env._("Not found on the platform"),
+            "remote_deleted": self.env._("Deleted on the platform"),
+            "malformed_record": self.env._("Malformed record"),
+            "create_uncertain": self.env._("Creation not confirmed"),
             # data refused
-            "rejected_by_odoo": _("Refused by Odoo"),
-            "rejected": _("Refused by the platform"),
-            "invalid_data": _("Invalid data"),
-            "invalid_email": _("Invalid email"),
-            "invalid_phone": _("Invalid phone number"),
-            "invalid_country": _("Unknown country"),
-            "invalid_state": _("Unknown state"),
-            "invalid_value": _("Invalid value"),
-            "invalid_date": _("Invalid date"),
-            "invalid_choice": _("Value not among the choices"),
-            "field_too_long": _("Value too long"),
+            "rejected_by_odoo": self.env._("Refused by Odoo"),
+            "rejected": self.env._("Refused by the platform"),
+            "invalid_data": self.env._("Invalid data"),
+            "invalid_email": self.env._("Invalid email"),
+            "invalid_phone": self.env._("Invalid phone number"),
+            "invalid_country": self.env._("Unknown country"),
+            "invalid_state": self.env._("Unknown state"),
+            "invalid_value": self.env._("Invalid value"),
+            "invalid_date": self.env._("Invalid date"),
+            "invalid_choice": self.env._("Value not among the choices"),
+            "field_too_long": self.env._("Value too long"),
             # bulk imports
-            "bulk_rows_refused": _("Rows refused by a bulk import"),
-            "bulk_no_result": _("Bulk import gave no result"),
-            "bulk_timeout": _("Bulk import timed out"),
+            "bulk_rows_refused": self.env._("Rows refused by a bulk import"),
+            "bulk_no_result": self.env._("Bulk import gave no result"),
+            "bulk_timeout": self.env._("Bulk import timed out"),
         }
 
     @api.model
@@ -147,9 +146,7 @@ class MarketingSyncIssue(models.Model):
             raise UserError(self.env._("Unsupported search on the reason."))
         labels = self._reason_labels()
         codes = {
-            row[0]
-            for row in self._read_group([], ["reason_code"])
-            if row[0]
+            row[0] for row in self._read_group([], ["reason_code"]) if row[0]
         } | set(labels)
         text = str(value or "").lower()
 
@@ -180,7 +177,7 @@ class MarketingSyncIssue(models.Model):
         was built from the stored value, so opening a group still filters on
         it.  (A selection could not hold the codes providers invent.)
         """
-        super()._read_group_format_result(rows_dict, lazy_groupby)
+        result = super()._read_group_format_result(rows_dict, lazy_groupby)
         names = {}
         labels = None
         for group in lazy_groupby:
@@ -188,9 +185,7 @@ class MarketingSyncIssue(models.Model):
                 labels = labels if labels is not None else self._reason_labels()
                 for row in rows_dict:
                     if row.get(group):
-                        row[group] = labels.get(row[group]) or humanize_code(
-                            row[group]
-                        )
+                        row[group] = labels.get(row[group]) or humanize_code(row[group])
             elif group == "backend_ref":
                 for row in rows_dict:
                     ref = row.get(group)
@@ -198,6 +193,7 @@ class MarketingSyncIssue(models.Model):
                         names[ref] = self._backend_name_of_ref(ref)
                     if ref:
                         row[group] = names[ref]
+        return result
 
     @api.model
     def _backend_name_of_ref(self, ref):

@@ -77,9 +77,7 @@ class MarketingSyncIssue(models.Model):
         """The binding a mismatch is about, or a clear error."""
         self.ensure_one()
         if self.state != "open":
-            raise UserError(
-                self.env._("%s is already closed.", self.display_name)
-            )
+            raise UserError(self.env._("%s is already closed.", self.display_name))
         if not self.mismatch_values:
             raise UserError(
                 self.env._(
@@ -140,15 +138,11 @@ class MarketingSyncIssue(models.Model):
                     values = mapper.map_record(record).values()
                 except BadDataError as err:
                     raise UserError(
-                        self.env._(
-                            "The platform's values cannot be taken: %s", err
-                        )
+                        self.env._("The platform's values cannot be taken: %s", err)
                     ) from err
                 values = {key: value for key, value in values.items() if key in names}
                 if values:
-                    binding.odoo_id.with_context(connector_no_export=True).write(
-                        values
-                    )
+                    binding.odoo_id.with_context(connector_no_export=True).write(values)
                 exporter = work.component(usage="batch.exporter")
                 binding.sudo()._write_sync_columns(
                     {

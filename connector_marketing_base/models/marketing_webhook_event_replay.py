@@ -108,8 +108,7 @@ class MarketingWebhookEvent(models.Model):
                 event.sudo()._enqueue()
             requeued |= event
         message = self.env._(
-            "%(n)s events replayed, %(skipped)s left alone (processed or "
-            "under way).",
+            "%(n)s events replayed, %(skipped)s left alone (processed or under way).",
             n=len(requeued),
             skipped=len(self) - len(requeued),
         )

@@ -44,17 +44,14 @@ class ResPartner(models.Model):
     def _compute_marketing_counts(self):
         bound = dict.fromkeys(self.ids, 0)
         for binding_model in self._marketing_binding_models():
-            for partner, count in (
-                binding_model.sudo()._read_group(
-                    [("odoo_id", "in", self.ids), ("external_id", "!=", False)],
-                    ["odoo_id"],
-                    ["__count"],
-                )
+            for partner, count in binding_model.sudo()._read_group(
+                [("odoo_id", "in", self.ids), ("external_id", "!=", False)],
+                ["odoo_id"],
+                ["__count"],
             ):
                 bound[partner.id] += count
-        issues = dict(
-            (partner.id, count)
-            for partner, count in self.env["marketing.sync.issue"]
+        groups = (
+            self.env["marketing.sync.issue"]
             .sudo()
             ._read_group(
                 [("partner_id", "in", self.ids), ("state", "=", "open")],
@@ -62,6 +59,7 @@ class ResPartner(models.Model):
                 ["__count"],
             )
         )
+        issues = {partner.id: count for partner, count in groups}
         for partner in self:
             partner.marketing_binding_count = bound.get(partner.id, 0)
             partner.marketing_issue_count = issues.get(partner.id, 0)

@@ -68,13 +68,12 @@ class MarketingPartnerStatus(models.TransientModel):
     @api.model
     def _subscription(self, partner, binding):
         """What the platform is told of the person's consent, in words."""
-        _ = self.env._
         if not binding or not binding.external_id:
-            return _("Not on the platform")
+            return self.env._("Not on the platform")
         if partner._marketing_opted_out():
             if binding.opt_out_sent:
-                return _("Unsubscribed")
-            return _("Unsubscribed in Odoo, not yet on the platform")
+                return self.env._("Unsubscribed")
+            return self.env._("Unsubscribed in Odoo, not yet on the platform")
         return binding._subscription_label()
 
     def action_open_issues(self):

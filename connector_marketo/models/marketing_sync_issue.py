@@ -14,15 +14,14 @@ class MarketingSyncIssue(models.Model):
 
     @api.model
     def _reason_labels(self):
-        _ = self.env._
         return dict(
             super()._reason_labels(),
-            marketo_no_file=_("Marketo sent no export file"),
-            marketo_1003=_("Marketo: invalid value"),
-            marketo_1004=_("Marketo: lead not found"),
-            marketo_1005=_("Marketo: lead already exists"),
-            marketo_1006=_("Marketo: field not found"),
-            marketo_1007=_("Marketo: several leads match"),
-            invalid_activity=_("Malformed Marketo activity"),
-            unexpected_shape=_("Unexpected answer from Marketo"),
+            marketo_no_file=self.env._("Marketo sent no export file"),
+            marketo_1003=self.env._("Marketo: invalid value"),
+            marketo_1004=self.env._("Marketo: lead not found"),
+            marketo_1005=self.env._("Marketo: lead already exists"),
+            marketo_1006=self.env._("Marketo: field not found"),
+            marketo_1007=self.env._("Marketo: several leads match"),
+            invalid_activity=self.env._("Malformed Marketo activity"),
+            unexpected_shape=self.env._("Unexpected answer from Marketo"),
         )

@@ -20,7 +20,8 @@ registry.category("web_tour.tours").add("connector_marketing_partner_view", {
         },
         {
             content: "The other backend: not on the platform",
-            trigger: ".modal .o_data_row:contains('Tour elsewhere'):contains('Not on the platform')",
+            trigger:
+                ".modal .o_data_row:contains('Tour elsewhere'):contains('Not on the platform')",
         },
         {
             content: "Close the popup",

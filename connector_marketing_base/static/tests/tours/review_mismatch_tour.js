@@ -10,7 +10,8 @@ registry.category("web_tour.tours").add("connector_marketing_review_mismatch", {
     steps: () => [
         {
             content: "Open the reason group, headed by its label",
-            trigger: ".o_group_header .o_group_name:contains('Differs from the platform')",
+            trigger:
+                ".o_group_header .o_group_name:contains('Differs from the platform')",
             run: "click",
         },
         {

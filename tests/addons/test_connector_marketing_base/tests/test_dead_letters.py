@@ -28,7 +28,11 @@ class TestDeadLetters(MarketingCase):
 
     def receive(self, key, external_id):
         event, created = self.Event._receive(
-            self.backend, key, "contact.updated", {"contact_id": external_id}, external_id
+            self.backend,
+            key,
+            "contact.updated",
+            {"contact_id": external_id},
+            external_id,
         )
         self.assertTrue(created)
         return event
@@ -113,9 +117,7 @@ class TestDeadLetters(MarketingCase):
         self.assertEqual((event.state, event.result), ("done", "Contact c_1: updated"))
         self.assertFalse(event.job_uuid)
         # the job of an already processed event does not apply it again
-        self.assertEqual(
-            self.backend.process_webhook_event(event), "Already processed"
-        )
+        self.assertEqual(self.backend.process_webhook_event(event), "Already processed")
 
     def test_only_managers_replay(self):
         event, job = self.failed_event()

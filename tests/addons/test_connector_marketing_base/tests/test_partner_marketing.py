@@ -49,7 +49,9 @@ class TestPartnerMarketing(BackendMixin, TransactionCase):
         self.assertTrue(bound.bound)
         self.assertEqual(bound.external_id, "c_mia")
         self.assertEqual(bound.subscription, "Subscribed")
-        self.assertEqual(bound.last_sync, fields.Datetime.to_datetime("2026-01-02 03:04:05"))
+        self.assertEqual(
+            bound.last_sync, fields.Datetime.to_datetime("2026-01-02 03:04:05")
+        )
         self.assertEqual(bound.open_issue_count, 1)
         self.assertFalse(unbound.bound)
         self.assertEqual(unbound.subscription, "Not on the platform")
@@ -75,7 +77,9 @@ class TestPartnerMarketing(BackendMixin, TransactionCase):
             groups="base.group_user,connector_marketing_base.group_marketing_user",
         )
         self.assertEqual(len(self.status(user=reviewer)), 2)
-        outsider = new_test_user(self.env, "mkt_popup_outsider", groups="base.group_user")
+        outsider = new_test_user(
+            self.env, "mkt_popup_outsider", groups="base.group_user"
+        )
         with self.assertRaises(AccessError):
             self.status(user=outsider)
 

@@ -60,16 +60,16 @@ class TestReviewQueue(MarketingCase):
         self.Issue._report(
             self.backend, "import", "ambiguous_match", "two", external_id="g1"
         )
-        self.Issue._report(self.backend, "import", "invalid_email", "x", external_id="g2")
+        self.Issue._report(
+            self.backend, "import", "invalid_email", "x", external_id="g2"
+        )
         groups = self.Issue.read_group(
             self.backend._scope_domain(), ["reason_code"], ["reason_code"]
         )
         headers = {group["reason_code"]: group["__domain"] for group in groups}
         self.assertEqual(set(headers), {"Several partners match", "Invalid email"})
         # opening a group still filters on the stored code
-        self.assertEqual(
-            self.Issue.search(headers["Invalid email"]).external_id, "g2"
-        )
+        self.assertEqual(self.Issue.search(headers["Invalid email"]).external_id, "g2")
         groups = self.Issue.read_group(
             self.backend._scope_domain(), ["backend_ref"], ["backend_ref"]
         )
@@ -182,7 +182,9 @@ class TestReviewQueue(MarketingCase):
     def test_mass_ignore_leaves_closed_items_alone(self):
         first = self.Issue._report(self.backend, "import", "x", "1", external_id="i1")
         second = self.Issue._report(self.backend, "import", "x", "2", external_id="i2")
-        resolved = self.Issue._report(self.backend, "import", "x", "3", external_id="i3")
+        resolved = self.Issue._report(
+            self.backend, "import", "x", "3", external_id="i3"
+        )
         resolved.state = "resolved"
         (first | second | resolved).with_user(self.reviewer).action_ignore()
         self.assertEqual((first | second).mapped("state"), ["ignored", "ignored"])

@@ -77,5 +77,7 @@ class TestCockpitTours(BackendMixin, HttpCase):
             ],
         )
         self.start_tour(
-            PARTNER_URL % self.partner.id, "connector_marketing_partner_view", login="admin"
+            PARTNER_URL % self.partner.id,
+            "connector_marketing_partner_view",
+            login="admin",
         )
