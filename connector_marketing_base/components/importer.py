@@ -235,9 +235,9 @@ class MarketingRecordImporter(AbstractComponent):
 
     def _import(self, external_id, record, force_create):
         backend = self.backend_record
-        #: review items this import files itself (conflicts): its success
-        #: closes the record's other import issues, never these
-        self._filed_now = []
+        # review items this import files itself (conflicts): its success
+        # closes the record's other import issues, never these
+        self._forget_memo("conflicts_filed")
         binding = self.binder.to_internal(external_id)
         remote_updated_at = self._remote_updated_at(record)
         if (
@@ -296,7 +296,7 @@ class MarketingRecordImporter(AbstractComponent):
             backend,
             external_id=external_id,
             directions=("import",),
-            keep=self._filed_now,
+            keep=list(self._memo("conflicts_filed").values()),
         )
         self._after_import(binding, record)
         return outcome
@@ -387,7 +387,7 @@ class MarketingRecordImporter(AbstractComponent):
             and remote_updated_at > binding.remote_updated_at
         )
         conflicts, mismatches = [], []
-        filed = self.__dict__.setdefault("_filed_now", [])
+        filed = self._memo("conflicts_filed")
         result = {}
         for field, value in values.items():
             if partner._fields[field].type in ("one2many", "many2many"):
@@ -399,25 +399,22 @@ class MarketingRecordImporter(AbstractComponent):
             if current == value or (not current and not value):
                 continue
             if field == "email" and current:
-                filed.append(
-                    self._issue(
-                        "import",
-                        "email_changed",
-                        self.env._(
-                            "The email changed on the platform (%(remote)s) but "
-                            "Odoo has %(odoo)s: kept Odoo's, please review.",
-                            remote=value,
-                            odoo=current,
-                        ),
-                        external_id=self.backend_adapter.external_id_of(record),
-                        partner=partner,
-                        payload=record,
-                        mismatches=[
-                            self._mismatch_value(partner, field, current, value)
-                        ],
-                        **({"record": binding} if binding else {}),
-                    )
+                issue = self._issue(
+                    "import",
+                    "email_changed",
+                    self.env._(
+                        "The email changed on the platform (%(remote)s) but "
+                        "Odoo has %(odoo)s: kept Odoo's, please review.",
+                        remote=value,
+                        odoo=current,
+                    ),
+                    external_id=self.backend_adapter.external_id_of(record),
+                    partner=partner,
+                    payload=record,
+                    mismatches=[self._mismatch_value(partner, field, current, value)],
+                    **({"record": binding} if binding else {}),
                 )
+                filed[issue.id] = issue
                 continue
             rule = rules.get(field, default)
             if (
@@ -436,21 +433,20 @@ class MarketingRecordImporter(AbstractComponent):
                         self._mismatch_value(partner, field, current, value)
                     )
         if conflicts:
-            filed.append(
-                self._issue(
-                    "import",
-                    "both_changed",
-                    self.env._(
-                        "Changed in Odoo and on the platform since the last sync: %s",
-                        "; ".join(conflicts),
-                    ),
-                    external_id=self.backend_adapter.external_id_of(record),
-                    partner=partner,
-                    payload=record,
-                    mismatches=mismatches,
-                    record=binding,
-                )
+            issue = self._issue(
+                "import",
+                "both_changed",
+                self.env._(
+                    "Changed in Odoo and on the platform since the last sync: %s",
+                    "; ".join(conflicts),
+                ),
+                external_id=self.backend_adapter.external_id_of(record),
+                partner=partner,
+                payload=record,
+                mismatches=mismatches,
+                record=binding,
             )
+            filed[issue.id] = issue
         return result
 
     def _mismatch_value(self, partner, field, current, value):
