@@ -3,7 +3,7 @@
 {
     "name": "Marketing Connector Base",
     "summary": "Shared engine for syncing Odoo with marketing platforms",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.1.1",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
@@ -29,5 +29,10 @@
         "views/marketing_remote_views.xml",
         "views/marketing_privacy_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "connector_marketing_base/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

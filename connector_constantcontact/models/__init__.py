@@ -1,2 +1,3 @@
 from . import constantcontact_backend
 from . import constantcontact_res_partner
+from . import marketing_sync_issue

@@ -24,6 +24,15 @@ class ConstantContactResPartner(models.Model):
         readonly=True, help="Lists the contact was in at the last sync."
     )
 
+    def _subscription_label(self):
+        """Constant Contact keeps its own consent state: show it."""
+        self.ensure_one()
+        if not self.permission_to_send:
+            return super()._subscription_label()
+        return self.env._(
+            "Constant Contact: %s", self.permission_to_send.replace("_", " ")
+        )
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"

@@ -254,6 +254,9 @@ class MarketingRecordImporter(AbstractComponent):
 
     def _import(self, external_id, record, force_create):
         backend = self.backend_record
+        # review items this import files itself (conflicts): its success
+        # closes the record's other import issues, never these
+        self._forget_memo("conflicts_filed")
         binding = self.binder.to_internal(external_id)
         remote_updated_at = self._remote_updated_at(record)
         if (
@@ -309,7 +312,10 @@ class MarketingRecordImporter(AbstractComponent):
             }
         )
         self.env["marketing.sync.issue"].sudo()._resolve(
-            backend, external_id=external_id, directions=("import",)
+            backend,
+            external_id=external_id,
+            directions=("import",),
+            keep=list(self._memo("conflicts_filed").values()),
         )
         self._after_import(binding, record)
         return outcome
@@ -399,7 +405,8 @@ class MarketingRecordImporter(AbstractComponent):
             and partner.write_date > binding.sync_date
             and remote_updated_at > binding.remote_updated_at
         )
-        conflicts = []
+        conflicts, mismatches = [], []
+        filed = self._memo("conflicts_filed")
         result = {}
         for field, value in values.items():
             if partner._fields[field].type in ("one2many", "many2many"):
@@ -411,7 +418,7 @@ class MarketingRecordImporter(AbstractComponent):
             if current == value or (not current and not value):
                 continue
             if field == "email" and current:
-                self._issue(
+                issue = self._issue(
                     "import",
                     "email_changed",
                     self.env._(
@@ -423,7 +430,10 @@ class MarketingRecordImporter(AbstractComponent):
                     external_id=self.backend_adapter.external_id_of(record),
                     partner=partner,
                     payload=record,
+                    mismatches=[self._mismatch_value(partner, field, current, value)],
+                    **({"record": binding} if binding else {}),
                 )
+                filed[issue.id] = issue
                 continue
             rule = rules.get(field, default)
             if (
@@ -437,8 +447,12 @@ class MarketingRecordImporter(AbstractComponent):
                     f"{field}: {'platform' if field in result else 'Odoo'} "
                     f"kept ({rule})"
                 )
+                if field not in result:  # still differs: the reviewer decides
+                    mismatches.append(
+                        self._mismatch_value(partner, field, current, value)
+                    )
         if conflicts:
-            self._issue(
+            issue = self._issue(
                 "import",
                 "both_changed",
                 self.env._(
@@ -448,8 +462,29 @@ class MarketingRecordImporter(AbstractComponent):
                 external_id=self.backend_adapter.external_id_of(record),
                 partner=partner,
                 payload=record,
+                mismatches=mismatches,
+                record=binding,
             )
+            filed[issue.id] = issue
         return result
+
+    def _mismatch_value(self, partner, field, current, value):
+        """One field of a mismatch: both values as a person reads them."""
+
+        def shown(raw):
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                comodel = partner._fields[field].comodel_name
+                if comodel:
+                    return self.env[comodel].browse(raw).display_name
+            return raw
+
+        return {
+            "key": field,
+            "label": partner._fields[field]._description_string(self.env),
+            "odoo": shown(current),
+            "platform": shown(value),
+            "fields": [field],
+        }
 
     def _export_hash(self, binding):
         exporter = self.component(usage="batch.exporter")

@@ -51,6 +51,18 @@ _PARTNER_TEXT_FIELDS = {
     "city": "city",
     "zip": "zip",
 }
+#: canonical key -> the partner fields its imported value lands in
+_CANONICAL_PARTNER_FIELDS = {
+    "email": ("email",),
+    "first_name": ("name",),
+    "last_name": ("name",),
+    "phone": ("phone",),
+    "mobile": ("mobile",),
+    "company": ("parent_id",),
+    "country_code": ("country_id",),
+    "state_code": ("state_id",),
+    **{key: (field,) for key, field in _PARTNER_TEXT_FIELDS.items()},
+}
 #: context of the records an import creates: no export back, no creation
 #: message, no follower, no tracking (what the import already says in its job)
 QUIET_CREATE = {
@@ -359,6 +371,44 @@ class MarketingImportMapper(AbstractComponent):
             contact["company"],
             lambda: self._company_partner(contact["company"]),
         )
+
+    def _partner_fields_of(self, remote_key):
+        """The partner fields an imported ``remote_key`` lands in (a review
+        item taking the platform's value writes only those)."""
+        canonical = {remote: key for key, remote in self._remote_keys.items()}
+        names = set(_CANONICAL_PARTNER_FIELDS.get(canonical.get(remote_key), ()))
+        names.update(
+            line.field_name
+            for line in self._mapping_lines("import")
+            if line.remote_field == remote_key
+        )
+        return sorted(names)
+
+    def _label_of(self, remote_key):
+        """How a reviewer reads ``remote_key``: the canonical meaning, or the
+        label of the partner field a mapping line puts it in."""
+        labels = {
+            "email": self.env._("Email"),
+            "first_name": self.env._("First name"),
+            "last_name": self.env._("Last name"),
+            "phone": self.env._("Phone"),
+            "mobile": self.env._("Mobile"),
+            "company": self.env._("Company"),
+            "job_title": self.env._("Job position"),
+            "street": self.env._("Street"),
+            "street2": self.env._("Street 2"),
+            "city": self.env._("City"),
+            "zip": self.env._("Zip"),
+            "country_code": self.env._("Country"),
+            "state_code": self.env._("State"),
+        }
+        canonical = {remote: key for key, remote in self._remote_keys.items()}
+        if remote_key in canonical:
+            return labels.get(canonical[remote_key], remote_key)
+        for line in self._mapping_lines("import"):
+            if line.remote_field == remote_key:
+                return line.field_id.field_description or remote_key
+        return remote_key
 
     @mapping
     def mapped_fields(self, record):

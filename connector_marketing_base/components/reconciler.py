@@ -145,6 +145,22 @@ class MarketingReconciler(AbstractComponent):
                 self.env._("Differs from the platform: %s", ", ".join(fields)),
                 external_id=external_id,
                 record=binding,
-                payload={"odoo": ours, "platform": theirs},
+                payload=record,
+                mismatches=self._mismatch_values(payload, record, fields),
             )
         return mismatches
+
+    def _mismatch_values(self, payload, record, keys):
+        """Both sides of each differing key, as each side holds it (not the
+        comparable forms), for the reviewer to choose from."""
+        mapper = self.component(usage="import.mapper")
+        return [
+            {
+                "key": key,
+                "label": mapper._label_of(key),
+                "odoo": payload.get(key),
+                "platform": record.get(key),
+                "fields": mapper._partner_fields_of(key),
+            }
+            for key in keys
+        ]

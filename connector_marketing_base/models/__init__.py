@@ -3,8 +3,10 @@ from . import marketing_backend
 from . import marketing_binding
 from . import marketing_field_mapping
 from . import marketing_sync_issue
+from . import marketing_sync_issue_mismatch
 from . import marketing_activity
 from . import marketing_webhook_event
+from . import marketing_webhook_event_replay
 from . import marketing_sync_cursor
 from . import marketing_throttle
 from . import marketing_token

@@ -51,6 +51,13 @@ class MarketingBinding(models.AbstractModel):
         ),
     ]
 
+    def _subscription_label(self):
+        """The contact's subscription on the platform, in words, for the
+        partner's Marketing popup (opt-outs are told by the caller).  A
+        provider that keeps the platform's own consent state says it."""
+        self.ensure_one()
+        return self.env._("Subscribed")
+
     def _job_description(self, action):
         """'Export partner Jane Doe (Marketo backend Prod)' and alike."""
         self.ensure_one()

@@ -9,6 +9,13 @@ from odoo.osv import expression
 from ..tools.normalize import strip_nul
 
 
+def humanize_code(code):
+    """A readable label for a reason code nobody declared a label for:
+    ``marketo_1003`` → "Marketo 1003", ``weird_thing`` → "Weird thing"."""
+    text = " ".join(str(code or "").replace("_", " ").split())
+    return text[:1].upper() + text[1:] if text else ""
+
+
 class MarketingSyncIssue(models.Model):
     """The review queue: records a sync could not apply without a human.
 
@@ -22,15 +29,33 @@ class MarketingSyncIssue(models.Model):
     _inherit = ["marketing.backend.scoped", "mail.thread"]
     _description = "Marketing Sync Review Item"
     _order = "last_seen desc, id desc"
-    _rec_name = "reason_code"
+    _rec_name = "reason_label"
 
     direction = fields.Selection(
         [("import", "Import"), ("export", "Export"), ("reconcile", "Reconciliation")],
         required=True,
         readonly=True,
     )
-    reason_code = fields.Char(required=True, readonly=True, index=True)
-    reason = fields.Text(readonly=True)
+    reason_code = fields.Char(
+        string="Reason",
+        required=True,
+        readonly=True,
+        index=True,
+        help="Machine code of the reason; grouped by, it shows as its label.",
+    )
+    reason_label = fields.Char(
+        string="Reason label",
+        compute="_compute_reason_label",
+        search="_search_reason_label",
+    )
+    reason = fields.Text(string="Details", readonly=True)
+    backend_ref = fields.Char(
+        string="Backend (grouping)",
+        compute="_compute_backend_ref",
+        store=True,
+        index=True,
+        help="The backend as one groupable value (model,id); shown as its name.",
+    )
     payload = fields.Text(readonly=True, help="Raw record as received or sent.")
     external_id = fields.Char(readonly=True, index=True)
     res_model = fields.Char(readonly=True, index=True)
@@ -57,18 +82,141 @@ class MarketingSyncIssue(models.Model):
     occurrences = fields.Integer(default=1, readonly=True)
     last_seen = fields.Datetime(default=fields.Datetime.now, readonly=True)
 
+    # ------------------------------------------------------------------
+    # reason labels: one registry, extended by providers
+    # ------------------------------------------------------------------
+    @api.model
+    def _reason_labels(self):
+        """Reason code → label shown to the reviewer.
+
+        The base declares the codes its components file; a provider addon
+        with codes of its own extends it (``_inherit`` this model, return
+        ``dict(super()._reason_labels(), my_code=self.env._("..."))``).
+        Labels are built on each call, in the reader's language; a code
+        nobody declared is still shown readably (:func:`humanize_code`).
+        """
+        return {
+            # matching and conflicts
+            "ambiguous_match": self.env._("Several partners match"),
+            "duplicate_remote": self.env._("Bound to another remote contact"),
+            "duplicate_email": self.env._("Two partners share an email"),
+            "email_changed": self.env._("Email changed on the platform"),
+            "both_changed": self.env._("Changed on both sides"),
+            "field_mismatch": self.env._("Differs from the platform"),
+            "count_mismatch": self.env._("Contact counts differ"),
+            # the remote record
+            "remote_missing": self.env._("Not found on the platform"),
+            "not_found": self.env._("Not found on the platform"),
+            "remote_deleted": self.env._("Deleted on the platform"),
+            "malformed_record": self.env._("Malformed record"),
+            "create_uncertain": self.env._("Creation not confirmed"),
+            # data refused
+            "rejected_by_odoo": self.env._("Refused by Odoo"),
+            "rejected": self.env._("Refused by the platform"),
+            "invalid_data": self.env._("Invalid data"),
+            "invalid_email": self.env._("Invalid email"),
+            "invalid_phone": self.env._("Invalid phone number"),
+            "invalid_country": self.env._("Unknown country"),
+            "invalid_state": self.env._("Unknown state"),
+            "invalid_value": self.env._("Invalid value"),
+            "invalid_date": self.env._("Invalid date"),
+            "invalid_choice": self.env._("Value not among the choices"),
+            "field_too_long": self.env._("Value too long"),
+            # bulk imports
+            "bulk_rows_refused": self.env._("Rows refused by a bulk import"),
+            "bulk_no_result": self.env._("Bulk import gave no result"),
+            "bulk_timeout": self.env._("Bulk import timed out"),
+        }
+
+    @api.model
+    def _reason_label_of(self, code):
+        return self._reason_labels().get(code) or humanize_code(code)
+
+    @api.depends("reason_code")
+    def _compute_reason_label(self):
+        labels = self._reason_labels()
+        for issue in self:
+            code = issue.reason_code
+            issue.reason_label = labels.get(code) or humanize_code(code)
+
+    def _search_reason_label(self, operator, value):
+        """Search a label as the reviewer reads it: the codes whose label
+        (or the code itself) matches."""
+        if operator not in ("ilike", "=", "not ilike", "!="):
+            raise UserError(self.env._("Unsupported search on the reason."))
+        labels = self._reason_labels()
+        codes = {
+            row[0] for row in self._read_group([], ["reason_code"]) if row[0]
+        } | set(labels)
+        text = str(value or "").lower()
+
+        def hit(code):
+            label = labels.get(code) or humanize_code(code)
+            if operator in ("=", "!="):
+                return text in (label.lower(), code.lower())
+            return text in label.lower() or text in code.lower()
+
+        matching = [code for code in codes if hit(code)]
+        positive = operator in ("ilike", "=")
+        return [("reason_code", "in" if positive else "not in", matching)]
+
+    @api.depends("backend_model", "backend_id")
+    def _compute_backend_ref(self):
+        for issue in self:
+            issue.backend_ref = (
+                f"{issue.backend_model},{issue.backend_id}"
+                if issue.backend_model and issue.backend_id
+                else False
+            )
+
+    def _read_group_format_result(self, rows_dict, lazy_groupby):
+        """Groups by reason or backend are headed by their label and name.
+
+        Both are plain stored values (a code, ``model,id``) so grouping is
+        one SQL ``GROUP BY``; the header is swapped after the group's domain
+        was built from the stored value, so opening a group still filters on
+        it.  (A selection could not hold the codes providers invent.)
+        """
+        result = super()._read_group_format_result(rows_dict, lazy_groupby)
+        names = {}
+        labels = None
+        for group in lazy_groupby:
+            if group == "reason_code":
+                labels = labels if labels is not None else self._reason_labels()
+                for row in rows_dict:
+                    if row.get(group):
+                        row[group] = labels.get(row[group]) or humanize_code(row[group])
+            elif group == "backend_ref":
+                for row in rows_dict:
+                    ref = row.get(group)
+                    if ref and ref not in names:
+                        names[ref] = self._backend_name_of_ref(ref)
+                    if ref:
+                        row[group] = names[ref]
+        return result
+
+    @api.model
+    def _backend_name_of_ref(self, ref):
+        model, __, res_id = ref.rpartition(",")
+        if model not in self.env or not res_id.isdigit():
+            return ref
+        backend = self.env[model].sudo().browse(int(res_id)).exists()
+        return backend.display_name if backend else ref
+
     @api.model
     def _report(self, backend, direction, reason_code, reason, **vals):
         """File (or refresh) an open issue and return it.
 
         ``vals`` may hold external_id, record (an Odoo record), partner,
-        candidates (partners) and payload (any JSON-serializable value).
+        candidates (partners), payload (any JSON-serializable value) and
+        mismatches (see ``marketing_sync_issue_mismatch``).
         """
         reason, reason_code = strip_nul([reason, reason_code])
         record = vals.pop("record", None)
         partner = vals.pop("partner", None)
         candidates = vals.pop("candidates", None)
         payload = vals.pop("payload", None)
+        mismatches = vals.pop("mismatches", None)
         values = dict(
             self._scope_vals(backend),
             direction=direction,
@@ -89,6 +237,8 @@ class MarketingSyncIssue(models.Model):
             values["partner_id"] = partner.id
         if candidates:
             values["candidate_partner_ids"] = [fields.Command.set(candidates.ids)]
+        if mismatches is not None:
+            values["mismatch_values"] = strip_nul(mismatches) or False
         if payload is not None:
             values["payload"] = (
                 strip_nul(payload)
@@ -120,12 +270,19 @@ class MarketingSyncIssue(models.Model):
         return domain
 
     @api.model
-    def _resolve(self, backend, external_id=None, record=None, directions=None):
+    def _resolve(
+        self, backend, external_id=None, record=None, directions=None, keep=()
+    ):
         """Close the open issues of records that just synced successfully.
 
-        ``external_id`` may be one id or a list, ``record`` a recordset.
+        ``external_id`` may be one id or a list, ``record`` a recordset;
+        ``keep``: issues the same sync filed (a conflict it reported) and
+        that stay open.
         """
         domain = backend._scope_domain() + [("state", "=", "open")]
+        kept_ids = [issue.id for issue in keep if issue]
+        if kept_ids:
+            domain.append(("id", "not in", kept_ids))
         if directions:
             domain.append(("direction", "in", directions))
         subdomains = []
@@ -158,38 +315,65 @@ class MarketingSyncIssue(models.Model):
         return backend
 
     def action_retry(self):
-        """Run the failed sync again in a job; success resolves the issue."""
-        for issue in self:
+        """Run the failed syncs again in jobs; success resolves each issue.
+
+        From the list, many at once: items with nothing to retry (a count
+        mismatch, a record gone) are skipped and said so; none retryable
+        is an error.
+        """
+        self.check_access("write")
+        retried = self.browse()
+        for issue in self.filtered(lambda i: i.state == "open"):
             backend = issue._backend_or_raise()
             record = issue._record()
             if issue.direction == "export" and record is not None:
-                record.with_delay(
+                record.sudo().with_delay(
                     priority=10,
                     description=backend._job_description(self.env._("Export"), record),
                 ).export_record()
             elif issue.external_id:
-                backend.with_delay(
+                backend.sudo().with_delay(
                     priority=10,
                     description=backend._job_description(
                         self.env._("Import contact %s", issue.external_id)
                     ),
                 ).import_contact(issue.external_id)
             else:
-                raise UserError(
-                    self.env._(
-                        "Issue %s has no record to retry; fix the data and ignore it.",
-                        issue.display_name,
-                    )
+                continue
+            retried |= issue
+        skipped = self - retried
+        if not retried:
+            raise UserError(
+                self.env._(
+                    "Nothing to retry in %s: fix the data and ignore it.",
+                    ", ".join(skipped.mapped("display_name")),
                 )
-        return True
+            )
+        retried.message_post(body=self.env._("Retry enqueued."))
+        if len(self) == 1:
+            return True
+        return _notification(
+            self.env._(
+                "%(n)s retried, %(skipped)s with nothing to retry.",
+                n=len(retried),
+                skipped=len(skipped),
+            )
+        )
 
     def action_link_partner(self):
-        """Bind the remote record to the partner chosen by the reviewer."""
+        """Bind the remote record to the partner chosen by the reviewer.
+
+        Reviewers may link (it is their decision to make) but not create
+        bindings at will: the binding is written with sudo once the
+        reviewer's right to work this issue is checked.
+        """
+        self.check_access("write")
         for issue in self:
             if not issue.link_partner_id or not issue.external_id:
                 raise UserError(self.env._("Choose a partner to link to first."))
+            issue.link_partner_id.check_access("read")
             backend = issue._backend_or_raise()
-            binding_model = self.env[backend._partner_binding_model]
+            binding_model = self.env[backend._partner_binding_model].sudo()
             existing = binding_model.with_context(active_test=False).search(
                 [
                     ("backend_id", "=", backend.id),
@@ -221,13 +405,25 @@ class MarketingSyncIssue(models.Model):
                     }
                 )
             issue.state = "resolved"
-            backend.with_delay(
+            backend.sudo().with_delay(
                 priority=10,
                 description=backend._job_description(
                     self.env._("Import contact %s", issue.external_id)
                 ),
             ).import_contact(issue.external_id)
         return True
+
+    def action_open_link_wizard(self):
+        """Mass 'Link': one line per item, each with the partner to bind."""
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Link to partners"),
+            "res_model": "marketing.sync.issue.link",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
 
     def action_create_new(self):
         """Import the remote record as a new partner despite matching ones."""
@@ -247,9 +443,24 @@ class MarketingSyncIssue(models.Model):
         return True
 
     def action_ignore(self):
-        self.write({"state": "ignored"})
+        self.check_access("write")
+        self.filtered(lambda i: i.state == "open").write({"state": "ignored"})
         return True
 
     def action_reopen(self):
+        self.check_access("write")
         self.write({"state": "open"})
         return True
+
+
+def _notification(message, kind="success"):
+    """A toast after a mass action, the list reloaded under it."""
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {
+            "message": message,
+            "type": kind,
+            "next": {"type": "ir.actions.act_window_close"},
+        },
+    }

@@ -4,9 +4,22 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    """The Marketing tab: engagement and open review items of a partner.
+    """The partner's marketing side: a smart button, a Marketing tab and an
+    Engagement tab.
 
-    Provider addons add their ``<provider>_bind_ids`` to the same tab.
+    The smart button opens one line per backend (bound or not, consent,
+    last sync, open review items); provider addons add their
+    ``<provider>_bind_ids`` to the Marketing tab.
+
+    Engagement is shown as a timeline on its own tab, a list of
+    ``marketing.activity`` newest first, rather than as chatter messages
+    posted by the importer.  Why: activities arrive by the thousand per
+    campaign (one open and several clicks per contact per email); a
+    message per activity would write a ``mail.message`` and notify the
+    partner's followers for each one, make the chatter unreadable for what
+    it is for (people talking), and weigh on every mail table for a million
+    contacts.  The tab reads the activity table directly, paged, and the
+    erasure of a person removes it with the activities.
     """
 
     _inherit = "res.partner"
@@ -20,6 +33,52 @@ class ResPartner(models.Model):
         string="Marketing review items",
         domain=[("state", "=", "open")],
     )
+
+    marketing_binding_count = fields.Integer(
+        string="Marketing platforms", compute="_compute_marketing_counts"
+    )
+    marketing_issue_count = fields.Integer(
+        string="Open marketing review items", compute="_compute_marketing_counts"
+    )
+
+    def _compute_marketing_counts(self):
+        bound = dict.fromkeys(self.ids, 0)
+        for binding_model in self._marketing_binding_models():
+            for partner, count in binding_model.sudo()._read_group(
+                [("odoo_id", "in", self.ids), ("external_id", "!=", False)],
+                ["odoo_id"],
+                ["__count"],
+            ):
+                bound[partner.id] += count
+        groups = (
+            self.env["marketing.sync.issue"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "open")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        issues = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.marketing_binding_count = bound.get(partner.id, 0)
+            partner.marketing_issue_count = issues.get(partner.id, 0)
+
+    def action_open_marketing_status(self):
+        """Smart button: the partner on every backend, in a popup."""
+        self.ensure_one()
+        self.env["marketing.sync.issue"].check_access("read")
+        lines = self.env["marketing.partner.status"]._build(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("%s on marketing platforms", self.display_name),
+            "res_model": "marketing.partner.status",
+            "view_mode": "list",
+            "views": [(False, "list")],
+            "domain": [("id", "in", lines.ids)],
+            "target": "new",
+            "context": {"create": False, "delete": False, "edit": False},
+        }
 
     def _marketing_binding_models(self):
         """Every installed binding model of partners (one per provider)."""

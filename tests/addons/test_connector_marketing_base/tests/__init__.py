@@ -15,3 +15,7 @@ from . import test_attacker
 from . import test_multi_company
 from . import test_consent
 from . import test_privacy
+from . import test_review_queue
+from . import test_dead_letters
+from . import test_partner_marketing
+from . import test_tours

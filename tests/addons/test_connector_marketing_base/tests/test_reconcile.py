@@ -24,7 +24,20 @@ class TestReconcile(MarketingCase):
         mismatch = self.issues(reason_code="field_mismatch")
         self.assertEqual(mismatch.partner_id, partners[0])
         self.assertIn("first_name", mismatch.reason)
-        self.assertIn("someone", mismatch.payload)
+        self.assertIn('"first_name": "Someone"', mismatch.payload, "as read")
+        self.assertEqual(
+            mismatch.mismatch_values,
+            [
+                {
+                    "key": "first_name",
+                    "label": "First name",
+                    "odoo": "Rec",
+                    "platform": "Someone",
+                    "fields": ["name"],
+                }
+            ],
+            "both sides as each holds them, and the partner field it lands in",
+        )
         count = self.issues(reason_code="count_mismatch")
         self.assertIn("5 contacts on the platform, 3 bound in Odoo", count.reason)
         self.assertIsNone(
