@@ -253,6 +253,16 @@ class ActiveCampaignEmulator(Emulator):
         self.bulk_multi.reset()
         self.bulk_single.reset()
 
+    def records(self) -> dict:
+        """Contacts by email (lower case), deals by title, accounts by name."""
+        return {
+            "contacts": [
+                str(c.get("email") or "").lower() for c in self.contacts.values()
+            ],
+            "deals": [str(d.get("title") or "") for d in self.deals.values()],
+            "accounts": [str(a.get("name") or "") for a in self.accounts.values()],
+        }
+
     def seed(self, n: int) -> list[str]:
         with self.lock:
             return [
