@@ -75,6 +75,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from .faults import InjectedFault
 from .limits import SlidingWindow, Violation
 from .server import Emulator, Request, Response, route, serve
 from .store import RecordStore, email_key
@@ -212,6 +213,15 @@ class ActiveCampaignEmulator(Emulator):
             {"message": "Too Many Requests"},
             headers={"Retry-After": violation.retry_after_header},
         )
+
+    def fault_response(self, fault: InjectedFault, request: Request) -> Response:
+        """An injected 429 is ActiveCampaign's own refusal (``message`` and
+        ``Retry-After``); other statuses keep the framework's answer."""
+        if fault.status == 429:
+            return self.limit_response(
+                Violation("window", 0, fault.retry_after or 1), request
+            )
+        return super().fault_response(fault, request)
 
     def not_found(self, request: Request) -> Response:
         return Response(404, {"message": "No Result found"})
