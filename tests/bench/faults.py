@@ -58,7 +58,6 @@ import contextlib
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -438,9 +437,18 @@ def visible_keys(env, provider, backend, partners, expected, first_job_id):
     bindings = Binding.search(
         [("backend_id", "=", backend.id), ("odoo_id", "in", partners.ids)]
     )
-    issues = env["marketing.sync.issue"].sudo().search(
-        ["|", ("partner_id", "in", partners.ids), "&",
-         ("res_model", "=", provider.binding_model), ("res_id", "in", bindings.ids)]
+    issues = (
+        env["marketing.sync.issue"]
+        .sudo()
+        .search(
+            [
+                "|",
+                ("partner_id", "in", partners.ids),
+                "&",
+                ("res_model", "=", provider.binding_model),
+                ("res_id", "in", bindings.ids),
+            ]
+        )
     )
     seen = set(issues.partner_id.mapped("email"))
     seen |= set(
@@ -455,6 +463,8 @@ def visible_keys(env, provider, backend, partners, expected, first_job_id):
     )
     everything = False
     for model, records in env.cr.fetchall():
+        if isinstance(records, str):  # queue_job stores it as a JSON string
+            records = json.loads(records)
         ids = (records or {}).get("ids") or [] if isinstance(records, dict) else []
         if model == provider.binding_model:
             seen |= set(Binding.browse(ids).exists().mapped("email"))
@@ -468,8 +478,10 @@ def visible_keys(env, provider, backend, partners, expected, first_job_id):
 def reconcile_phase(registry, provider, fault, prefix, expected, first_job_id, left):
     with harness.environment(registry) as env:
         backend = env[provider.backend_model].browse(provider.backend_id)
-        partners = env["res.partner"].with_context(active_test=False).search(
-            [("email", "=like", f"{prefix}%")]
+        partners = (
+            env["res.partner"]
+            .with_context(active_test=False)
+            .search([("email", "=like", f"{prefix}%")])
         )
         Binding = env[provider.binding_model].with_context(active_test=False)
         bindings = [
@@ -480,8 +492,14 @@ def reconcile_phase(registry, provider, fault, prefix, expected, first_job_id, l
         ]
         bindings += provider.extra_bindings(env, backend, partners)
         visible = visible_keys(env, provider, backend, partners, expected, first_job_id)
+        env.cr.execute(
+            "SELECT method_name, exc_name, left(exc_info, 300) FROM queue_job "
+            "WHERE id > %s AND state = 'failed' AND channel LIKE %s",
+            (first_job_id, provider.channel + "%"),
+        )
+        failed = env.cr.fetchall()
         remote = provider.records()
-        return reconcile.reconcile(
+        result = reconcile.reconcile(
             provider.name,
             fault,
             expected,
@@ -491,6 +509,9 @@ def reconcile_phase(registry, provider, fault, prefix, expected, first_job_id, l
             visible=visible,
             unsettled_jobs=sum(left.values()),
         )
+        if failed:
+            result.details["failed_jobs"] = failed
+        return result
 
 
 def run_phase(registry, server, providers, fault, args, budget):
@@ -587,7 +608,9 @@ def main(argv=None):
     parser.add_argument("--phase-budget", type=float, default=420)
     parser.add_argument("--budget", type=float, default=2400, help="whole run, s")
     parser.add_argument("--config", default=harness.default_conf())
-    parser.add_argument("--template", default=os.environ.get("TEST_DB", "marketing_test"))
+    parser.add_argument(
+        "--template", default=os.environ.get("TEST_DB", "marketing_test")
+    )
     parser.add_argument("--db", default="marketing_faults")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--json", help="write the results there")
@@ -602,8 +625,10 @@ def main(argv=None):
             parser.error(f"unknown fault {fault}")
     run_start = time.monotonic()
     conf = OdooConf(args.config)
-    say(f"fault suite: {', '.join(names)} × {', '.join(faults)}; {args.records} "
-        f"partners per phase; --workers {args.workers}, channels {args.channels}")
+    say(
+        f"fault suite: {', '.join(names)} x {', '.join(faults)}; {args.records} "
+        f"partners per phase; --workers {args.workers}, channels {args.channels}"
+    )
     say(f"load before: {os.getloadavg()}")
     say(f"copying {args.template} to {args.db}")
     harness.clone_db(conf, args.template, args.db)
@@ -622,8 +647,10 @@ def main(argv=None):
         server = PreforkServer(
             conf, args.db, workers=args.workers, queue_channels=args.channels
         ).start()
-        say(f"prefork Odoo on {server.url}: workers {server.worker_pids()}, "
-            f"evented {server.gevent_pid()}; log {server.log_path}")
+        say(
+            f"prefork Odoo on {server.url}: workers {server.worker_pids()}, "
+            f"evented {server.gevent_pid()}; log {server.log_path}"
+        )
         for fault in faults:
             remaining = args.budget - (time.monotonic() - run_start)
             if remaining < 30:
@@ -631,7 +658,11 @@ def main(argv=None):
                 break
             say(f"phase {fault}")
             phase, phase_events = run_phase(
-                registry, server, providers, fault, args,
+                registry,
+                server,
+                providers,
+                fault,
+                args,
                 min(args.phase_budget, remaining),
             )
             for event in phase_events:
@@ -655,10 +686,23 @@ def main(argv=None):
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(
-                {"results": [dict(zip(
-                    ["provider", "fault", "expected", *reconcile.COUNTS], r.row()
-                ), details=r.details) for r in results], "events": events},
-                f, indent=1, default=str,
+                {
+                    "results": [
+                        dict(
+                            zip(
+                                ["provider", "fault", "expected", *reconcile.COUNTS],
+                                r.row(),
+                                strict=True,
+                            ),
+                            details=r.details,
+                        )
+                        for r in results
+                    ],
+                    "events": events,
+                },
+                f,
+                indent=1,
+                default=str,
             )
     registry = None
     if not args.keep:

@@ -138,10 +138,12 @@ def table(results: Iterable[Reconciliation]) -> str:
         "invisible",
     ]
     rows = [[str(v) for v in r.row()] for r in results]
-    widths = [max(len(x) for x in column) for column in zip(header, *rows)]
+    widths = [max(len(x) for x in column) for column in zip(header, *rows, strict=True)]
     rule = " ".join("=" * w for w in widths)
 
     def line(values):
-        return " ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+        return " ".join(
+            v.ljust(w) for v, w in zip(values, widths, strict=True)
+        ).rstrip()
 
     return "\n".join([rule, line(header), rule, *map(line, rows), rule])

@@ -923,7 +923,9 @@ class MarketoEmulator(Emulator):
     def records(self) -> dict:
         """Leads by email (lower case) and companies by external id."""
         return {
-            "leads": [str(lead.get("email") or "").lower() for lead in self._leads.values()],
+            "leads": [
+                str(lead.get("email") or "").lower() for lead in self._leads.values()
+            ],
             "companies": [
                 str(c.get("externalCompanyId") or "") for c in self.companies.values()
             ],

@@ -52,7 +52,9 @@ def test_a_lost_record_with_a_review_item_or_failed_job_is_visible():
 
 
 def test_remote_duplicates_count_each_extra_record():
-    remote = dict(REMOTE, deals=["S001 - Ann", "S001 - Ann", "S001 - Ann", "S002 - Bob"])
+    remote = dict(
+        REMOTE, deals=["S001 - Ann", "S001 - Ann", "S001 - Ann", "S002 - Bob"]
+    )
     result = run(remote=remote)
     assert result.remote_duplicates == 2
     assert result.lost == 0
