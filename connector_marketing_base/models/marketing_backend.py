@@ -85,7 +85,8 @@ class MarketingBackend(models.AbstractModel):
         copy=False,
         help="Shared secret the provider sends with each webhook.",
     )
-    # rate limits (shared by all workers): the defaults are the provider's documented limits
+    # rate limits (shared by all workers): the defaults are the provider's
+    # documented limits
     rate_limit_calls = fields.Integer(string="Calls per window", default=10)
     rate_limit_window = fields.Float(string="Window (seconds)", default=1.0)
     rate_limit_concurrency = fields.Integer(string="Concurrent calls", default=5)

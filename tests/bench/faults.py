@@ -57,7 +57,9 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -591,6 +593,44 @@ def job_summary(registry, providers):
         return env.cr.fetchall()
 
 
+def copy_db(conf, template, name):
+    """``CREATE DATABASE ... TEMPLATE`` (fast); when the template is in use
+    (a test run holds it), a ``pg_dump | psql`` copy, which does not need it
+    idle (the filestore is copied either way)."""
+    import psycopg2
+
+    try:
+        harness.clone_db(conf, template, name)
+        return
+    except psycopg2.errors.ObjectInUse:
+        say(f"    {template} is in use: pg_dump | psql instead")
+    harness.drop_db(conf, name)
+    with contextlib.closing(conf.pg_connect()) as cnx, cnx.cursor() as cr:
+        cr.execute(f'CREATE DATABASE "{name}"')
+    env = dict(
+        os.environ,
+        PGHOST=conf.get("db_host") or "",
+        PGPORT=str(conf.get("db_port") or ""),
+        PGUSER=conf.get("db_user") or "",
+    )
+    if conf.get("db_password"):
+        env["PGPASSWORD"] = conf.get("db_password")
+    dump = subprocess.Popen(
+        ["pg_dump", "--no-owner", template], stdout=subprocess.PIPE, env=env
+    )
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", os.devnull, name],
+        stdin=dump.stdout,
+        env=env,
+        check=True,
+    )
+    dump.stdout.close()
+    if dump.wait() != 0:
+        raise RuntimeError(f"pg_dump {template} failed")
+    if conf.filestore(template).is_dir():
+        shutil.copytree(conf.filestore(template), conf.filestore(name))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench.faults",
@@ -631,7 +671,7 @@ def main(argv=None):
     )
     say(f"load before: {os.getloadavg()}")
     say(f"copying {args.template} to {args.db}")
-    harness.clone_db(conf, args.template, args.db)
+    copy_db(conf, args.template, args.db)
     harness.setup_odoo(conf, log_level="warn")
     registry = harness.open_registry(args.db)
     sandboxes, providers, server = [], [], None

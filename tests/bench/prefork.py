@@ -48,8 +48,8 @@ def odoo_bin() -> str:
 
     Why not ``python -m odoo``: the master starts the evented process as
     ``sys.executable sys.argv[0] gevent``; under ``-m`` ``argv[0]`` is
-    ``odoo/__main__.py``, run as a script with ``odoo/`` first on the path,
-    where ``odoo/http.py`` shadows the standard library's ``http``.
+    ``odoo/__main__.py``, which cannot run as a script (its relative import
+    fails), so the evented process would crash-loop.
     """
     import importlib.util
 
