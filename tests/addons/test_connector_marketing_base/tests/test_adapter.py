@@ -61,7 +61,9 @@ class TestAdapter(MarketingCase):
 
     def test_server_errors_beyond_attempts_postpone_the_job(self):
         self.emulator.faults.configure(burst={"status": 503, "count": 10})
-        with self.assertRaisesRegex(RetryableJobError, "gave up after 3 attempts") as ctx:
+        with self.assertRaisesRegex(
+            RetryableJobError, "gave up after 3 attempts"
+        ) as ctx:
             self.adapter().count()
         self.assertFalse(ctx.exception.ignore_retry, "a 5xx spends a retry")
 
@@ -71,7 +73,9 @@ class TestAdapter(MarketingCase):
         self.emulator.faults.configure(
             burst={"status": 429, "count": 25, "retry_after": 1}
         )
-        with self.assertRaisesRegex(RetryableJobError, "gave up after 3 attempts") as ctx:
+        with self.assertRaisesRegex(
+            RetryableJobError, "gave up after 3 attempts"
+        ) as ctx:
             self.adapter().count()
         self.assertTrue(ctx.exception.ignore_retry)
 
