@@ -54,3 +54,11 @@ AC_BENCH_ARGS ?= --records 20000 --webhooks 10000
 
 bench-activecampaign:
 	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.bench_activecampaign $(AC_BENCH_ARGS)
+
+# the fault suite (tests/bench/faults.py): prefork Odoo, every emulator, each
+# fault, then a reconciliation whose counts must all be 0 (a few minutes)
+FAULTS_ARGS ?= --provider all --records 300
+.PHONY: faults
+
+faults:
+	ODOO_CONF=$(ODOO_CONF) PY=$(PY) $(PY) -m tests.bench.faults $(FAULTS_ARGS)

@@ -93,6 +93,22 @@ else
     [ "$update" = ok ] || tier2="$tier2; INSTALL/UPDATE OF THE ADDONS FAILED"
 fi
 
+# prefork mode from this environment: --workers 2 on free loopback ports,
+# a /websocket handshake answered 101 by the evented process, no Traceback
+# (tests/bench/prefork.py; bounded, stops the server's process group)
+if [ "$skipped2" = 1 ]; then
+    prefork="SKIPPED (no Odoo 18)"
+else
+    say "Prefork: --workers 2 and its evented /websocket process"
+    if prefork="$("$PY" -m tests.bench.prefork --db "$TEST_DB" --timeout 120)"; then
+        :
+    else
+        status=1
+    fi
+    echo "$prefork"
+    prefork="$(head -n 1 <<<"${prefork#PREFORK: }")"
+fi
+
 # the same tests under Odoo's own runner (each addon alone in a fresh
 # database, as OCA's CI runs them): the counts must match pytest-odoo's
 table=""
@@ -138,6 +154,7 @@ if [ "$skipped2" = 1 ]; then
 else
     echo "TIER 2: $tier2"
 fi
+echo "PREFORK: $prefork"
 echo "ODOO RUNNER: $runner"
 [ -z "$table" ] || printf '%s\n' "$table" | sed 's/^/    /'
 echo "PRE-COMMIT: $checks"

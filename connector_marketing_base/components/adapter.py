@@ -220,6 +220,10 @@ class MarketingAdapter(AbstractComponent):
                     n=self.transient_attempts,
                 ),
                 seconds=err.retry_after,
+                # the provider's rate limit is a wait, like our own limiter's:
+                # it never spends the job's retries (a storm of 429 made jobs
+                # fail for good, their records unsent: the fault suite's 429)
+                ignore_retry=isinstance(err, RateLimited),
             ) from err
 
     def _create_once(self, kind, marker, create, lookup=None):

@@ -75,6 +75,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from .faults import InjectedFault
 from .limits import SlidingWindow, Violation
 from .server import Emulator, Request, Response, route, serve
 from .store import RecordStore, email_key
@@ -213,6 +214,15 @@ class ActiveCampaignEmulator(Emulator):
             headers={"Retry-After": violation.retry_after_header},
         )
 
+    def fault_response(self, fault: InjectedFault, request: Request) -> Response:
+        """An injected 429 is ActiveCampaign's own refusal (``message`` and
+        ``Retry-After``); other statuses keep the framework's answer."""
+        if fault.status == 429:
+            return self.limit_response(
+                Violation("window", 0, fault.retry_after or 1), request
+            )
+        return super().fault_response(fault, request)
+
     def not_found(self, request: Request) -> Response:
         return Response(404, {"message": "No Result found"})
 
@@ -252,6 +262,16 @@ class ActiveCampaignEmulator(Emulator):
         super().reset()
         self.bulk_multi.reset()
         self.bulk_single.reset()
+
+    def records(self) -> dict:
+        """Contacts by email (lower case), deals by title, accounts by name."""
+        return {
+            "contacts": [
+                str(c.get("email") or "").lower() for c in self.contacts.values()
+            ],
+            "deals": [str(d.get("title") or "") for d in self.deals.values()],
+            "accounts": [str(a.get("name") or "") for a in self.accounts.values()],
+        }
 
     def seed(self, n: int) -> list[str]:
         with self.lock:

@@ -1068,6 +1068,15 @@ class ConstantContactEmulator(Emulator):
     # ------------------------------------------------------------------
     # Python-side helpers for tests, the demo and benchmarks
     # ------------------------------------------------------------------
+    def records(self) -> dict:
+        """Contacts by email address (lower case)."""
+        return {
+            "contacts": [
+                str((c.get("email_address") or {}).get("address") or "").lower()
+                for c in self.contacts.values()
+            ]
+        }
+
     def seed(self, count, start=0, list_id=None):
         with self.lock:
             for i in range(start, start + count):

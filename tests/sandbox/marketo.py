@@ -920,6 +920,17 @@ class MarketoEmulator(Emulator):
         self._next_lead_id += 1
         return lead_id
 
+    def records(self) -> dict:
+        """Leads by email (lower case) and companies by external id."""
+        return {
+            "leads": [
+                str(lead.get("email") or "").lower() for lead in self._leads.values()
+            ],
+            "companies": [
+                str(c.get("externalCompanyId") or "") for c in self.companies.values()
+            ],
+        }
+
     def seed(self, n: int, start: int | None = None) -> list[int]:
         """Create ``n`` deterministic leads; return their ids.
 

@@ -753,11 +753,22 @@ class Emulator:
         self.faults.reset()
         self.limits.reset()
 
+    def records(self) -> dict:
+        """``{kind: [key, ...]}``: the natural key of every record held, one
+        entry per record (a duplicate shows twice), for reconciliations run
+        from another process (``GET /_sandbox/records``: the fault suite
+        compares it with Odoo). An emulator lists what it stores."""
+        return {}
+
     def _control(self, request: Request) -> Response:
         """``GET /_sandbox/stats``, ``GET|POST /_sandbox/faults``,
-        ``GET|POST /_sandbox/limits``, ``POST /_sandbox/reset``."""
+        ``GET|POST /_sandbox/limits``, ``POST /_sandbox/reset``,
+        ``GET /_sandbox/records``."""
         action = request.path[len(CONTROL_PREFIX) :].strip("/")
         method = request.method
+        if action == "records" and method == "GET":
+            with self.lock:
+                return Response(200, self.records())
         if action == "stats" and method == "GET":
             snapshot = self.stats.snapshot()
             snapshot["limits"] = self.limits.state

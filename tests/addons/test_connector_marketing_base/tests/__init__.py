@@ -19,3 +19,4 @@ from . import test_review_queue
 from . import test_dead_letters
 from . import test_partner_marketing
 from . import test_tours
+from . import test_runjob

@@ -61,8 +61,23 @@ class TestAdapter(MarketingCase):
 
     def test_server_errors_beyond_attempts_postpone_the_job(self):
         self.emulator.faults.configure(burst={"status": 503, "count": 10})
-        with self.assertRaisesRegex(RetryableJobError, "gave up after 3 attempts"):
+        with self.assertRaisesRegex(
+            RetryableJobError, "gave up after 3 attempts"
+        ) as ctx:
             self.adapter().count()
+        self.assertFalse(ctx.exception.ignore_retry, "a 5xx spends a retry")
+
+    def test_a_rate_limit_storm_postpones_without_spending_retries(self):
+        # the fault suite's 429 storm made jobs fail for good (max retries),
+        # their records never sent: a rate limit is a wait, not a failure
+        self.emulator.faults.configure(
+            burst={"status": 429, "count": 25, "retry_after": 1}
+        )
+        with self.assertRaisesRegex(
+            RetryableJobError, "gave up after 3 attempts"
+        ) as ctx:
+            self.adapter().count()
+        self.assertTrue(ctx.exception.ignore_retry)
 
     def test_circuit_opens_after_repeated_failures(self):
         self.backend.circuit_cooldown = 60
