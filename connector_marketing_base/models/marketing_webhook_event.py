@@ -92,12 +92,18 @@ class MarketingWebhookEvent(models.Model):
         """
         for event in self:
             target = backend or event._backend()
-            job = target.with_context(tracking_disable=True).with_delay(
-                priority=5,
-                description=target._job_description(
-                    self.env._("Process %(type)s webhook", type=event.event_type or "")
-                ),
-            ).process_webhook_event(event)
+            job = (
+                target.with_context(tracking_disable=True)
+                .with_delay(
+                    priority=5,
+                    description=target._job_description(
+                        self.env._(
+                            "Process %(type)s webhook", type=event.event_type or ""
+                        )
+                    ),
+                )
+                .process_webhook_event(event)
+            )
             event.job_uuid = job.uuid
 
     def _mark(self, state, result):

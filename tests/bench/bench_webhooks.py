@@ -35,7 +35,6 @@ is printed with the table: on shared cores, ratios are what to compare.
 from __future__ import annotations
 
 import argparse
-import collections
 import contextlib
 import json
 import math
@@ -55,8 +54,8 @@ import requests
 from . import harness
 from .harness import ROOT, OdooConf
 
-ADMIN_PASSWORD = "bench-admin"  # noqa: S105 (a throw-away benchmark database)
-SECRET = "bench-webhook-secret"  # noqa: S105
+ADMIN_PASSWORD = "bench-admin"
+SECRET = "bench-webhook-secret"
 MARKETO_HEADER = "X-Marketo-Webhook-Secret"
 
 
@@ -233,9 +232,7 @@ class Client:
             headers = {"Content-Type": "application/json", MARKETO_HEADER: SECRET}
         else:
             backend_id = self.ids["activecampaign"]
-            url = (
-                f"{self.base}/connector_activecampaign/webhook/{backend_id}/{SECRET}"
-            )
+            url = f"{self.base}/connector_activecampaign/webhook/{backend_id}/{SECRET}"
             body = urllib.parse.urlencode(
                 {
                     "type": "open",
@@ -330,7 +327,9 @@ def count_stored(registry, ids):
             "SELECT count(*) FROM queue_job WHERE method_name = 'process_webhook_event'"
         )
         jobs = env.cr.fetchone()[0]
-        env.cr.execute("SELECT count(*) FROM res_partner WHERE name LIKE 'RPC Bench %%'")
+        env.cr.execute(
+            "SELECT count(*) FROM res_partner WHERE name LIKE 'RPC Bench %%'"
+        )
         partners = env.cr.fetchone()[0]
     return {"events": events, "with_job": with_job, "jobs": jobs, "partners": partners}
 
@@ -380,9 +379,7 @@ def main(argv=None):
     # the warm-up's deliveries are stored too
     expected = intake.accepted + warm_hooks.accepted
     say()
-    say(
-        "| requests | clients | answered 2xx | failed | per s | p50 ms | p99 ms |"
-    )
+    say("| requests | clients | answered 2xx | failed | per s | p50 ms | p99 ms |")
     say("|---|---|---|---|---|---|---|")
     for phase in (intake, create):
         say(

@@ -97,7 +97,7 @@ class TestWebhookController(BackendMixin, HttpCase):
         the duplicate check), no SELECT of the row just written."""
         # what a running server has in memory: the backend's company, the
         # defaults of ir.default (cached after the first delivery)
-        self.backend.company_id  # noqa: B018
+        self.backend.fetch(["company_id"])
         self.Event.default_get(["state"])
         self.env.flush_all()
         with self.assertQueryCount(3):  # SAVEPOINT, INSERT, RELEASE
