@@ -128,20 +128,19 @@ class MarketingRecordImporter(AbstractComponent):
             gone = self.binder.to_internal_many(deleted)
             self._remote_deleted(self.model.browse([b.id for b in gone.values()]))
             outcomes += [DELETED] * len(deleted)
+        # normalized once (email_normalize parses the address: a few % of
+        # the page), for the tombstones and the matching alike
+        email_of = {key: self._email_of(record) for key, record in keyed}
         blocked = (
             self.env["marketing.tombstone"]
             .sudo()
-            ._not_importable(
-                self.backend_record,
-                {key: self._email_of(record) for key, record in keyed},
-            )
+            ._not_importable(self.backend_record, email_of)
         )
         outcomes += [TOMBSTONED] * len(blocked)
         keyed = [(key, record) for key, record in keyed if key not in blocked]
         # checked here for the whole page: run() need not check them again
         self._no_tombstone = {key for key, __ in keyed}
         bound = self.binder.to_internal_many([key for key, __ in keyed])
-        email_of = {key: self._email_of(record) for key, record in keyed}
         emails = self._emails_in_odoo(set(email_of.values()) - {None})
         new, single, seen = [], [], set()
         for external_id, record in keyed:

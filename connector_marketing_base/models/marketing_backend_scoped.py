@@ -138,4 +138,10 @@ class MarketingBackendScoped(models.AbstractModel):
                 row = self.env.cr.fetchone()
         except psycopg2.errors.SerializationFailure:
             row = None
-        return self.browse(row[0] if row else ())
+        record = self.browse(row[0] if row else ())
+        # the row just written is known: reading it back costs no query
+        for name, value in vals.items():
+            field = self._fields[name]
+            if record and not field.translate:
+                self.env.cache.set(record, field, field.convert_to_cache(value, record))
+        return record

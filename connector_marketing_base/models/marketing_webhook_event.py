@@ -63,10 +63,8 @@ class MarketingWebhookEvent(models.Model):
         dedupe_key, event_type, payload, external_id = strip_nul(
             [dedupe_key, event_type, payload, external_id]
         )
-        domain = backend._scope_domain() + [("dedupe_key", "=", dedupe_key)]
-        existing = self.search(domain, limit=1)
-        if existing:
-            return existing, False
+        # the INSERT is the duplicate check (its unique key): a new event,
+        # the common case, costs no search
         event = self._insert_unique(
             backend,
             {
@@ -79,19 +77,33 @@ class MarketingWebhookEvent(models.Model):
             ("backend_model", "backend_id", "dedupe_key"),
         )
         if not event:
+            domain = backend._scope_domain() + [("dedupe_key", "=", dedupe_key)]
             return self.search(domain, limit=1), False
         return event, True
 
-    def _enqueue(self):
-        """One high-priority job per event; remember it for the operator."""
+    def _enqueue(self, backend=None):
+        """One high-priority job per event; remember it for the operator.
+
+        ``backend``: the events' backend when the caller has it (the
+        webhook controller), which saves reading it again per event.
+        ``tracking_disable``: a job is a ``mail.thread``; its creation
+        tracks nothing anyone reads (and the context is not stored with
+        the job, so it does not reach the job's run).
+        """
         for event in self:
-            backend = event._backend()
-            job = backend.with_delay(
-                priority=5,
-                description=backend._job_description(
-                    self.env._("Process %(type)s webhook", type=event.event_type or "")
-                ),
-            ).process_webhook_event(event)
+            target = backend or event._backend()
+            job = (
+                target.with_context(tracking_disable=True)
+                .with_delay(
+                    priority=5,
+                    description=target._job_description(
+                        self.env._(
+                            "Process %(type)s webhook", type=event.event_type or ""
+                        )
+                    ),
+                )
+                .process_webhook_event(event)
+            )
             event.job_uuid = job.uuid
 
     def _mark(self, state, result):

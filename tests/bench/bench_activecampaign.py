@@ -169,6 +169,12 @@ def start_http(odoo, db):
     config["db_name"] = db
     config["dbfilter"] = f"^{db}$"
     server.load_server_wide_modules()
+    # Odoo maps the static folders of every module (``root.statics``, one
+    # ``ast.literal_eval`` of each manifest) at the first request.  With 8
+    # senders that is 8 threads parsing at once, and CPython 3.11's ast
+    # state is shared between threads: "SystemError: AST constructor
+    # recursion depth mismatch" (cpython gh-106905).  Built once, here.
+    odoo.http.root.statics  # noqa: B018 (a lazy property, computed now)
     server.server = server.ThreadedServer(odoo.http.root)
     server.server.http_spawn()
     return server.server, f"http://127.0.0.1:{config['http_port']}"

@@ -16,6 +16,9 @@ emulator in another process with the real limits (4 calls/s, 10,000 a day):
    changed since, 500 per call);
 2. **import**: the emulator holds N contacts; ``action_import_contacts()``:
    one ``import_contacts_page`` job per page of 500;
+   then, in the same process, Odoo's own ``create()`` of the same N records
+   (name and email, 500 per call, the importer's quiet context): the
+   import's ceiling, printed as import / create;
 3. **one per call** (sampled in the export run): the same export done one
    contact per call (``POST /contacts``) for ``--sample`` partners; its
    calls per 1,000 contacts and the days of daily quota N would need.
@@ -169,7 +172,28 @@ def _scenario(args):
         }
         if kind == "export" and args.sample:
             result["naive"] = _naive(registry, backend_id, sandbox, args.sample)
+        if kind == "import":
+            result["create_wall"] = _create_ceiling(registry, size)
     print("RESULT " + json.dumps(result), flush=True)
+
+
+def _create_ceiling(registry, size, batch=500):
+    """Seconds of Odoo's own ``create()`` of the records the import made
+    (the sandbox's contacts: a name and an email), a page (500) per call and
+    per transaction, with the importer's quiet context: the ceiling the
+    import is compared with."""
+    from odoo.addons.connector_marketing_base.components.mapper import QUIET_CREATE
+
+    start = time.monotonic()
+    for first in range(0, size, batch):
+        with harness.environment(registry, QUIET_CREATE) as env:
+            env["res.partner"].create(
+                [
+                    {"name": f"Person N{i}", "email": f"ceiling{i}@example.com"}
+                    for i in range(first, min(size, first + batch))
+                ]
+            )
+    return time.monotonic() - start
 
 
 def _naive(registry, backend_id, sandbox, sample):
@@ -234,6 +258,14 @@ def _print_table(results):
             f"| {naive['sample'] / naive['wall']:,.1f} | - | {naive['violations']} | - |"
         )
     print("* extrapolated from the sample to N contacts")
+    for r in results:
+        if r.get("create_wall"):
+            print(
+                f"import {r['size']:,}: {r['size'] / r['wall']:,.0f} records/s, "
+                f"Odoo create() of the same records {r['size'] / r['create_wall']:,.0f}"
+                f"/s ({r['create_wall']:.1f} s): import / create = "
+                f"{r['create_wall'] / r['wall']:.2f}x (target 0.8)"
+            )
     for r in results:
         naive = r.get("naive")
         if naive:

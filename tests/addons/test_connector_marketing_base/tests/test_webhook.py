@@ -86,6 +86,35 @@ class TestWebhookController(BackendMixin, HttpCase):
         self.assertEqual(unknown.status_code, 403)
         self.assertFalse(self.events())
 
+    def test_archived_backend_is_403_even_with_its_secret(self):
+        self.backend.active = False
+        response = self.post({"contact_id": "c_1"})
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(self.events())
+
+    def test_new_event_is_one_insert_and_is_read_back_without_a_query(self):
+        """The intake path: no search before the INSERT (its unique key is
+        the duplicate check), no SELECT of the row just written."""
+        # what a running server has in memory: the backend's company, the
+        # defaults of ir.default (cached after the first delivery)
+        self.backend.fetch(["company_id"])
+        self.Event.default_get(["state"])
+        self.env.flush_all()
+        with self.assertQueryCount(3):  # SAVEPOINT, INSERT, RELEASE
+            event, created = self.Event.sudo()._receive(
+                self.backend, "q1", "contact.updated", {"contact_id": "c_3"}, "c_3"
+            )
+            self.assertEqual(
+                (event.event_type, event.external_id, event.state),
+                ("contact.updated", "c_3", "pending"),
+            )
+        self.assertTrue(created)
+        again, created = self.Event.sudo()._receive(
+            self.backend, "q1", "contact.updated", {"contact_id": "c_3"}, "c_3"
+        )
+        self.assertFalse(created)
+        self.assertEqual(again, event)
+
     def test_garbage_is_400_and_stores_nothing(self):
         for body in (
             "{not json",
