@@ -15,7 +15,7 @@ Marketo's real limits (100 calls / 20 s, 10 concurrent, 50,000 a day):
    lead-changes feed page by page, each page its own job);
    **import-bulk** (``--scenarios``): the same through the bulk extract
    (``action_initial_load()``: ``bulk_extract_step`` jobs, then
-   ``import_contacts_batch`` jobs of 300);
+   ``import_contacts_chunk`` jobs, one staged chunk of 300 each);
 2. **export**: N partners in Odoo; ``backend.action_export_contacts()``, then
    ``export_contacts`` and its ``export_batch`` jobs of 300;
 3. **naive**: one job and one API call per partner (``export_record`` per
