@@ -272,6 +272,9 @@ class MarketingThrottle(models.Model):
                     ),
                 )
             lease = uuid.uuid4().hex
+            self.env["marketing.throttle.day"]._count_call(
+                cr, limits.key, today, new_day=state["quota_day"] != today
+            )
             calls.append(now)
             leases[lease] = now + limits.lease_seconds
             self._write_row(

@@ -26,6 +26,7 @@ class MarketoBackend(models.Model):
     _description = "Marketo Backend"
     _provider_label = "Marketo"
     _partner_binding_model = "marketo.res.partner"
+    _health_engagement_methods = ("import_activities_page",)
 
     munchkin_id = fields.Char(
         string="Munchkin ID",

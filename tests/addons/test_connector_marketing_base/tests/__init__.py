@@ -15,3 +15,4 @@ from . import test_attacker
 from . import test_multi_company
 from . import test_consent
 from . import test_privacy
+from . import test_cockpit
