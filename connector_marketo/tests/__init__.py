@@ -7,3 +7,4 @@ from . import test_fidelity
 from . import test_attacker
 from . import test_consent
 from . import test_privacy
+from . import test_cockpit_tour
