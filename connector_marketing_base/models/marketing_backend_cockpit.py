@@ -73,16 +73,22 @@ class MarketingBackend(models.AbstractModel):
             "issues": self._health_issues(),
         }
         items = self._health_attention_items(data)
-        data["attention"] = items[0] if items else {
-            "level": "success",
-            "text": self.env._("All good"),
-        }
+        data["attention"] = (
+            items[0]
+            if items
+            else {
+                "level": "success",
+                "text": self.env._("All good"),
+            }
+        )
         data["attention"]["more"] = max(len(items) - 1, 0)
         return data
 
     def _health_syncs(self, now):
-        row = self.env["marketing.backend.health"].sudo().search(
-            self._scope_domain(), limit=1
+        row = (
+            self.env["marketing.backend.health"]
+            .sudo()
+            .search(self._scope_domain(), limit=1)
         )
         kinds = [
             ("import", self.env._("Last import")),
@@ -140,8 +146,8 @@ class MarketingBackend(models.AbstractModel):
         }
 
     def _health_limiter(self, now):
-        row = self.env["marketing.throttle"].sudo().search(
-            self._scope_domain(), limit=1
+        row = (
+            self.env["marketing.throttle"].sudo().search(self._scope_domain(), limit=1)
         )
         circuit_open = bool(row.circuit_open_until and row.circuit_open_until > now)
         blocked = bool(row.blocked_until and row.blocked_until > now)
@@ -228,14 +234,16 @@ class MarketingBackend(models.AbstractModel):
 
     def _health_attention_items(self, data):
         """What needs attention, the most urgent first."""
-        _ = self.env._
         items = []
         limiter = data["limiter"]
         if self.state == "error":
             items.append(
                 {
                     "level": "danger",
-                    "text": _("Connection error — check the settings and press Check connection"),
+                    "text": self.env._(
+                        "Connection error — check the settings and press "
+                        "Check connection"
+                    ),
                 }
             )
         if limiter["circuit_open"]:
@@ -249,14 +257,15 @@ class MarketingBackend(models.AbstractModel):
             items.append(
                 {
                     "level": "danger",
-                    "text": _(
+                    "text": self.env._(
                         "%(n)s failed %(kind)s jobs — open them",
                         n=count,
-                        kind=kind or _("other"),
+                        kind=kind or self.env._("other"),
                     )
                     if count > 1
-                    else _(
-                        "1 failed %(kind)s job — open it", kind=kind or _("other")
+                    else self.env._(
+                        "1 failed %(kind)s job — open it",
+                        kind=kind or self.env._("other"),
                     ),
                     "open": {"jobs": "failed"},
                 }
@@ -266,7 +275,9 @@ class MarketingBackend(models.AbstractModel):
             items.append(
                 {
                     "level": "warning",
-                    "text": _("Quota %s%% used today", int(quota["ratio"] * 100)),
+                    "text": self.env._(
+                        "Quota %s%% used today", int(quota["ratio"] * 100)
+                    ),
                 }
             )
         if limiter["blocked"]:
@@ -276,7 +287,9 @@ class MarketingBackend(models.AbstractModel):
             items.append(
                 {
                     "level": "warning",
-                    "text": _("%s records to review — open the queue", issues),
+                    "text": self.env._("%s records to review — open the queue", issues)
+                    if issues > 1
+                    else self.env._("1 record to review — open it"),
                     "open": {"issues": True},
                 }
             )
@@ -284,7 +297,9 @@ class MarketingBackend(models.AbstractModel):
             items.append(
                 {
                     "level": "info",
-                    "text": _("Nothing synchronized yet — press Import or Export"),
+                    "text": self.env._(
+                        "Nothing synchronized yet — press Import or Export"
+                    ),
                 }
             )
         return items

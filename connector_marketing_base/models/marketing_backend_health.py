@@ -94,9 +94,7 @@ class MarketingBackendHealth(models.Model):
         return [
             name
             for name, model in self.env.items()
-            if not model._abstract
-            and not model._transient
-            and isinstance(model, base)
+            if not model._abstract and not model._transient and isinstance(model, base)
         ]
 
     @api.model

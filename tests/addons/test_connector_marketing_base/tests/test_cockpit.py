@@ -62,7 +62,7 @@ class CockpitCase(BackendMixin, TransactionCase):
         test transaction's snapshot predates it)."""
         with self.registry.cursor() as cr:
             cr.execute(
-                f"SELECT {columns} FROM {table} "  # noqa: S608 test constants
+                f"SELECT {columns} FROM {table} "
                 "WHERE backend_model = %s AND backend_id = %s",
                 (BACKEND_MODEL, self.backend.id),
             )
@@ -88,9 +88,7 @@ class TestJobLinks(CockpitCase):
         batch_job = self.job(self.bindings.with_delay().export_batch())
         action = batch_job.open_related_action()
         self.assertEqual(action["res_model"], "res.partner")
-        self.assertEqual(
-            action["domain"], [("id", "in", self.bindings.odoo_id.ids)]
-        )
+        self.assertEqual(action["domain"], [("id", "in", self.bindings.odoo_id.ids)])
         single = self.job(self.bindings[0].with_delay().export_record())
         action = single.open_related_action()
         self.assertEqual(
@@ -279,8 +277,7 @@ class TestHealthData(CockpitCase):
         data = self.health()
         self.assertEqual(
             data["attention"]["text"],
-            "Circuit open until %s UTC"
-            % (now + timedelta(minutes=5)).strftime("%H:%M"),
+            f"Circuit open until {(now + timedelta(minutes=5)):%H:%M} UTC",
         )
         self.assertEqual(data["attention"]["level"], "danger")
         self.assertEqual(data["attention"]["more"], 3)
