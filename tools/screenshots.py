@@ -66,8 +66,9 @@ SHOTS = [
 
 #: browser window, CSS pixels
 WINDOW = (1280, 860)
-#: seconds to wait for a selector
-TIMEOUT = 30
+#: seconds to wait for a selector (the first page also builds the web
+#: client's assets: a minute or more on a loaded machine)
+TIMEOUT = 240
 
 
 def say(text):
@@ -179,6 +180,9 @@ class Browser:
             self.click(selector)
         self.wait_for(shot.ready)
         time.sleep(1.0)  # animations, late images
+        # notifications of the moment (e.g. "the page is out of date" once the
+        # first page built the assets) say nothing about the view shown
+        self.evaluate("document.querySelectorAll('.o_notification').forEach(n => n.remove())")
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 

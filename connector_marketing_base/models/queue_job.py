@@ -112,7 +112,8 @@ class QueueJob(models.Model):
                 return super(QueueJob, self - marketing).write(vals)
         result = super().write(vals)
         if vals.get("state") == "done":
-            for job in self.filtered("marketing_backend_ref"):
+            # a job that ran (one set to done by hand never started)
+            for job in self.filtered(lambda j: j.marketing_backend_ref and j.date_started):
                 kind = job._marketing_kind()
                 if kind:
                     self.env["marketing.backend.health"]._stamp(

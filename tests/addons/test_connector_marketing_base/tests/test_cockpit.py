@@ -141,6 +141,7 @@ class TestHealthStamps(CockpitCase):
             self.env,
             self.job(self.backend.with_delay().import_contacts_page()).uuid,
         )
+        import_job.set_started()
         import_job.set_done()
         import_job.store()
         export_job = Job.load(
@@ -157,6 +158,10 @@ class TestHealthStamps(CockpitCase):
         self.assertEqual(last_import, import_job.db_record().date_done)
         self.assertIsNone(last_export, "a failed export is no success")
         self.assertIsNone(last_engagement)
+
+    def test_a_job_set_to_done_by_hand_stamps_nothing(self):
+        self.job(self.bindings.with_delay().export_batch()).button_done()
+        self.assertEqual(self.shared_row("marketing_backend_health", "id"), [])
 
     def test_stamps_never_go_back(self):
         Health = self.env["marketing.backend.health"]
