@@ -182,7 +182,9 @@ class Browser:
         time.sleep(1.0)  # animations, late images
         # notifications of the moment (e.g. "the page is out of date" once the
         # first page built the assets) say nothing about the view shown
-        self.evaluate("document.querySelectorAll('.o_notification').forEach(n => n.remove())")
+        self.evaluate(
+            "document.querySelectorAll('.o_notification').forEach(n => n.remove())"
+        )
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 

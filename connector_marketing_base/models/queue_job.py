@@ -113,7 +113,9 @@ class QueueJob(models.Model):
         result = super().write(vals)
         if vals.get("state") == "done":
             # a job that ran (one set to done by hand never started)
-            for job in self.filtered(lambda j: j.marketing_backend_ref and j.date_started):
+            for job in self.filtered(
+                lambda j: j.marketing_backend_ref and j.date_started
+            ):
                 kind = job._marketing_kind()
                 if kind:
                     self.env["marketing.backend.health"]._stamp(

@@ -4,7 +4,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, new_test_user
 
 from odoo.addons.connector_marketing_base.exceptions import (
     HINT_SEPARATOR,
@@ -317,3 +317,22 @@ class TestHealthData(CockpitCase):
             row.health_attention, "Nothing synchronized yet — press Import or Export"
         )
         self.assertEqual(row.action_open_backend()["res_id"], other.id)
+
+    def test_a_marketing_user_reads_the_overview(self):
+        """Counts come from the limiter, calls and jobs, which a marketing
+        user may not read: the health reads them for him."""
+        user = new_test_user(
+            self.env,
+            login="cockpit-user",
+            groups="base.group_user,connector_marketing_base.group_marketing_user",
+        )
+        self.fail(self.job(self.backend.with_delay().import_contacts_page()))
+        Health = self.env["marketing.backend.health"].with_user(user)
+        Health.action_overview()
+        row = Health.search(
+            [
+                ("backend_model", "=", BACKEND_MODEL),
+                ("backend_id", "=", self.backend.id),
+            ]
+        )
+        self.assertEqual(row.health_attention, "1 failed import job — open it")
