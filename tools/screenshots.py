@@ -62,6 +62,11 @@ SHOTS = [
         url="/odoo/action-connector_marketing_base.action_server_marketing_backend_health",
         ready=".o_kanban_record .o_marketing_health",
     ),
+    Shot(
+        name="review_queue",
+        url="/odoo/action-connector_marketing_base.action_marketing_sync_issue",
+        ready=".o_list_view :is(.o_data_row, .o_group_header)",
+    ),
 ]
 
 #: browser window, CSS pixels
