@@ -9,6 +9,7 @@
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
     "maintainers": ["marketing-connectors"],
     "license": "AGPL-3",
+    "post_load": "post_load",
     "development_status": "Alpha",
     "depends": ["base", "mail", "queue_job", "connector", "component_event"],
     "external_dependencies": {

@@ -49,9 +49,11 @@ class ActivecampaignBulkImportFollower(Component):
     _apply_on = ["activecampaign.res.partner"]
 
     def _bulk_status(self, tracker):
-        items = tracker.items or {}
-        bindings = self.model.browse([item[0] for item in items.values()]).exists()
+        items = tracker._items()
+        bindings = self.model.browse(
+            [item.binding_id for item in items.values()]
+        ).exists()
         known = {binding.id: binding.external_id or None for binding in bindings}
-        sent = {email: known.get(item[0]) for email, item in items.items()}
+        sent = {email: known.get(item.binding_id) for email, item in items.items()}
         adapter = self.component(usage="backend.adapter")
         return adapter.bulk_status(tracker.remote_id, sent=sent)

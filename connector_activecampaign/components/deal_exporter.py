@@ -95,13 +95,7 @@ class ActivecampaignDealExporter(Component):
         """The contact of the order's partner, exported now if needed."""
         Binding = self.env["activecampaign.res.partner"]
         backend = self.backend_record
-        binding = Binding.with_context(active_test=False).search(
-            [("backend_id", "=", backend.id), ("odoo_id", "=", partner.id)]
-        )
-        if not binding:
-            binding = Binding.with_context(connector_no_export=True).create(
-                {"backend_id": backend.id, "odoo_id": partner.id}
-            )
+        binding = Binding._bind(backend, partner)
         if not binding.external_id:
             with backend.work_on(Binding._name) as work:
                 work.component(usage="record.exporter").run(binding)

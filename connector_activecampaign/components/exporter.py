@@ -4,7 +4,7 @@ from collections import Counter
 
 from odoo.addons.component.core import Component
 
-from .adapter import UNSUBSCRIBED
+from .adapter.api import UNSUBSCRIBED
 
 
 class ActivecampaignBatchExporter(Component):
@@ -24,26 +24,8 @@ class ActivecampaignBatchExporter(Component):
     _inherit = ["marketing.batch.exporter", "activecampaign.base"]
     _apply_on = ["activecampaign.res.partner"]
 
-    def enqueue_all(self, after_id=0):
-        """Accounts first (their own jobs, from the first slice), then the
-        contacts slice by slice."""
-        if after_id:
-            return super().enqueue_all(after_id=after_id)
-        backend = self.backend_record
-        groups = self.env["res.partner"]._read_group(
-            backend._partner_domain() + [("parent_id.is_company", "=", True)],
-            ["parent_id"],
-        )
-        company_ids = [parent.id for (parent,) in groups]
-        for start in range(0, len(company_ids), 100):
-            chunk = company_ids[start : start + 100]
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Export %s accounts", len(chunk))
-                ),
-            ).export_accounts(chunk)
-        return super().enqueue_all(after_id=after_id)
+    company_export_job = "export_accounts"
+    company_chunk_size = 100
 
     def _apply_accepted(self, accepted, payloads, bulk=False):
         outcomes = super()._apply_accepted(accepted, payloads, bulk=bulk)

@@ -4,7 +4,7 @@ from odoo import fields
 
 from odoo.addons.component.core import Component
 
-from .adapter import UNSUBSCRIBED
+from .adapter.api import UNSUBSCRIBED
 
 
 class ActivecampaignRecordImporter(Component):

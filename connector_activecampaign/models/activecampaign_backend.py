@@ -175,28 +175,17 @@ class ActivecampaignBackend(models.Model):
 
     def action_export_orders(self):
         """Export the confirmed and quoted orders of synced partners as deals."""
-        self._check_manager_access()
-        for backend in self:
-            backend._check_can_sync()
-            backend.with_delay(
-                priority=30,
-                description=backend._job_description(self.env._("Export deals")),
-            ).export_deals()
-        return True
+        return self._button_enqueue("export_deals", self.env._("Export deals"), 30)
 
     def action_import_unsubscribes(self):
         """Poll the unsubscribes of the default list now (one job per page)."""
         self._check_manager_access()
-        for backend in self.filtered("list_id"):
-            backend._check_can_sync()
-            delayable = backend._start_chain(
-                "import:unsubscribes",
-                20,
-                backend._job_description(self.env._("Import unsubscribes")),
-            )
-            if delayable:
-                delayable.import_unsubscribes_page()
-        return True
+        return self.filtered("list_id")._button_enqueue(
+            "import_unsubscribes_page",
+            self.env._("Import unsubscribes"),
+            20,
+            chain_key="import:unsubscribes",
+        )
 
     # ------------------------------------------------------------------
     # jobs

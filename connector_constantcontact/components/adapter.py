@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 import urllib.parse
-from datetime import UTC, datetime, time, timedelta
 
 from odoo import fields
 
@@ -13,7 +12,7 @@ from odoo.addons.connector_marketing_base.exceptions import (
     RateLimited,
     ReauthRequired,
 )
-from odoo.addons.connector_marketing_base.tools.dates import utc_text
+from odoo.addons.connector_marketing_base.tools.dates import seconds_until, utc_text
 
 #: contacts per page (the API's maximum)
 PAGE_SIZE = 500
@@ -108,7 +107,7 @@ class ConstantContactAdapter(Component):
             message = self._error_message(response)
             if "quota_exceeded" in keys:
                 self._quota_exhausted(
-                    self._seconds_to_midnight_utc(),
+                    seconds_until(self.backend_record._quota_timezone),
                     self.env._(
                         "Constant Contact daily quota exhausted (%s); resumes "
                         "at 00:00 UTC",
@@ -141,12 +140,6 @@ class ConstantContactAdapter(Component):
                 str(e.get("error_message") or e.get("error_key") or e) for e in entries
             )[:500]
         return str(body)[:500]
-
-    @staticmethod
-    def _seconds_to_midnight_utc():
-        now = datetime.now(UTC)
-        reset = datetime.combine(now.date() + timedelta(days=1), time(), UTC)
-        return (reset - now).total_seconds()
 
     def _path_of(self, href):
         """``_links.next.href`` is relative to the host (``/v3/contacts?...``)."""
@@ -443,37 +436,53 @@ class ConstantContactBulkAdapter(Component):
             return False, []
         emails = sorted(emails or [])
         if state != "completed":
-            message = self.env._(
-                "Import %(id)s ended as %(state)s: %(errors)s",
-                id=remote_id,
-                state=state,
-                errors="; ".join(activity.get("activity_errors") or []) or "-",
-            )
-            return True, [
-                {
-                    "email": e,
-                    "status": "error",
-                    "code": f"import_{state}",
-                    "message": message,
-                }
-                for e in emails
-            ]
-        results, failed = [], set()
+            return True, self._import_failed_results(activity, remote_id, emails)
+        results = self._row_error_results(activity, emails)
+        failed = {result["email"] for result in results}
+        wanted = set(emails) - failed
+        results += self._imported_ids(utc_iso(activity.get("created_at")), wanted)
+        return True, results
+
+    def _import_failed_results(self, activity, remote_id, emails):
+        """Every email refused: the import as a whole did not complete."""
+        message = self.env._(
+            "Import %(id)s ended as %(state)s: %(errors)s",
+            id=remote_id,
+            state=activity.get("state"),
+            errors="; ".join(activity.get("activity_errors") or []) or "-",
+        )
+        return [
+            {
+                "email": e,
+                "status": "error",
+                "code": f"import_{activity.get('state')}",
+                "message": message,
+            }
+            for e in emails
+        ]
+
+    @staticmethod
+    def _row_error_results(activity, emails):
+        """The activity's row errors ("Row 3: ..."), rows numbered in the
+        order the emails were sent (sorted)."""
+        results = []
         for error in activity.get("activity_errors") or []:
             match = ROW_ERROR.match(error or "")
             if match and 0 < int(match["row"]) <= len(emails):
-                email = emails[int(match["row"]) - 1]
-                failed.add(email)
                 results.append(
                     {
-                        "email": email,
+                        "email": emails[int(match["row"]) - 1],
                         "status": "error",
                         "code": "constantcontact_import",
                         "message": match["message"],
                     }
                 )
-        wanted = set(emails) - failed
-        since = utc_iso(activity.get("created_at"))
+        return results
+
+    def _imported_ids(self, since, wanted):
+        """Remote ids of the ``wanted`` emails, read from the contacts
+        changed since the import started, until all are found."""
+        results = []
         params = {"limit": PAGE_SIZE, "status": "all", "updated_after": since}
         next_href = None
         while wanted:
@@ -493,4 +502,4 @@ class ConstantContactBulkAdapter(Component):
                     )
             if not next_href:
                 break
-        return True, results
+        return results

@@ -215,9 +215,7 @@ class ConstantContactEngagementImporter(Component):
                         )
                     ),
                     "activity_type": REPORTS[kind],
-                    "occurred_at": (row.get("created_time") or "")[:19].replace(
-                        "T", " "
-                    ),
+                    "occurred_at": utc_text(row.get("created_time")),
                     "partner_id": binding.odoo_id.id if binding else False,
                     "email": row.get("email_address"),
                     "campaign": campaign_name,

@@ -195,7 +195,7 @@ class ConstantContactBulkImportFollower(Component):
     def _apply(self, tracker, results):
         outcomes = super()._apply(tracker, results)
         bound = (
-            self.model.browse([item[0] for item in (tracker.items or {}).values()])
+            self.model.browse([item.binding_id for item in tracker._items().values()])
             .exists()
             .filtered("external_id")
         )

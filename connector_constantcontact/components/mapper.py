@@ -57,7 +57,7 @@ class ConstantContactMapperMixin(AbstractComponent):
     _inherit = "marketing.base"
 
     def _definitions(self):
-        cache = self.__dict__.setdefault("_cf_cache", {})
+        cache = self._memo("custom_fields")
         if "defs" not in cache:
             cache["defs"] = (
                 self.env["marketing.remote.field"]

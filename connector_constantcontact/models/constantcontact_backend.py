@@ -90,16 +90,11 @@ class ConstantContactBackend(models.Model):
     # buttons
     # ------------------------------------------------------------------
     def action_import_engagement(self):
-        self._check_manager_access()
-        for backend in self:
-            backend._check_can_sync()
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Poll campaigns and tracking reports")
-                ),
-            ).import_engagement()
-        return True
+        return self._button_enqueue(
+            "import_engagement",
+            self.env._("Poll campaigns and tracking reports"),
+            20,
+        )
 
     # ------------------------------------------------------------------
     # jobs

@@ -52,38 +52,40 @@ class MarketingBulkImportFollower(AbstractComponent):
         return self.component(usage="backend.adapter").bulk_status(tracker.remote_id)
 
     def _apply(self, tracker, results):
-        items = tracker.items or {}
+        items = tracker._items()
         bindings = {
             b.id: b
-            for b in self.model.browse([item[0] for item in items.values()]).exists()
+            for b in self.model.browse(
+                [item.binding_id for item in items.values()]
+            ).exists()
         }
         accepted, payloads, outcomes = [], {}, Counter()
         answered = set()
         for result in results:
             email = (result.get("email") or "").strip().lower()
             item = items.get(email)
-            if not item or item[0] not in bindings or email in answered:
+            if not item or item.binding_id not in bindings or email in answered:
                 continue
             answered.add(email)
-            binding = bindings[item[0]]
-            payloads[binding.id] = item[2]
+            binding = bindings[item.binding_id]
+            payloads[binding.id] = item.payload
             if result.get("status") in ("created", "updated") and result.get(
                 "external_id"
             ):
-                accepted.append((binding, item[1], result))
+                accepted.append((binding, item.export_hash, result))
                 continue
             self._issue(
                 "export",
                 result.get("code") or "rejected",
                 result.get("message") or self.env._("Refused by the bulk import"),
                 record=binding,
-                payload=item[2],
+                payload=item.payload,
             )
             outcomes["sent to review"] += 1
         exporter = self.component(usage="batch.exporter")
         outcomes.update(exporter._apply_accepted(accepted, payloads, bulk=True))
         for email, item in items.items():
-            if email in answered or item[0] not in bindings:
+            if email in answered or item.binding_id not in bindings:
                 continue
             self._issue(
                 "export",
@@ -92,8 +94,8 @@ class MarketingBulkImportFollower(AbstractComponent):
                     "Bulk import %s gave no result for this contact: export it again.",
                     tracker.remote_id,
                 ),
-                record=bindings[item[0]],
-                payload=item[2],
+                record=bindings[item.binding_id],
+                payload=item.payload,
             )
             outcomes["sent to review"] += 1
         return outcomes
@@ -104,11 +106,15 @@ class MarketingBulkImportFollower(AbstractComponent):
             id=tracker.remote_id,
             n=tracker.polls,
         )
-        for binding_id, __, payload in (tracker.items or {}).values():
-            binding = self.model.browse(binding_id).exists()
+        for item in tracker._items().values():
+            binding = self.model.browse(item.binding_id).exists()
             if binding:
                 self._issue(
-                    "export", "bulk_timeout", message, record=binding, payload=payload
+                    "export",
+                    "bulk_timeout",
+                    message,
+                    record=binding,
+                    payload=item.payload,
                 )
         tracker.write({"state": "failed", "result": message})
         return message

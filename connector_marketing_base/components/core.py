@@ -25,6 +25,22 @@ class MarketingConnectorComponent(AbstractComponent):
             ._report(self.backend_record, direction, reason_code, reason, **kwargs)
         )
 
+    def _memo(self, name):
+        """A dict that lives as long as this component instance.
+
+        Why: a component is built for one unit of work (a page, a batch), so
+        what it looks up once (mapping lines, countries, companies, custom
+        field definitions) is kept for that unit and no longer; the next page
+        gets a fresh component and reads again what may have changed.
+        """
+        memos = vars(self).setdefault("_memos", {})
+        return memos.setdefault(name, {})
+
+    def _forget_memo(self, name):
+        """Drop one memo, e.g. after a rollback that may have undone records
+        it holds."""
+        vars(self).get("_memos", {}).pop(name, None)
+
     def _isolated(self):
         """Savepoint for one record of a batch: its failure stays its own."""
         return self.env.cr.savepoint()

@@ -60,6 +60,12 @@ class MarketingBatchExporter(AbstractComponent):
     #: SLICE_BATCHES; a provider with very large batches lowers it to keep
     #: the memory of a job flat)
     slice_batches = None
+    #: job method of the backend that exports company partners, for a
+    #: provider where a contact links to its company record (None: no such
+    #: records); it takes a list of partner ids
+    company_export_job = None
+    #: companies per job (None: the adapter's batch size)
+    company_chunk_size = None
 
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
@@ -406,6 +412,8 @@ class MarketingBatchExporter(AbstractComponent):
         the next run.
         """
         backend = self.backend_record
+        if not after_id:  # the first slice: companies first
+            self._enqueue_companies()
         size = self.backend_adapter.batch_size
         slice_size = size * (self.slice_batches or SLICE_BATCHES)
         partner_ids = (
@@ -444,6 +452,33 @@ class MarketingBatchExporter(AbstractComponent):
             ).export_contacts(after_id=partner_ids[-1])
             message += self.env._("; next slice enqueued")
         return message
+
+    def _enqueue_companies(self):
+        """Enqueue the export of the companies of the partners to export.
+
+        Why first: a contact's link to its company can only be set once the
+        company exists on the platform.  The companies' jobs are enqueued
+        before the contacts' batches at the same priority, so on a free
+        channel they run first; a contact exported before its company was
+        there gets the link at its next export.
+        """
+        if not self.company_export_job:
+            return
+        backend = self.backend_record
+        groups = self.env["res.partner"]._read_group(
+            backend._partner_domain() + [("parent_id.is_company", "=", True)],
+            ["parent_id"],
+        )
+        company_ids = [parent.id for (parent,) in groups]
+        size = self.company_chunk_size or self.backend_adapter.batch_size
+        for chunk in _chunks(company_ids, size):
+            job = backend.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self.env._("Export %s companies", len(chunk))
+                ),
+            )
+            getattr(job, self.company_export_job)(chunk)
 
     def _pending_bindings(self, partner_ids):
         """Ids of the bindings of ``partner_ids`` to export (binding new ones).

@@ -12,6 +12,7 @@ from odoo.tools import email_normalize
 from odoo.addons.component.core import AbstractComponent
 
 from ..exceptions import BadDataError
+from ..tools.dates import utc_naive
 from .mapper import QUIET_CREATE
 
 _logger = logging.getLogger(__name__)
@@ -308,12 +309,7 @@ class MarketingRecordImporter(AbstractComponent):
         value = record.get(self.backend_adapter.updated_key)
         if not value:
             return False
-        try:
-            return fields.Datetime.to_datetime(
-                str(value).replace("T", " ").replace("Z", "")[:19]
-            )
-        except ValueError:
-            return False
+        return utc_naive(value) or False
 
     def _match_partner(self, email, external_id, record):
         """The one partner with this email, None for none, False if ambiguous."""

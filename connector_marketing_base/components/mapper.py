@@ -79,21 +79,21 @@ class MarketingMapperMixin(AbstractComponent):
 
     def _mapping_lines(self, direction):
         """Mapping lines, read once per mapper (a mapper serves one page)."""
-        cache = self.__dict__.setdefault("_lines_cache", {})
+        cache = self._memo("mapping_lines")
         if direction not in cache:
             cache[direction] = self.backend_record._field_mappings(direction)
         return cache[direction]
 
     def _cached(self, kind, key, compute):
         """Per-page memo of lookups (countries, states, companies)."""
-        cache = self.__dict__.setdefault("_lookup_cache", {})
+        cache = self._memo("lookups")
         if (kind, key) not in cache:
             cache[kind, key] = compute()
         return cache[kind, key]
 
     def _forget_lookups(self):
         """After a rollback: a memoized record may have been rolled back too."""
-        self.__dict__.pop("_lookup_cache", None)
+        self._forget_memo("lookups")
 
     def _convert_line_value(self, line, value, to_remote, country_code=None):
         """Apply a mapping line's transform to one value."""
@@ -281,7 +281,7 @@ class MarketingImportMapper(AbstractComponent):
         key = self._remote_keys.get("company")
         if not key:
             return
-        cache = self.__dict__.setdefault("_lookup_cache", {})
+        cache = self._memo("lookups")
         names = {}
         for record in records:
             value = record.get(key)

@@ -21,17 +21,38 @@ from ..models.marketing_oauth_backend import CALLBACK_PATH, OAuthRefused
 _logger = logging.getLogger(__name__)
 
 
+class _Refused(Exception):
+    """Ends the callback on the page that says what happened."""
+
+    def __init__(self, message, backend=None, status=400):
+        super().__init__(message)
+        self.backend = backend
+        self.status = status
+
+
 class MarketingOAuthController(http.Controller):
     @http.route(CALLBACK_PATH, type="http", auth="user", methods=["GET"])
     def oauth_callback(self, state=None, code=None, error=None, **kwargs):
-        env = request.env
-        if not state:
+        try:
+            backend, verifier = self._pending_backend(request.env, state)
+            self._exchange(backend, verifier, code, error, kwargs)
+        except _Refused as refusal:
             return self._refuse(
-                env._("The link has no authorization state: start again.")
+                str(refusal), backend=refusal.backend, status=refusal.status
             )
+        _logger.info("%s connected by user %s", backend.display_name, backend.env.uid)
+        return request.redirect(
+            f"/web#id={backend.id}&model={backend._name}&view_type=form"
+        )
+
+    def _pending_backend(self, env, state):
+        """The backend and PKCE verifier of a single-use ``state`` that this
+        user started, not expired, on a backend they may still edit."""
+        if not state:
+            raise _Refused(env._("The link has no authorization state: start again."))
         pending = env["marketing.oauth.state"].sudo()._consume(state)
         if not pending:
-            return self._refuse(
+            raise _Refused(
                 env._(
                     "This authorization is unknown or was already used. Open "
                     "the backend and press Connect again."
@@ -39,29 +60,33 @@ class MarketingOAuthController(http.Controller):
             )
         backend_model, backend_id, user_id, verifier, expired = pending
         if user_id != env.uid:
-            return self._refuse(
+            raise _Refused(
                 env._(
                     "This authorization was started by another user: it can "
                     "only be completed by the person who pressed Connect."
                 )
             )
         if expired:
-            return self._refuse(
-                env._("This authorization expired: press Connect again.")
-            )
+            raise _Refused(env._("This authorization expired: press Connect again."))
         if backend_model not in env:
-            return self._refuse(env._("The backend no longer exists."))
+            raise _Refused(env._("The backend no longer exists."))
         backend = env[backend_model].browse(backend_id).exists()
         try:
             if not backend:
                 raise AccessError(env._("The backend no longer exists."))
             backend.check_access("write")
-        except AccessError:
-            return self._refuse(
+        except AccessError as err:
+            raise _Refused(
                 env._("You are not allowed to change this backend."), status=403
-            )
+            ) from err
+        return backend, verifier
+
+    def _exchange(self, backend, verifier, code, error, kwargs):
+        """The provider's answer: its refusal, or the code exchanged for
+        tokens (stored by the backend)."""
+        env = backend.env
         if error:
-            return self._refuse(
+            raise _Refused(
                 env._(
                     "%(p)s did not grant access (%(e)s).",
                     p=backend._provider_label,
@@ -70,11 +95,11 @@ class MarketingOAuthController(http.Controller):
                 backend=backend,
             )
         if not code:
-            return self._refuse(env._("The provider sent no authorization code."))
+            raise _Refused(env._("The provider sent no authorization code."))
         try:
             backend._oauth_exchange_code(code, verifier)
         except OAuthRefused as err:
-            return self._refuse(
+            raise _Refused(
                 env._(
                     "%(p)s refused the authorization code (%(e)s). Codes are "
                     "single use and short lived: press Connect again.",
@@ -82,13 +107,9 @@ class MarketingOAuthController(http.Controller):
                     e=err,
                 ),
                 backend=backend,
-            )
+            ) from err
         except (ConfigurationError, TransientError) as err:
-            return self._refuse(str(err), backend=backend)
-        _logger.info("%s connected by user %s", backend.display_name, env.uid)
-        return request.redirect(
-            f"/web#id={backend.id}&model={backend._name}&view_type=form"
-        )
+            raise _Refused(str(err), backend=backend) from err
 
     def _refuse(self, message, backend=None, status=400):
         response = request.render(

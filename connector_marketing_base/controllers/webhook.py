@@ -28,8 +28,11 @@ MAX_BODY_BYTES = 256 * 1024
 _SECRET_IN_PATH = re.compile(r"(/webhook/\d+/)[^/\s?\"]+")
 
 
-class _RedactWebhookSecrets(logging.Filter):
-    """Keep secrets that travel in webhook URLs out of the request log."""
+class RedactWebhookSecrets(logging.Filter):
+    """Keep secrets that travel in webhook URLs out of the request log.
+
+    Installed on the ``werkzeug`` logger by the addon's ``post_load`` hook.
+    """
 
     def filter(self, record):
         if record.args:
@@ -40,9 +43,6 @@ class _RedactWebhookSecrets(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = _SECRET_IN_PATH.sub(r"\1***", record.msg)
         return True
-
-
-logging.getLogger("werkzeug").addFilter(_RedactWebhookSecrets())
 
 
 class WebhookRejected(Exception):

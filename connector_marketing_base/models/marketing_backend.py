@@ -38,6 +38,9 @@ class MarketingBackend(models.AbstractModel):
     _provider_label = "Marketing platform"
     #: binding model of contacts (``<provider>.res.partner``)
     _partner_binding_model = None
+    #: the time zone of the provider's day: its daily quota resets at
+    #: midnight there, and the limiter counts calls by that day
+    _quota_timezone = "UTC"
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
@@ -85,7 +88,8 @@ class MarketingBackend(models.AbstractModel):
         copy=False,
         help="Shared secret the provider sends with each webhook.",
     )
-    # rate limits (shared by all workers): the defaults are the provider's documented limits
+    # rate limits (shared by all workers): the defaults are the provider's
+    # documented limits
     rate_limit_calls = fields.Integer(string="Calls per window", default=10)
     rate_limit_window = fields.Float(string="Window (seconds)", default=1.0)
     rate_limit_concurrency = fields.Integer(string="Concurrent calls", default=5)
@@ -329,45 +333,56 @@ class MarketingBackend(models.AbstractModel):
             },
         }
 
-    def action_import_contacts(self):
-        """Start a delta import now (one job per page)."""
+    def _button_enqueue(
+        self, job_method, label, priority, chain_key=None, check_sync=True
+    ):
+        """What every "now" button does: check the manager's right, refuse a
+        backend that may not sync, then enqueue ``job_method`` on each
+        backend, as a chain keyed ``chain_key`` when one still running must
+        not be doubled (see :meth:`_start_chain`)."""
         self._check_manager_access()
         for backend in self:
-            backend._check_can_sync()
-            delayable = backend._start_chain(
-                "import:contacts",
-                30,
-                backend._job_description(self.env._("Import contacts")),
-            )
+            if check_sync:
+                backend._check_can_sync()
+            description = backend._job_description(label)
+            if chain_key:
+                delayable = backend._start_chain(chain_key, priority, description)
+            else:
+                delayable = backend.with_delay(
+                    priority=priority, description=description
+                )
             if delayable:
-                delayable.import_contacts_page()
+                getattr(delayable, job_method)()
         return True
+
+    def action_import_contacts(self):
+        """Start a delta import now (one job per page)."""
+        return self._button_enqueue(
+            "import_contacts_page",
+            self.env._("Import contacts"),
+            30,
+            chain_key="import:contacts",
+        )
 
     def action_export_contacts(self):
         """Export every partner of the sync domain (unchanged ones are skipped)."""
-        self._check_manager_access()
-        for backend in self:
-            backend._check_can_sync()
-            delayable = backend._start_chain(
-                "export:contacts",
-                30,
-                backend._job_description(self.env._("Export contacts")),
-            )
-            if delayable:
-                delayable.export_contacts()
-        return True
+        return self._button_enqueue(
+            "export_contacts",
+            self.env._("Export contacts"),
+            30,
+            chain_key="export:contacts",
+        )
 
     def action_reconcile(self):
-        self._check_manager_access()
-        for backend in self:
-            delayable = backend._start_chain(
-                "reconcile",
-                50,
-                backend._job_description(self.env._("Reconcile contacts")),
-            )
-            if delayable:
-                delayable.reconcile_contacts_page()
-        return True
+        """Compare Odoo and the platform now (read only: allowed even when
+        the backend may not sync)."""
+        return self._button_enqueue(
+            "reconcile_contacts_page",
+            self.env._("Reconcile contacts"),
+            50,
+            chain_key="reconcile",
+            check_sync=False,
+        )
 
     def _open_scoped(self, xmlid):
         self.ensure_one()

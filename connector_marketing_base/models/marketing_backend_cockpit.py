@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from odoo import fields, models
 
+from ..tools.dates import local_day
+
 #: queue.job states counted as waiting
 WAITING_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 #: share of the daily quota from which the health warns
@@ -120,7 +122,8 @@ class MarketingBackend(models.AbstractModel):
         return self.env._("%s days ago", minutes // (24 * 60))
 
     def _health_quota(self, now):
-        today = now.date()
+        # the provider's day, as the limiter counts it
+        today = local_day(self._quota_timezone)
         first = today - timedelta(days=CHART_DAYS - 1)
         counts = dict(
             self.env["marketing.throttle.day"]

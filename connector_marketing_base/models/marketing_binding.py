@@ -94,17 +94,27 @@ class MarketingBinding(models.AbstractModel):
         if not values_by_id:
             return
         names = list(next(iter(values_by_id.values())))
-        if any(
-            name not in SYNC_COLUMNS
-            or not self._fields[name].store
-            or any(self.pool.get_dependent_fields(self._fields[name]))
-            for name in names
-        ):
+        if not self._are_plain_sync_columns(names):
             for binding in self.browse(list(values_by_id)):
                 binding.write(values_by_id[binding.id])
             return
         records = self.browse(list(values_by_id))
         records.flush_recordset(names)
+        self._update_columns(records, names, values_by_id)
+        records.invalidate_recordset([*names, "write_uid", "write_date"])
+
+    def _are_plain_sync_columns(self, names):
+        """Whether one ``UPDATE`` may write these columns: the connector's own
+        stored columns, that no other field is computed from."""
+        return not any(
+            name not in SYNC_COLUMNS
+            or not self._fields[name].store
+            or any(self.pool.get_dependent_fields(self._fields[name]))
+            for name in names
+        )
+
+    def _update_columns(self, records, names, values_by_id):
+        """The ``UPDATE`` of :meth:`_write_sync_columns`."""
         columns = [self._fields[name] for name in names]
         # one array per column, unnested side by side: one parameter per
         # column whatever the number of rows
@@ -140,7 +150,6 @@ class MarketingBinding(models.AbstractModel):
                 names=SQL(", ").join(SQL.identifier(n) for n in names),
             )
         )
-        records.invalidate_recordset([*names, "write_uid", "write_date"])
 
     @api.model
     def _bind(self, backend, records):
@@ -169,8 +178,21 @@ class MarketingBinding(models.AbstractModel):
         """
         if not record_ids:
             return self.browse()
-        magic = {"id", "create_uid", "create_date", "write_uid", "write_date"}
         parent_field = next(iter(self._inherits.values()), "odoo_id")
+        columns = self._insertable_defaults(parent_field)
+        if columns is None:
+            return self.with_context(connector_no_export=True).create(
+                [{"backend_id": backend.id, parent_field: i} for i in record_ids]
+            )
+        bindings = self._insert_bindings(backend, parent_field, record_ids, columns)
+        self._forget_cached_bindings(parent_field, record_ids)
+        return bindings
+
+    def _insertable_defaults(self, parent_field):
+        """``[(field, default)]`` of this model's own stored fields, or
+        ``None`` when one of them needs the ORM (computed, relational to
+        many, or required without a default)."""
+        magic = {"id", "create_uid", "create_date", "write_uid", "write_date"}
         own = [
             field
             for name, field in self._fields.items()
@@ -185,14 +207,16 @@ class MarketingBinding(models.AbstractModel):
             or (field.required and defaults.get(field.name) in (None, False))
             for field in own
         ):
-            return self.with_context(connector_no_export=True).create(
-                [{"backend_id": backend.id, parent_field: i} for i in record_ids]
-            )
-        columns = [
+            return None
+        return [
             (self._fields[name], value)
             for name, value in defaults.items()
             if name in self._fields and value not in (None, False)
         ]
+
+    def _insert_bindings(self, backend, parent_field, record_ids, columns):
+        """The one ``INSERT`` of :meth:`_bind_new`, in the order of
+        ``record_ids``."""
         self.env.cr.execute(
             SQL(
                 """
@@ -219,8 +243,11 @@ class MarketingBinding(models.AbstractModel):
                 ids=list(record_ids),
             )
         )
-        bindings = self.browse([row[0] for row in self.env.cr.fetchall()])
-        # the records' one2many of their bindings may be cached: no longer true
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _forget_cached_bindings(self, parent_field, record_ids):
+        """The records' one2many of their bindings may be cached: no longer
+        true after an ``INSERT`` the ORM did not see."""
         parent = self.env[self._fields[parent_field].comodel_name]
         parent.browse(record_ids).invalidate_recordset(
             [
@@ -231,7 +258,6 @@ class MarketingBinding(models.AbstractModel):
                 and field.inverse_name == parent_field
             ]
         )
-        return bindings
 
     @api.model
     def _bindings_of(self, partners):

@@ -1,6 +1,16 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from typing import NamedTuple
+
 from odoo import api, fields, models
+
+
+class BulkItem(NamedTuple):
+    """What was sent for one email (stored as a JSON list in ``items``)."""
+
+    binding_id: int
+    export_hash: str
+    payload: dict
 
 
 class MarketingBulkImport(models.Model):
@@ -49,11 +59,16 @@ class MarketingBulkImport(models.Model):
                 binding_model=binding_model,
                 contact_count=len(sent),
                 items={
-                    email: [binding.id, digest, payload]
+                    email: list(BulkItem(binding.id, digest, payload))
                     for binding, payload, digest, email in sent
                 },
             )
         )
+
+    def _items(self):
+        """``{email: BulkItem}`` of this import (empty once purged)."""
+        self.ensure_one()
+        return {email: BulkItem(*item) for email, item in (self.items or {}).items()}
 
     def _enqueue_follow(self, delay):
         for tracker in self:

@@ -5,13 +5,15 @@ import logging
 import math
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..tools.dates import local_day, seconds_until
 
 _logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class Limits(NamedTuple):
     lease_seconds: float
     circuit_threshold: int
     circuit_cooldown: int
+    quota_timezone: str
 
     @classmethod
     def of(cls, backend, bucket=None):
@@ -61,6 +64,7 @@ class Limits(NamedTuple):
                 lease_seconds=(backend.request_timeout or 30.0) + LEASE_GRACE,
                 circuit_threshold=0,
                 circuit_cooldown=0,
+                quota_timezone=backend._quota_timezone,
             )
         return cls(
             key=(backend._name, backend.id),
@@ -72,6 +76,7 @@ class Limits(NamedTuple):
             lease_seconds=(backend.request_timeout or 30.0) + LEASE_GRACE,
             circuit_threshold=backend.circuit_threshold or 1,
             circuit_cooldown=backend.circuit_cooldown or 60,
+            quota_timezone=backend._quota_timezone,
         )
 
 
@@ -87,7 +92,8 @@ class MarketingThrottle(models.Model):
 
     * sliding window: the start times of the calls of the current window;
     * concurrency: leases with an expiry (a crashed worker cannot leak a slot);
-    * daily quota: a counter reset at 00:00 UTC;
+    * daily quota: a counter reset at midnight of the provider's day
+      (``_quota_timezone`` of the backend);
     * provider signals (429 Retry-After, quota exhausted) set ``blocked_until``
       and win over our own estimate;
     * circuit breaker: after N consecutive transient failures no call is made
@@ -211,81 +217,126 @@ class MarketingThrottle(models.Model):
 
     @api.model
     def _try_acquire(self, limits):
-        """One attempt: ``(lease_id, 0, None)`` or ``(None, wait, reason)``."""
+        """One attempt: ``(lease_id, 0, None)`` or ``(None, wait, reason)``.
+
+        The refusals are checked from the hardest to the softest: an open
+        circuit, the provider's own block, the daily quota, the rate window,
+        the concurrency slots.
+        """
         with self._own_transaction() as cr:
             state = self._locked_row(cr, limits.key)
             now = state["now"]
-            open_until = self._epoch(state["circuit_open_until"])
-            if now < open_until:
-                return (
-                    None,
-                    open_until - now,
-                    self.env._(
-                        "Circuit open after %(n)s consecutive failures of %(b)s; "
-                        "next attempt at %(t)s UTC",
-                        n=state["failures"],
-                        b=limits.label,
-                        t=state["circuit_open_until"].strftime("%H:%M:%S"),
-                    ),
-                )
-            blocked_until = self._epoch(state["blocked_until"])
-            if now < blocked_until:
-                return (
-                    None,
-                    blocked_until - now,
-                    state["blocked_reason"] or self.env._("Provider asked to wait"),
-                )
-            today = self._utc(now).date()
-            quota_used = state["quota_used"] if state["quota_day"] == today else 0
-            if limits.daily_quota and quota_used >= limits.daily_quota:
-                reset = datetime.combine(today + timedelta(days=1), datetime.min.time())
-                return (
-                    None,
-                    self._epoch(reset) - now,
-                    self.env._(
-                        "Daily quota of %(q)s calls used up; resumes at 00:00 UTC",
-                        q=limits.daily_quota,
-                    ),
-                )
-            window = limits.window
-            margin = max(WINDOW_MARGIN_MIN, window * WINDOW_MARGIN_RATIO)
-            calls = [t for t in state["calls"] or [] if t > now - window - margin]
-            if limits.calls and len(calls) >= limits.calls:
-                oldest = calls[-limits.calls]
-                return (
-                    None,
-                    oldest + window + margin - now,
-                    self.env._(
-                        "Rate limit: %(n)s calls per %(w)s s",
-                        n=limits.calls,
-                        w=window,
-                    ),
-                )
-            leases = {k: v for k, v in (state["leases"] or {}).items() if v > now}
-            if limits.concurrency and len(leases) >= limits.concurrency:
-                return (
-                    None,
-                    CONCURRENCY_BACKOFF,
-                    self.env._(
-                        "All %(n)s concurrent call slots are busy",
-                        n=limits.concurrency,
-                    ),
-                )
-            lease = uuid.uuid4().hex
-            self.env["marketing.throttle.day"]._count_call(
-                cr, limits.key, today, new_day=state["quota_day"] != today
+            refusal = (
+                self._circuit_refusal(state, limits, now)
+                or self._block_refusal(state, now)
+                or self._quota_refusal(state, limits, now)
+                or self._rate_refusal(state, limits, now)
+                or self._concurrency_refusal(state, limits, now)
             )
-            calls.append(now)
-            leases[lease] = now + limits.lease_seconds
-            self._write_row(
-                cr,
-                state,
-                calls=calls,
-                leases=leases,
-                quota_day=today,
-                quota_used=quota_used + 1,
-            )
-            return lease, 0.0, None
+            if refusal:
+                return (None, *refusal)
+            return self._grant(cr, state, limits, now), 0.0, None
+
+    def _circuit_refusal(self, state, limits, now):
+        open_until = self._epoch(state["circuit_open_until"])
+        if now >= open_until:
+            return None
+        return (
+            open_until - now,
+            self.env._(
+                "Circuit open after %(n)s consecutive failures of %(b)s; "
+                "next attempt at %(t)s UTC",
+                n=state["failures"],
+                b=limits.label,
+                t=state["circuit_open_until"].strftime("%H:%M:%S"),
+            ),
+        )
+
+    def _block_refusal(self, state, now):
+        blocked_until = self._epoch(state["blocked_until"])
+        if now >= blocked_until:
+            return None
+        return (
+            blocked_until - now,
+            state["blocked_reason"] or self.env._("Provider asked to wait"),
+        )
+
+    @staticmethod
+    def _quota_used(state, limits, now):
+        """Calls counted on the provider's day, ``(day, count)``."""
+        today = local_day(limits.quota_timezone, datetime.fromtimestamp(now, UTC))
+        return today, state["quota_used"] if state["quota_day"] == today else 0
+
+    def _quota_refusal(self, state, limits, now):
+        __, quota_used = self._quota_used(state, limits, now)
+        if not limits.daily_quota or quota_used < limits.daily_quota:
+            return None
+        return (
+            seconds_until(limits.quota_timezone, now=datetime.fromtimestamp(now, UTC)),
+            self.env._(
+                "Daily quota of %(q)s calls used up; resumes at 00:00 (%(tz)s)",
+                q=limits.daily_quota,
+                tz=limits.quota_timezone,
+            ),
+        )
+
+    @staticmethod
+    def _recent_calls(state, limits, now):
+        """Call times still inside the window (with its safety margin)."""
+        window = limits.window
+        margin = max(WINDOW_MARGIN_MIN, window * WINDOW_MARGIN_RATIO)
+        return [t for t in state["calls"] or [] if t > now - window - margin], margin
+
+    def _rate_refusal(self, state, limits, now):
+        calls, margin = self._recent_calls(state, limits, now)
+        if not limits.calls or len(calls) < limits.calls:
+            return None
+        oldest = calls[-limits.calls]
+        return (
+            oldest + limits.window + margin - now,
+            self.env._(
+                "Rate limit: %(n)s calls per %(w)s s",
+                n=limits.calls,
+                w=limits.window,
+            ),
+        )
+
+    @staticmethod
+    def _live_leases(state, now):
+        return {k: v for k, v in (state["leases"] or {}).items() if v > now}
+
+    def _concurrency_refusal(self, state, limits, now):
+        leases = self._live_leases(state, now)
+        if not limits.concurrency or len(leases) < limits.concurrency:
+            return None
+        return (
+            CONCURRENCY_BACKOFF,
+            self.env._(
+                "All %(n)s concurrent call slots are busy",
+                n=limits.concurrency,
+            ),
+        )
+
+    def _grant(self, cr, state, limits, now):
+        """Take the slot: the call is counted, its lease recorded."""
+        today, quota_used = self._quota_used(state, limits, now)
+        self.env["marketing.throttle.day"]._count_call(
+            cr, limits.key, today, new_day=state["quota_day"] != today
+        )
+        calls, __ = self._recent_calls(state, limits, now)
+        leases = self._live_leases(state, now)
+        lease = uuid.uuid4().hex
+        calls.append(now)
+        leases[lease] = now + limits.lease_seconds
+        self._write_row(
+            cr,
+            state,
+            calls=calls,
+            leases=leases,
+            quota_day=today,
+            quota_used=quota_used + 1,
+        )
+        return lease
 
     @api.model
     def _release(self, backend, lease, success=None, bucket=None):
@@ -387,7 +438,9 @@ class MarketingThrottle(models.Model):
                     t=row.blocked_until.strftime("%H:%M"),
                 )
             )
-        used = row.quota_used if row.quota_day == now.date() else 0
+        used = (
+            row.quota_used if row.quota_day == local_day(backend._quota_timezone) else 0
+        )
         if backend.daily_quota:
             parts.append(
                 self.env._("%(u)s / %(q)s calls today", u=used, q=backend.daily_quota)

@@ -8,9 +8,10 @@ every provider, so that a remote change time compares the same whichever
 provider sent it.  No ``odoo`` import: tier 1 loads this file by path.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-__all__ = ["ODOO_FORMAT", "utc_naive", "utc_text"]
+__all__ = ["ODOO_FORMAT", "local_day", "seconds_until", "utc_naive", "utc_text"]
 
 #: Odoo's datetime text (``fields.Datetime.to_string``), second precision
 ODOO_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -36,3 +37,26 @@ def utc_text(value, fmt=ODOO_FORMAT):
     ``None`` when empty or unreadable."""
     moment = utc_naive(value)
     return moment.strftime(fmt) if moment else None
+
+
+def local_day(tz_name, now=None):
+    """The calendar day it is in ``tz_name`` (``now``: an aware datetime,
+    default the present).  A provider's daily quota counts in its own day."""
+    now = now or datetime.now(UTC)
+    return now.astimezone(ZoneInfo(tz_name)).date()
+
+
+def seconds_until(tz_name, at=time(), now=None):
+    """Seconds from ``now`` (aware, default the present) to the next time the
+    clock in ``tz_name`` shows ``at`` (default midnight): when a provider's
+    daily quota resets.
+
+    Computed in UTC: two times of one zone subtract naively, an hour off on
+    the days daylight saving time starts or ends.
+    """
+    zone = ZoneInfo(tz_name)
+    now = (now or datetime.now(UTC)).astimezone(zone)
+    target = datetime.combine(now.date(), at, zone)
+    if target <= now:
+        target = datetime.combine(now.date() + timedelta(days=1), at, zone)
+    return (target.astimezone(UTC) - now.astimezone(UTC)).total_seconds()

@@ -1,8 +1,8 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_marketing_base.tools.dates import utc_naive, utc_text
 
 from ..models.marketo_backend import ACTIVITY_TYPES
 
@@ -88,9 +88,7 @@ class MarketoActivityImporter(Component):
         for key in ("marketoGUID", "activityDate", "leadId"):
             if not isinstance(record.get(key), str | int) or record.get(key) in ("", 0):
                 return self.env._("An activity has no %s", key)
-        try:
-            fields.Datetime.to_datetime(record["activityDate"].replace("T", " ")[:19])
-        except (AttributeError, ValueError):
+        if utc_naive(record["activityDate"]) is None:
             return self.env._("An activity has an unreadable activityDate")
         return None
 
@@ -136,7 +134,7 @@ class MarketoActivityImporter(Component):
                     "activity_type": ACTIVITY_TYPES.get(
                         record.get("activityTypeId"), "other"
                     ),
-                    "occurred_at": record["activityDate"].replace("T", " ")[:19],
+                    "occurred_at": utc_text(record["activityDate"]),
                     "partner_id": partner.id if partner else False,
                     "email": partner.email if partner else emails.get(lead_id),
                     "campaign": record.get("primaryAttributeValue"),

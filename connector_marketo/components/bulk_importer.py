@@ -9,9 +9,10 @@ from datetime import timedelta
 from odoo import fields
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_marketing_base.tools.dates import utc_naive
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
-from .adapter import ExportAlreadyQueued
+from .adapter.api import ExportAlreadyQueued
 
 _logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class MarketoBulkImporter(Component):
 
     def _create(self, adapter, cursors, state):
         """Create the window's export and keep its id (not queued yet)."""
-        start = fields.Datetime.to_datetime(state["start"][:19].replace("T", " "))
+        start = utc_naive(state["start"])
         end = min(start + WINDOW, fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
         export_id = adapter.bulk_create(state["start"], end)
         cursors._set(

@@ -13,6 +13,8 @@ class MarketoBatchExporter(Component):
     _inherit = ["marketing.batch.exporter", "marketo.base"]
     _apply_on = ["marketo.res.partner"]
 
+    company_export_job = "export_companies"
+
     def run(self, bindings):
         """A mapped field the instance lacks would skip every record that
         carries it: the batch stops with a configuration error instead (no
@@ -23,26 +25,6 @@ class MarketoBatchExporter(Component):
                 self.backend_record._missing_fields_message(missing)
             )
         return super().run(bindings)
-
-    def enqueue_all(self, after_id=0):
-        if after_id:  # a later slice: the first one sent the companies
-            return super().enqueue_all(after_id=after_id)
-        backend = self.backend_record
-        groups = self.env["res.partner"]._read_group(
-            backend._partner_domain() + [("parent_id.is_company", "=", True)],
-            ["parent_id"],
-        )
-        companies = self.env["res.partner"].browse([parent.id for (parent,) in groups])
-        size = self.backend_adapter.batch_size
-        for start in range(0, len(companies), size):
-            chunk = companies[start : start + size]
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Export %s companies", len(chunk))
-                ),
-            ).export_companies(chunk.ids)
-        return super().enqueue_all(after_id=after_id)
 
     def export_companies(self, companies):
         """Company partners → Marketo companies, linked by externalCompanyId."""

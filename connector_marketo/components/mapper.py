@@ -102,7 +102,7 @@ class MarketoImportMapper(Component):
         created as company partners; then the base's by-name lookup for
         leads without a company link."""
         keys = {r.get("externalCompanyId") for r in records} - {None, ""}
-        cache = self.__dict__.setdefault("_lookup_cache", {})
+        cache = self._memo("lookups")
         keys = {key for key in keys if ("company_key", key) not in cache}
         if keys:
             for key, company in self._companies_by_key(keys).items():

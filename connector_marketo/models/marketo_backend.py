@@ -27,6 +27,8 @@ class MarketoBackend(models.Model):
     _provider_label = "Marketo"
     _partner_binding_model = "marketo.res.partner"
     _health_engagement_methods = ("import_activities_page",)
+    #: "the daily quota resets at midnight Central Time" (REST API, Quota)
+    _quota_timezone = "America/Chicago"
 
     munchkin_id = fields.Char(
         string="Munchkin ID",
@@ -142,41 +144,24 @@ class MarketoBackend(models.Model):
     # buttons
     # ------------------------------------------------------------------
     def action_import_activities(self):
-        self._check_manager_access()
-        for backend in self:
-            backend._check_can_sync()
-            delayable = backend._start_chain(
-                "import:activities",
-                20,
-                backend._job_description(self.env._("Import activities")),
-            )
-            if delayable:
-                delayable.import_activities_page()
-        return True
+        return self._button_enqueue(
+            "import_activities_page",
+            self.env._("Import activities"),
+            20,
+            chain_key="import:activities",
+        )
 
     def action_import_deleted_leads(self):
-        self._check_manager_access()
-        for backend in self:
-            backend._check_can_sync()
-            delayable = backend._start_chain(
-                "import:deleted_leads",
-                20,
-                backend._job_description(self.env._("Import deleted leads")),
-            )
-            if delayable:
-                delayable.import_deleted_leads_page()
-        return True
+        return self._button_enqueue(
+            "import_deleted_leads_page",
+            self.env._("Import deleted leads"),
+            20,
+            chain_key="import:deleted_leads",
+        )
 
     def action_initial_load(self):
         """Full load through Marketo's bulk extract (large instances)."""
-        self._check_manager_access()
-        for backend in self:
-            backend._check_can_sync()
-            backend.with_delay(
-                priority=30,
-                description=backend._job_description(self.env._("Initial load")),
-            ).bulk_extract_step()
-        return True
+        return self._button_enqueue("bulk_extract_step", self.env._("Initial load"), 30)
 
     def action_resync_partner(self, partner=None):
         """Read one partner's lead from Marketo, then export the partner."""

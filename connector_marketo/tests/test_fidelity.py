@@ -12,7 +12,7 @@ from odoo.addons.connector_marketing_base.exceptions import ConfigurationError
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..components.adapter import ExportAlreadyQueued
+from ..components.adapter.api import ExportAlreadyQueued
 from .common import BINDING, MarketoCase
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -8,7 +8,7 @@ Run: ``python -m pytest -p no:odoo tests/tier1/test_dates.py``.
 """
 
 import importlib.util
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -64,3 +64,34 @@ def test_other_format(dates):
         dates.utc_text("2016-01-27T12:47:00-04:00", "%Y-%m-%dT%H:%M:%SZ")
         == "2016-01-27T16:47:00Z"
     )
+
+
+def _aware(text):
+    return datetime.fromisoformat(text)
+
+
+@pytest.mark.parametrize(
+    "tz, now, at, expected",
+    [
+        ("UTC", "2026-03-01T23:00:00+00:00", None, 3600),
+        ("UTC", "2026-03-01T00:00:00+00:00", None, 86400),
+        # 22:00 in Chicago (CST, UTC-6) is 04:00 UTC: two hours to midnight
+        ("America/Chicago", "2026-01-15T04:00:00+00:00", None, 7200),
+        # the day clocks go forward (8 March 2026, 02:00): from 00:30 CST to
+        # the next midnight (CDT) is 22.5 hours, not the 23.5 the wall clocks
+        # suggest
+        ("America/Chicago", "2026-03-08T06:30:00+00:00", None, 81000),
+        # Marketo's first-hour rule: at 00:30 the next 01:05 is 35 min away
+        ("America/Chicago", "2026-01-15T06:30:00+00:00", (1, 5), 2100),
+    ],
+)
+def test_seconds_until_a_local_time(dates, tz, now, at, expected):
+    kwargs = {"at": time(*at)} if at else {}
+    assert dates.seconds_until(tz, now=_aware(now), **kwargs) == expected
+
+
+def test_local_day_is_the_providers_day(dates):
+    # 03:00 UTC on the 2nd is still the 1st in Chicago
+    now = _aware("2026-01-02T03:00:00+00:00")
+    assert dates.local_day("UTC", now).isoformat() == "2026-01-02"
+    assert dates.local_day("America/Chicago", now).isoformat() == "2026-01-01"

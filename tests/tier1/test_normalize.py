@@ -1,4 +1,4 @@
-"""Tier-1 tests of ``connector_marketing_base/tools/normalize.py``.
+"""Tier-1 tests of ``connector_marketing_base/tools/normalize/``.
 
 The module is loaded from its file path, never through the addon package:
 ``connector_marketing_base/__init__.py`` imports Odoo, which tier 1 does not
@@ -29,14 +29,18 @@ MODULE_PATH = (
     Path(__file__).resolve().parents[2]
     / "connector_marketing_base"
     / "tools"
-    / "normalize.py"
+    / "normalize"
+    / "__init__.py"
 )
 MODULE_NAME = "_cmb_tier1_normalize"
 
 
 def _load_module():
-    """Import normalize.py by path, registered so that pickle can find it."""
-    spec = importlib.util.spec_from_file_location(MODULE_NAME, MODULE_PATH)
+    """Import the normalize package by path, registered so that pickle (and
+    its own relative imports) can find it."""
+    spec = importlib.util.spec_from_file_location(
+        MODULE_NAME, MODULE_PATH, submodule_search_locations=[str(MODULE_PATH.parent)]
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[MODULE_NAME] = module
     spec.loader.exec_module(module)
@@ -64,8 +68,12 @@ def _run_python(code, **env):
 
 _LOADER_SNIPPET = f"""
 import importlib.util, sys
-spec = importlib.util.spec_from_file_location({MODULE_NAME!r}, {str(MODULE_PATH)!r})
+spec = importlib.util.spec_from_file_location(
+    {MODULE_NAME!r}, {str(MODULE_PATH)!r},
+    submodule_search_locations=[{str(MODULE_PATH.parent)!r}],
+)
 nz = importlib.util.module_from_spec(spec)
+sys.modules[{MODULE_NAME!r}] = nz
 spec.loader.exec_module(nz)
 """
 

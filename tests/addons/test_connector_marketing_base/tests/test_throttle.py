@@ -1,5 +1,9 @@
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
+from unittest.mock import patch
+from zoneinfo import ZoneInfo
 
 from odoo.tests.common import TransactionCase
 
@@ -117,6 +121,29 @@ class TestThrottle(BackendMixin, TransactionCase):
         to_midnight = 86400 - (now.tm_hour * 3600 + now.tm_min * 60 + now.tm_sec)
         self.assertAlmostEqual(ctx.exception.seconds, to_midnight, delta=5)
         self.assertEqual(self.committed_row()[1], 2)
+
+    def test_daily_quota_counts_and_resets_on_the_providers_day(self):
+        """A provider whose day is not UTC's (Marketo: Central Time): the
+        quota counts by its day and the wait ends at its midnight."""
+        chicago = ZoneInfo("America/Chicago")
+        self.backend.write({"daily_quota": 1, "rate_limit_calls": 0})
+        with patch.object(type(self.backend), "_quota_timezone", chicago.key):
+            self.Throttle._release(self.backend, self.Throttle._acquire(self.backend))
+            with self.assertRaises(RetryableJobError) as ctx:
+                self.Throttle._acquire(self.backend)
+        self.assertIn("00:00 (America/Chicago)", str(ctx.exception))
+        now = datetime.now(chicago)
+        midnight = datetime.combine(now.date() + timedelta(days=1), dtime(), chicago)
+        to_midnight = (midnight.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+        self.assertAlmostEqual(ctx.exception.seconds, to_midnight, delta=5)
+        # the day the count belongs to is Chicago's, not UTC's
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT quota_day FROM marketing_throttle "
+                "WHERE backend_model=%s AND backend_id=%s",
+                (self.backend._name, self.backend.id),
+            )
+            self.assertEqual(cr.fetchone()[0], now.date())
 
     def test_provider_signal_wins(self):
         self.Throttle._block(self.backend, 30, "Demo said 429: retry after 30 s")

@@ -120,7 +120,7 @@ class TestWebhookController(BackendMixin, HttpCase):
         import logging
 
         from odoo.addons.connector_marketing_base.controllers.webhook import (
-            _RedactWebhookSecrets,
+            RedactWebhookSecrets,
         )
 
         record = logging.LogRecord(
@@ -132,6 +132,28 @@ class TestWebhookController(BackendMixin, HttpCase):
             ("POST /connector_x/webhook/3/topsecret HTTP/1.1", "200", "-"),
             None,
         )
-        _RedactWebhookSecrets().filter(record)
+        RedactWebhookSecrets().filter(record)
         self.assertNotIn("topsecret", record.getMessage())
         self.assertIn("/webhook/3/***", record.getMessage())
+
+    def test_request_log_filter_is_installed_once_by_the_post_load_hook(self):
+        import logging
+
+        from odoo.addons import connector_marketing_base
+        from odoo.addons.connector_marketing_base.controllers.webhook import (
+            RedactWebhookSecrets,
+        )
+
+        def installed():
+            return [
+                f
+                for f in logging.getLogger("werkzeug").filters
+                if isinstance(f, RedactWebhookSecrets)
+            ]
+
+        # Odoo runs the hook when it loads the addon (pytest-odoo imports the
+        # addon before Odoo loads it, and so skips it): installed once however
+        # often it runs
+        connector_marketing_base.post_load()
+        connector_marketing_base.post_load()
+        self.assertEqual(len(installed()), 1)

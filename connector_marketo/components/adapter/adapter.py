@@ -1,9 +1,10 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
-from contextlib import contextmanager
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+"""The Marketo adapter: the REST dialect (HTTP 200 error envelopes with
+string codes, the identity token) and leads; companies, programs,
+activities and bulk extracts come from the mixins of this folder."""
+
+from datetime import UTC, datetime, time
 
 import requests
 
@@ -18,68 +19,33 @@ from odoo.addons.connector_marketing_base.exceptions import (
     ReauthRequired,
     TransientError,
 )
+from odoo.addons.connector_marketing_base.tools.dates import seconds_until
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from .mapper import REMOTE_KEYS
-
-#: Marketo's daily quota resets at midnight US Central
-QUOTA_TZ = ZoneInfo("America/Chicago")
-TRANSIENT_CODES = {"604", "608", "611", "713"}
-#: the field a 1006 "Field 'x' not found" names
-FIELD_NAME = re.compile(r"'([^']+)'")
-#: seconds to wait when the bulk extract queue is full (Marketo's own advice
-#: is to back off from one minute on)
-BULK_QUEUE_WAIT = 120
-#: Marketo's own timeouts of the slower endpoints (Activities, Leads and
-#: Companies references, "Timeouts"): waiting less gives up on a call that
-#: is still running, and a retried upsert may then create twice
-PAGING_TOKEN_TIMEOUT = 300.0
-SYNC_LEADS_TIMEOUT = 90.0
-LEADS_BY_FILTER_TIMEOUT = 60.0
-SYNC_COMPANIES_TIMEOUT = 60.0
-#: fields read for every lead (custom ones come from the backend and mapping)
-LEAD_FIELDS = (
-    "id",
-    "email",
-    "firstName",
-    "lastName",
-    "phone",
-    "mobilePhone",
-    "company",
-    "title",
-    "address",
-    "city",
-    "state",
-    "postalCode",
-    "country",
-    "leadScore",
-    "externalCompanyId",
-    "unsubscribed",
-    "updatedAt",
+from ..mapper import REMOTE_KEYS
+from .api import (
+    BULK_QUEUE_WAIT,
+    FIELD_NAME,
+    LEAD_FIELDS,
+    LEADS_BY_FILTER_TIMEOUT,
+    PAGING_TOKEN_TIMEOUT,
+    QUOTA_TZ,
+    SYNC_LEADS_TIMEOUT,
+    TRANSIENT_CODES,
+    ExportAlreadyQueued,
 )
-#: fields read for a Marketo company (what a company partner can hold)
-COMPANY_FIELDS = (
-    "externalCompanyId",
-    "company",
-    "website",
-    "mainPhone",
-    "billingStreet",
-    "billingCity",
-    "billingPostalCode",
-    "billingCountry",
-)
-
-
-class ExportAlreadyQueued(BadDataError):
-    """1029 "Job already queued": the export is in Marketo's queue already
-    (an enqueue retried after its answer was lost)."""
 
 
 class MarketoAdapter(Component):
     """Marketo's REST dialect: HTTP 200 error envelopes with string codes."""
 
     _name = "marketo.adapter"
-    _inherit = ["marketing.adapter", "marketo.base"]
+    _inherit = [
+        "marketo.adapter.records",
+        "marketo.adapter.bulk",
+        "marketing.adapter",
+        "marketo.base",
+    ]
     _apply_on = [
         "marketo.backend",
         "marketo.res.partner",
@@ -193,13 +159,9 @@ class MarketoAdapter(Component):
         "12:00AM CST" and "midnight Central Time": in summer these are an
         hour apart, so a quota still spent in the first hour after midnight
         waits for 01:00 rather than for the next day."""
-        now = now or datetime.now(QUOTA_TZ)
-        reset = datetime.combine(now.date() + timedelta(days=1), time(), QUOTA_TZ)
-        if now.hour == 0:
-            reset = datetime.combine(now.date(), time(1, 5), QUOTA_TZ)
-        # in UTC: two times of one zone subtract naively, an hour off on the
-        # days daylight saving time starts or ends
-        return (reset.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+        now = (now or datetime.now(UTC)).astimezone(QUOTA_TZ)
+        at = time(1, 5) if now.hour == 0 else time()
+        return seconds_until(QUOTA_TZ.key, at=at, now=now)
 
     # ------------------------------------------------------------------
     # leads
@@ -396,119 +358,3 @@ class MarketoAdapter(Component):
 
     def count(self):
         return None  # Marketo has no lead count endpoint
-
-    # ------------------------------------------------------------------
-    # companies, programs, activities, bulk extract
-    # ------------------------------------------------------------------
-    def sync_companies(self, companies):
-        """Sync Companies is ``POST /rest/v1/companies.json`` (Companies,
-        "Create and Update"), keyed by ``externalCompanyId``."""
-        body = self._call(
-            "POST",
-            "/rest/v1/companies.json",
-            json={
-                "action": "createOrUpdate",
-                "dedupeBy": "dedupeFields",
-                "input": companies,
-            },
-            timeout=max(SYNC_COMPANIES_TIMEOUT, self._timeout()),
-        )
-        return body.get("result") or []
-
-    def fetch_companies(self, keys):
-        """Marketo companies by ``externalCompanyId``, 300 per call."""
-        companies = []
-        keys = list(keys)
-        for start in range(0, len(keys), self.batch_size):
-            body = self._call(
-                "POST",
-                "/rest/v1/companies.json",
-                params={"_method": "GET"},
-                data={
-                    "filterType": "externalCompanyId",
-                    "filterValues": ",".join(keys[start : start + self.batch_size]),
-                    "fields": ",".join(COMPANY_FIELDS),
-                },
-            )
-            companies += body.get("result") or []
-        return companies
-
-    def set_program_status(self, program_id, lead_ids, status="Member"):
-        return self._call(
-            "POST",
-            f"/rest/v1/programs/{program_id}/members/status.json",
-            json={"statusName": status, "input": [{"leadId": i} for i in lead_ids]},
-        )
-
-    def remove_from_program(self, program_id, lead_ids):
-        return self._call(
-            "POST",
-            f"/rest/v1/programs/{program_id}/members/delete.json",
-            json={"input": [{"leadId": i} for i in lead_ids]},
-        )
-
-    def activities_page(self, token, type_ids):
-        return self._call(
-            "GET",
-            "/rest/v1/activities.json",
-            params={
-                "nextPageToken": token,
-                "activityTypeIds": ",".join(str(i) for i in type_ids[:10]),
-            },
-        )
-
-    def deleted_leads_page(self, token):
-        return self._call(
-            "GET",
-            "/rest/v1/activities/deletedleads.json",
-            params={"nextPageToken": token, "batchSize": self.batch_size},
-        )
-
-    def _bulk_job(self, body):
-        """The job of a bulk answer; a 1029 given as a record-level reason
-        (the Error Codes page lists it there) is read like the request-level
-        one."""
-        job = (body.get("result") or [{}])[0]
-        reason = (job.get("reasons") or [{}])[0]
-        if reason.get("code"):
-            self._raise_for_error(str(reason["code"]), reason.get("message") or "")
-        return job
-
-    def bulk_create(self, start, end):
-        """Create an export (not queued yet): its ``exportId``."""
-        body = self._call(
-            "POST",
-            "/bulk/v1/leads/export/create.json",
-            json={
-                "fields": self.lead_fields(),
-                "format": "CSV",
-                "filter": {"createdAt": {"startAt": start, "endAt": end}},
-            },
-        )
-        return self._bulk_job(body)["exportId"]
-
-    def bulk_enqueue(self, export_id):
-        """Queue a created export; :class:`ExportAlreadyQueued` when it is."""
-        body = self._call("POST", f"/bulk/v1/leads/export/{export_id}/enqueue.json")
-        return self._bulk_job(body).get("status")
-
-    def bulk_status(self, export_id):
-        body = self._call("GET", f"/bulk/v1/leads/export/{export_id}/status.json")
-        return self._bulk_job(body)["status"]
-
-    @contextmanager
-    def bulk_file(self, export_id):
-        """The CSV of a completed export (not JSON) as a text stream, read
-        as it arrives: a window of a large instance is hundreds of MB."""
-        response = self._call(
-            "GET", f"/bulk/v1/leads/export/{export_id}/file.json", raw="stream"
-        )
-        if response is None or not hasattr(response, "raw"):
-            raise BadDataError(
-                self.env._("Marketo sent no file for export %s", export_id),
-                code="marketo_no_file",
-            )
-        try:
-            yield self._text_stream(response)
-        finally:
-            response.close()
