@@ -3,7 +3,7 @@
 {
     "name": "Marketing Connector Base",
     "summary": "Shared engine for syncing Odoo with marketing platforms",
-    "version": "18.0.1.1.1",
+    "version": "18.0.1.2.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
@@ -24,14 +24,18 @@
         "views/marketing_webhook_event_views.xml",
         "views/marketing_field_mapping_views.xml",
         "views/res_partner_views.xml",
+        "views/marketing_backend_health_views.xml",
         "views/marketing_menus.xml",
         "templates/oauth_templates.xml",
         "views/marketing_remote_views.xml",
         "views/marketing_privacy_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "connector_marketing_base/static/src/components/**/*",
+        ],
         "web.assets_tests": [
-            "connector_marketing_base/static/tests/tours/*.js",
+            "connector_marketing_base/static/tests/tours/**/*",
         ],
     },
     "installable": True,

@@ -10,9 +10,30 @@ Every failure of a provider call ends in one of four outcomes:
   importer/exporter; the job itself succeeds;
 * configuration error: :class:`ConfigurationError`, the job fails with a message
   an operator can act on (wrong credentials, missing permission, bad URL).
+
+A job that fails for good shows, after its message, what to do next
+(:func:`operator_message`): the exception's ``operator_hint``, else the hint
+of the nearest kind of failure below.
 """
 
-from odoo.addons.queue_job.exception import FailedJobError
+import sys
+
+from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
+
+#: what separates a failed job's own message from the operator's next step
+HINT_SEPARATOR = "\nWhat to do: "
+
+#: next steps of failures raised outside this module (queue_job's own)
+RETRIES_SPENT_HINT = (
+    "The platform kept refusing or failing (outage, rate limit, daily "
+    "quota, open circuit). Check the backend's Sync health; once it is "
+    "good again, select the job and Requeue it."
+)
+UNEXPECTED_HINT = (
+    "This is not a known platform answer (a bug or a data case the "
+    "connector does not handle). Read the traceback under Exception Info, "
+    "fix the cause or report it with the traceback, then Requeue the job."
+)
 
 
 class TransientError(Exception):
@@ -26,6 +47,7 @@ class TransientError(Exception):
     """
 
     maybe_applied = True
+    operator_hint = RETRIES_SPENT_HINT
 
     def __init__(self, message, retry_after=None, maybe_applied=None):
         super().__init__(message)
@@ -47,6 +69,12 @@ class RateLimited(TransientError):
 class ReauthRequired(Exception):
     """The provider rejected the access token; a fresh one may succeed."""
 
+    operator_hint = (
+        "The platform refused the connector's token twice in a row. Check "
+        "the credentials (or authorize again) on the backend, press Check "
+        "connection, then Requeue the job."
+    )
+
 
 class BadDataError(Exception):
     """One record was refused by validation (ours or the provider's).
@@ -54,6 +82,12 @@ class BadDataError(Exception):
     ``code`` is a short machine code shown in the review queue (``invalid_email``,
     ``field_too_long``...), ``field`` the offending field when known.
     """
+
+    operator_hint = (
+        "The platform refused the data of a record. Correct the record "
+        "(the message names the field), then Requeue the job; the Review "
+        "queue lists such records when the sync could go on without them."
+    )
 
     def __init__(self, message, code="invalid_data", field=None, payload=None):
         super().__init__(message)
@@ -64,6 +98,12 @@ class BadDataError(Exception):
 
 class ConfigurationError(FailedJobError):
     """The backend is misconfigured; retrying cannot help until a human acts."""
+
+    operator_hint = (
+        "The backend's settings (credentials, permissions, URL, an archived "
+        "backend) stop the sync. Fix them on the backend form, press Check "
+        "connection, then Requeue the job."
+    )
 
 
 class BulkRowsRefused(BadDataError):
@@ -77,3 +117,27 @@ class BulkRowsRefused(BadDataError):
     def __init__(self, message, rows, code="bulk_rows_refused"):
         super().__init__(message, code=code)
         self.rows = dict(rows)
+
+
+def _exception_class(exc_name):
+    """The class named ``module.Class`` by a job's ``exc_name``, if loaded."""
+    module, __, name = (exc_name or "").rpartition(".")
+    cls = getattr(sys.modules.get(module), name, None)
+    return cls if isinstance(cls, type) else None
+
+
+def operator_message(exc_name, message):
+    """A failed job's message followed by what to do next.
+
+    Idempotent: queue_job stores a job again (with the message read back)
+    when it is requeued and fails anew.
+    """
+    message = message or ""
+    if HINT_SEPARATOR in message:
+        return message
+    cls = _exception_class(exc_name)
+    hint = getattr(cls, "operator_hint", None)
+    if not hint:
+        retries_spent = cls and issubclass(cls, FailedJobError | RetryableJobError)
+        hint = RETRIES_SPENT_HINT if retries_spent else UNEXPECTED_HINT
+    return f"{message}{HINT_SEPARATOR}{hint}"

@@ -22,6 +22,22 @@ loud() {
     printf '%s\n\n' "################################################################"
 }
 
+# The browser Odoo's tours (HttpCase.start_tour) drive, by the names Odoo's
+# test runner looks for (odoo/tests/common.py, _find_executable); empty if none.
+find_browser() {
+    local name
+    for name in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$name" && return
+    done
+    return 0
+}
+
+browser_howto() {
+    echo "Install a headless browser for the tours, as root on Debian/Ubuntu:"
+    echo "    apt-get update && apt-get install -y chromium"
+    echo "(or Google Chrome); Odoo's runner finds 'chromium' or 'google-chrome' on PATH."
+}
+
 # PostgreSQL refuses to run as root: run its commands as `postgres` then.
 pg_bin() {
     local dir

@@ -2,7 +2,8 @@
 # Set everything up from a fresh clone; safe to run again (each step checks
 # what is already there):
 #   1. find Odoo 18 (never fetched, copied or built: see find_odoo in lib.sh);
-#   2. virtualenv .venv with pinned dependencies;
+#   2. virtualenv .venv with pinned dependencies; Chromium for the tours
+#      (apt-get when run as root, else the command to run is printed);
 #   3. PostgreSQL cluster in .local/pg on a free loopback port;
 #   4. .local/odoo.conf;
 #   5. test database with every addon of the repository installed (or updated).
@@ -90,6 +91,22 @@ pip_install --no-deps -r oca-requirements.txt
 # (the OCA wheels' requirement on the `odoo` distribution is expected)
 "$PY" -m pip check 2>&1 | grep -v -i '^odoo-addon-.* requires odoo,' \
     | grep -v '^No broken requirements' | sed 's/^/pip check: /' || true
+
+step "Browser for the tours (Chromium)"
+if [ -n "$(find_browser)" ]; then
+    echo "found $(find_browser)"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    if apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq chromium >/dev/null; then
+        echo "installed $(find_browser)"
+    else
+        loud "apt-get could not install chromium: the tours will be SKIPPED"
+        browser_howto
+    fi
+else
+    loud "NO CHROMIUM FOUND: the tours (HttpCase.start_tour) will be SKIPPED"
+    browser_howto
+fi
 
 if [ "$ODOO_MODE" = none ]; then
     loud "NO ODOO 18 FOUND: tier 2 will be SKIPPED (set ODOO_SRC=/path/to/odoo-18-source)" \

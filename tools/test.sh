@@ -36,6 +36,19 @@ PY
 }
 report() { [ -f "$1" ] && counts "$1" || echo "DID NOT RUN"; }
 
+# how many tests of a JUnit report Odoo skipped for want of a browser (no
+# Chrome/Chromium, or no websocket-client to drive it): the tours
+browser_skips() {
+    [ -f "$1" ] || { echo 0; return; }
+    "$PY" - "$1" <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+skips = ET.parse(sys.argv[1]).getroot().iter("skipped")
+pattern = re.compile(r"chrom|websocket", re.IGNORECASE)
+print(sum(1 for s in skips if pattern.search(s.get("message", "") + (s.text or ""))))
+PY
+}
+tours_skipped=0
+
 # pytest, recording a failure in $status. Exit code 5 (no test collected) is
 # a failure too, unless PYTEST_ARGS selects tests (-k ...): then a tier may
 # well have none.
@@ -88,6 +101,7 @@ else
             --odoo-config "$ODOO_CONF" --odoo-database "$TEST_DB" --odoo-http \
             "${dirs[@]}" --junitxml="$reports/tier2.xml"
         tier2="$(report "$reports/tier2.xml")"
+        tours_skipped="$(browser_skips "$reports/tier2.xml")"
     fi
     tier2="$tier2 ($((SECONDS - t2)) s)"
     [ "$update" = ok ] || tier2="$tier2; INSTALL/UPDATE OF THE ADDONS FAILED"
@@ -155,6 +169,11 @@ else
     echo "TIER 2: $tier2"
 fi
 echo "PREFORK: $prefork"
+if [ "$tours_skipped" != 0 ] || { [ "$skipped2" = 0 ] && [ -z "$(find_browser)" ]; }; then
+    loud "TOURS SKIPPED: $tours_skipped browser test(s) did not run (no Chromium/Chrome" \
+         "found, or websocket-client missing): the cockpit was NOT tested in a browser"
+    browser_howto
+fi
 echo "ODOO RUNNER: $runner"
 [ -z "$table" ] || printf '%s\n' "$table" | sed 's/^/    /'
 echo "PRE-COMMIT: $checks"

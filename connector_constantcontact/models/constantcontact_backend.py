@@ -23,6 +23,7 @@ class ConstantContactBackend(models.Model):
     _description = "Constant Contact Backend"
     _provider_label = "Constant Contact"
     _partner_binding_model = "constantcontact.res.partner"
+    _health_engagement_methods = ("import_engagement", "import_tracking")
 
     api_url = fields.Char(
         string="API base URL", default="https://api.cc.email/v3", required=True

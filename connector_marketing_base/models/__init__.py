@@ -22,3 +22,7 @@ from . import marketing_tombstone
 from . import marketing_privacy
 from . import marketing_backend_privacy
 from . import marketing_import_chunk
+from . import marketing_backend_cockpit
+from . import marketing_backend_health
+from . import marketing_throttle_day
+from . import queue_job

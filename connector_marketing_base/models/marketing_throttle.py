@@ -320,6 +320,9 @@ class MarketingThrottle(models.Model):
     def _grant(self, cr, state, limits, now):
         """Take the slot: the call is counted, its lease recorded."""
         today, quota_used = self._quota_used(state, limits, now)
+        self.env["marketing.throttle.day"]._count_call(
+            cr, limits.key, today, new_day=state["quota_day"] != today
+        )
         calls, __ = self._recent_calls(state, limits, now)
         leases = self._live_leases(state, now)
         lease = uuid.uuid4().hex

@@ -40,6 +40,8 @@ def purge_shared_state(registry, backend_model):
     with registry.cursor() as cr:
         for table in (
             "marketing_throttle",
+            "marketing_throttle_day",
+            "marketing_backend_health",
             "marketing_token",
             "marketing_remote_create",
         ):

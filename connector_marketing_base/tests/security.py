@@ -25,6 +25,9 @@ VIEW_ONLY = (
     "action_open_issues",
     "action_open_field_mapping",
     "action_open_remote_fields",
+    # the sync health's links: the Jobs list and the review queue, filtered
+    "action_open_jobs",
+    "action_open_issues_reason",
 )
 
 

@@ -26,6 +26,7 @@ class MarketoBackend(models.Model):
     _description = "Marketo Backend"
     _provider_label = "Marketo"
     _partner_binding_model = "marketo.res.partner"
+    _health_engagement_methods = ("import_activities_page",)
     #: "the daily quota resets at midnight Central Time" (REST API, Quota)
     _quota_timezone = "America/Chicago"
 

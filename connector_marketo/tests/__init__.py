@@ -8,3 +8,4 @@ from . import test_attacker
 from . import test_consent
 from . import test_privacy
 from . import test_review_labels
+from . import test_cockpit_tour

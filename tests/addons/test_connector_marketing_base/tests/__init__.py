@@ -20,3 +20,4 @@ from . import test_dead_letters
 from . import test_partner_marketing
 from . import test_tours
 from . import test_runjob
+from . import test_cockpit
