@@ -42,12 +42,18 @@ DOCS = ROOT / "docs"
 @dataclass
 class Shot:
     """One screenshot: open ``url``, click ``clicks`` in turn (each waited
-    for), wait for ``ready``, capture the window."""
+    for), wait for ``ready``, capture the window.
+
+    ``record`` picks the record a ``{id}`` of the URL stands for:
+    ``(model, domain, field)``, the first record's ``field`` (a many2one,
+    or ``"id"``), read over JSON-RPC as the admin.
+    """
 
     name: str
     url: str
     ready: str
     clicks: list[str] = field(default_factory=list)
+    record: tuple | None = None
 
 
 SHOTS = [
@@ -66,6 +72,13 @@ SHOTS = [
         name="review_queue",
         url="/odoo/action-connector_marketing_base.action_marketing_sync_issue",
         ready=".o_list_view :is(.o_data_row, .o_group_header)",
+    ),
+    Shot(
+        name="partner_marketing",
+        url="/odoo/action-base.action_partner_form/{id}",
+        record=("marketo.res.partner", [("external_id", "!=", False)], "odoo_id"),
+        clicks=["button.o_marketing_partner_button"],
+        ready=".modal .o_data_row",
     ),
 ]
 
@@ -95,6 +108,33 @@ def wait_http(url, timeout=120):
         except OSError:
             time.sleep(1)
     raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def first_value(base, session, record):
+    """The id ``Shot.record`` names, read over JSON-RPC."""
+    model, domain, field_name = record
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "params": {
+                "model": model,
+                "method": "search_read",
+                "args": [domain, [field_name]],
+                "kwargs": {"limit": 1, "order": "id"},
+            },
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 loopback
+        f"{base}/web/dataset/call_kw",
+        data=body,
+        headers={"Content-Type": "application/json", "Cookie": f"session_id={session}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        rows = json.load(answer).get("result") or []
+    if not rows:
+        raise SystemExit(f"no {model} record matches {domain}")
+    value = rows[0][field_name]
+    return value[0] if isinstance(value, list) else value
 
 
 def login(base, db, user, password):
@@ -179,8 +219,8 @@ class Browser:
         self.wait_for(selector)
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
 
-    def shoot(self, shot, base, path):
-        self.send("Page.navigate", url=base + shot.url)
+    def shoot(self, shot, base, path, url=None):
+        self.send("Page.navigate", url=base + (url or shot.url))
         for selector in shot.clicks:
             self.click(selector)
         self.wait_for(shot.ready)
@@ -262,7 +302,10 @@ def main(argv=None):
             if args.only and shot.name not in args.only:
                 continue
             path = DOCS / f"{shot.name}.png"
-            browser.shoot(shot, base, path)
+            url = None
+            if shot.record:
+                url = shot.url.format(id=first_value(base, session, shot.record))
+            browser.shoot(shot, base, path, url=url)
             say(f"  {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
     finally:
         if browser:
