@@ -3,7 +3,7 @@
 {
     "name": "Marketing Connector Base",
     "summary": "Shared engine for syncing Odoo with marketing platforms",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
@@ -25,6 +25,7 @@
         "views/marketing_field_mapping_views.xml",
         "views/res_partner_views.xml",
         "views/marketing_backend_health_views.xml",
+        "views/queue_job_views.xml",
         "views/marketing_menus.xml",
         "templates/oauth_templates.xml",
         "views/marketing_remote_views.xml",

@@ -1,6 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..exceptions import operator_message
 
@@ -92,6 +93,43 @@ class QueueJob(models.Model):
             if isinstance(arg, models.BaseModel) and arg.exists():
                 return arg.exists()
         return backend
+
+    # ------------------------------------------------------------------
+    # dead letters: sync steps that failed for good
+    # ------------------------------------------------------------------
+    def action_marketing_replay(self):
+        """Replay failed sync steps once their cause is fixed.
+
+        Only failed jobs of a marketing backend are requeued: a step that
+        already succeeded, or is waiting or running, is left as it is, so a
+        replay pressed twice (or on a mixed selection) never runs a step a
+        second time.  queue_job's own *Requeue* would run a done job again.
+        Marketing managers may replay without being queue_job managers.
+        """
+        if not self.env.user.has_group(
+            "connector_marketing_base.group_marketing_manager"
+        ):
+            raise AccessError(
+                self.env._("Only marketing managers replay failed sync steps.")
+            )
+        failed = self.filtered(
+            lambda job: job.state == "failed" and job.marketing_backend_ref
+        )
+        failed.sudo().requeue()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if failed else "info",
+                "message": self.env._(
+                    "%(n)s failed step(s) replayed; %(m)s left as they were "
+                    "(not failed, or not a marketing step).",
+                    n=len(failed),
+                    m=len(self) - len(failed),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     # ------------------------------------------------------------------
     # success stamps and failure messages

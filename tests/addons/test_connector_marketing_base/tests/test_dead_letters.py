@@ -2,6 +2,7 @@
 
 from odoo.exceptions import AccessError
 from odoo.tests.common import new_test_user
+from odoo.tools.safe_eval import safe_eval
 
 from .common import BINDING_MODEL, MarketingCase
 
@@ -128,3 +129,74 @@ class TestDeadLetters(MarketingCase):
         self.assertTrue(
             event.with_user(self.reviewer).dead_letter, "reviewers see them"
         )
+
+
+class TestFailedSyncSteps(MarketingCase):
+    """Sync steps (jobs) that failed for good are dead letters too: listed
+    for marketing managers with their reason, replayed once the cause is
+    fixed, and a replay never runs a step that already succeeded."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            "mkt_step_manager",
+            groups="base.group_user,connector_marketing_base.group_marketing_manager",
+        )
+        cls.reviewer = new_test_user(
+            cls.env,
+            "mkt_step_reviewer",
+            groups="base.group_user,connector_marketing_base.group_marketing_user",
+        )
+
+    def step(self, state):
+        """A real export job of the backend, left in ``state``."""
+        self.backend.with_delay().export_contacts()
+        job = self.env["queue.job"].search(
+            [("model_name", "=", self.backend._name)], order="id desc", limit=1
+        )
+        values = {"state": state}
+        if state == "failed":
+            values.update(exc_name="ConfigurationError", exc_message="Bad URL")
+        job.write(values)
+        return job
+
+    def failed_steps(self, user):
+        action = self.env.ref("connector_marketing_base.action_marketing_failed_step")
+        Job = self.env["queue.job"].with_user(user)
+        return Job.search(safe_eval(action.domain))
+
+    def test_failed_step_is_listed_for_marketing_managers_with_what_to_do(self):
+        failed = self.step("failed")
+        done = self.step("done")
+        other = self.env["res.partner"].with_delay().exists()  # not marketing
+        other_job = self.env["queue.job"].search([("uuid", "=", other.uuid)])
+        other_job.write({"state": "failed", "exc_name": "X", "exc_message": "x"})
+        listed = self.failed_steps(self.manager)
+        self.assertIn(failed, listed)
+        self.assertNotIn(done, listed)
+        self.assertIn("What to do", failed.exc_message)
+        # a marketing manager reads marketing jobs only, not the others
+        self.assertFalse(
+            self.env["queue.job"]
+            .with_user(self.manager)
+            .search([("id", "=", other_job.id)])
+        )
+
+    def test_replay_requeues_failed_steps_and_leaves_done_ones(self):
+        failed = self.step("failed")
+        done = self.step("done")
+        jobs = (failed | done).with_user(self.manager)
+        jobs.action_marketing_replay()
+        self.assertEqual(failed.state, "pending")
+        self.assertEqual(done.state, "done", "a succeeded step is never run again")
+        # pressed again: nothing failed any more, nothing changes
+        jobs.action_marketing_replay()
+        self.assertEqual((failed.state, done.state), ("pending", "done"))
+
+    def test_only_managers_replay(self):
+        failed = self.step("failed")
+        with self.assertRaises(AccessError):
+            failed.with_user(self.reviewer).action_marketing_replay()
+        self.assertEqual(failed.state, "failed")
