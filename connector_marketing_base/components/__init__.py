@@ -2,6 +2,7 @@ from . import core
 from . import adapter
 from . import binder
 from . import mapper
+from . import feed_importer
 from . import importer
 from . import exporter
 from . import listener

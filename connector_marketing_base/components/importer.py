@@ -493,44 +493,47 @@ class MarketingRecordImporter(AbstractComponent):
 class MarketingBatchImporter(AbstractComponent):
     """Import one page of changed contacts and move the cursor past it.
 
-    The cursor is written in the job's transaction, after the page: if the
-    job dies, neither the records nor the cursor are stored and the next run
-    reads the same page again (imports are idempotent).  The next page is a
-    new job, so a million contacts are many short jobs, not one long one.
+    A feed (see ``marketing.feed.importer``): the cursor commits with the
+    page imported, so a job that dies stores neither and the next run reads
+    the same page again (imports are idempotent).  The next page is a new
+    job, so a million contacts are many short jobs, not one long one.
     """
 
     _name = "marketing.batch.importer"
-    _inherit = ["base.importer", "marketing.base"]
+    _inherit = ["marketing.feed.importer", "base.importer"]
     _usage = "batch.importer"
+    _feed_job = "import_contacts_page"
 
     def run(self, cursor_name="contacts"):
-        backend = self.backend_record
-        cursors = self.env["marketing.sync.cursor"].sudo()
-        state = cursors._get(backend, cursor_name)
-        if state is None:
-            state = self.backend_adapter.initial_state()
-        page = self.backend_adapter.search_page(state)
-        outcomes = self._import_records(page.records)
-        cursors._set(backend, cursor_name, page.state)
-        if page.has_more:
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Import next contact page")
-                ),
-                identity_key=backend._chain_key(f"import:{cursor_name}"),
-            ).import_contacts_page(cursor_name)
-        return self._summary(len(page.records), outcomes, page.has_more)
+        return super().run(cursor_name)
+
+    def _cursor_name(self):
+        return self._feed_args[0]
+
+    def _chain_name(self):
+        return f"import:{self._cursor_name()}"
+
+    def _fetch_page(self, state):
+        return self.backend_adapter.search_page(state)
+
+    def _apply_page(self, page, state):
+        return self._import_records(page.records)
+
+    def _feed_description(self):
+        return self.env._("Import next contact page")
+
+    def _summary(self, page, applied):
+        return self._summary_text(len(page.records), applied, page.has_more)
 
     def run_records(self, records):
         """Import records already read (a chunk of a bulk extract file)."""
         outcomes = self._import_records(records)
-        return self._summary(len(records), outcomes, False)
+        return self._summary_text(len(records), outcomes, False)
 
     def _import_records(self, records):
         return Counter(self.component(usage="record.importer").run_many(records))
 
-    def _summary(self, total, outcomes, has_more):
+    def _summary_text(self, total, outcomes, has_more):
         details = ", ".join(
             f"{count} {name}" for name, count in sorted(outcomes.items())
         )
