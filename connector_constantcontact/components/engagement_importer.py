@@ -206,7 +206,9 @@ class ConstantContactTrackingImporter(Component):
         return (
             self.env["marketing.activity"]
             .sudo()
-            ._record(self.backend_record, self._values(page.records, kind, campaign_name))
+            ._record(
+                self.backend_record, self._values(page.records, kind, campaign_name)
+            )
         )
 
     def _feed_description(self):
