@@ -68,9 +68,7 @@ class MarketoActivityImporter(Component):
         adapter = self.component(usage="backend.adapter")
         values = self._values(adapter, page.records)
         created = (
-            self.env["marketing.activity"]
-            .sudo()
-            ._record(self.backend_record, values)
+            self.env["marketing.activity"].sudo()._record(self.backend_record, values)
         )
         self._refresh_scored_leads(adapter, page.records)
         return created
