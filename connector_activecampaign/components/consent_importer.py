@@ -17,49 +17,50 @@ class ActivecampaignConsentImporter(Component):
     pages ``GET /contacts?listid=<default list>&status=2`` (the contacts
     unsubscribed from the default list; ``status`` and ``listid`` are
     documented filters of that endpoint) changed since its own cursor, and
-    puts every address on Odoo's blacklist (never the reverse).  The cursor
-    is written in the page's transaction, after the blacklist: a failed page
-    is read again.  Addresses of contacts Odoo does not know are
-    blacklisted too: Odoo must not mail them either.
+    puts every address on Odoo's blacklist (never the reverse), through the
+    base's one remote-unsubscribe path.  A feed (``marketing.feed.importer``):
+    the cursor commits with the page's blacklist, so a failed page is read
+    again.
     """
 
     _name = "activecampaign.consent.importer"
-    _inherit = "activecampaign.base"
-    _usage = "consent.importer"
+    _inherit = ["marketing.feed.importer", "activecampaign.base"]
+    _usage = "unsubscribe.feed.importer"
     _apply_on = ["activecampaign.res.partner"]
+    _feed_cursor = CURSOR
+    _feed_job = "import_unsubscribes_page"
+    _feed_chain = "import:unsubscribes"
 
     def run(self):
-        backend = self.backend_record
-        if not backend.list_id:
+        if not self.backend_record.list_id:
             return self.env._("No default list: unsubscribes are not polled")
-        adapter = self.component(usage="backend.adapter")
-        cursors = self.env["marketing.sync.cursor"].sudo()
-        state = cursors._get(backend, CURSOR)
-        if state is None:
-            state = adapter.initial_state()
-        page = adapter.unsubscribed_page(state)
+        return super().run()
+
+    def _fetch_page(self, state):
+        return self.component(usage="backend.adapter").unsubscribed_page(state)
+
+    def _apply_page(self, page, state):
+        backend = self.backend_record
         emails = {email_normalize(r["email"] or "") for r in page.records} - {False}
-        Blacklist = self.env["mail.blacklist"].sudo()
-        known = set(Blacklist.search([("email", "in", list(emails))]).mapped("email"))
-        message = self.env._("Unsubscribed on ActiveCampaign (%s)", backend.name)
-        for email in sorted(emails - known):
-            Blacklist._add(email, message=message)
+        added = self.env["mail.blacklist"]._marketing_remote_unsubscribe(
+            emails, self._unsubscribe_message()
+        )
         # their contacts here hold the opt-out already: not sent back
         bound = self.model.search(
-            [("backend_id", "=", backend.id), ("email_normalized", "in", list(emails))]
+            [
+                ("backend_id", "=", backend.id),
+                ("email_normalized", "in", list(emails)),
+            ]
         )
         bound._write_sync_columns({b.id: {"opt_out_sent": True} for b in bound})
-        cursors._set(backend, CURSOR, page.state)
-        if page.has_more:
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Import next page of unsubscribes")
-                ),
-                identity_key=backend._chain_key("import:unsubscribes"),
-            ).import_unsubscribes_page()
+        return added
+
+    def _feed_description(self):
+        return self.env._("Import next page of unsubscribes")
+
+    def _summary(self, page, added):
         return self.env._(
             "%(read)s unsubscribed contacts read, %(added)s addresses blacklisted",
             read=len(page.records),
-            added=len(emails - known),
+            added=len(added),
         )

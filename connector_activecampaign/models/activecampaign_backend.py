@@ -197,7 +197,7 @@ class ActivecampaignBackend(models.Model):
         self.ensure_one()
         self._check_can_sync()
         with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="consent.importer").run()
+            return work.component(usage="unsubscribe.feed.importer").run()
 
     @api.private
     def export_accounts(self, partner_ids):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import fields
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.tools.dates import utc_text
 from odoo.addons.queue_job.job import identity_exact
 
@@ -39,23 +40,24 @@ def utc_text_of(value):
     return value.strftime(ISO_FORMAT)
 
 
+def tracking_cursor(campaign_activity_id, kind):
+    """Name of the cursor of one tracking report."""
+    return f"tracking:{campaign_activity_id}:{kind}"
+
+
 class ConstantContactEngagementImporter(Component):
     """Engagement by polling (Constant Contact v3 has no engagement webhooks).
 
-    ``run``: the ``primary_email`` / ``resend`` activities of the campaigns
-    changed within ``engagement_days``; one stats call per 10 activities
-    tells which tracking reports grew since their last walk, and only those
-    get a job (a quiet hour costs a couple of calls, not one per report).
-    ``run_report``: one page of a report per job, newest rows first; rows
-    are stored in ``marketing.activity`` (unique per row: reading a page
-    twice stores nothing twice) and the walk stops at the newest row stored
-    by the previous poll.  The cursor moves to the newest row only when the
-    walk is complete; a failed page is read again.
+    The ``primary_email`` / ``resend`` activities of the campaigns changed
+    within ``engagement_days``; one stats call per 10 activities tells which
+    tracking reports grew since their last walk, and only those get a job
+    of the tracking feed (``constantcontact.tracking.importer``): a quiet
+    hour costs a couple of calls, not one per report.
     """
 
     _name = "constantcontact.engagement.importer"
     _inherit = "constantcontact.base"
-    _usage = "engagement.importer"
+    _usage = "activity.feed.scanner"
     _apply_on = ["marketing.activity"]
 
     def run(self):
@@ -151,47 +153,72 @@ class ConstantContactEngagementImporter(Component):
 
     @staticmethod
     def _cursor(campaign_activity_id, kind):
-        return f"tracking:{campaign_activity_id}:{kind}"
+        return tracking_cursor(campaign_activity_id, kind)
 
-    def run_report(self, campaign_activity_id, kind, campaign_name=None, count=None):
-        backend = self.backend_record
-        adapter = self.component(usage="backend.adapter")
-        cursors = self.env["marketing.sync.cursor"].sudo()
-        name = self._cursor(campaign_activity_id, kind)
-        state = cursors._get(backend, name) or {}
-        rows, href = adapter.tracking_page(
+
+class ConstantContactTrackingImporter(Component):
+    """One page of a tracking report per job: a feed (``marketing.feed.importer``).
+
+    Newest rows first; rows are stored in ``marketing.activity`` (unique per
+    row: reading a page twice stores nothing twice) and the walk stops at
+    the newest row stored by the previous poll.  The cursor moves to the
+    newest row only when the walk is complete; a failed page is read again.
+    """
+
+    _name = "constantcontact.tracking.importer"
+    _inherit = ["marketing.feed.importer", "constantcontact.base"]
+    _usage = "activity.feed.importer"
+    _apply_on = ["marketing.activity"]
+    _feed_job = "import_tracking"
+
+    def run(self, campaign_activity_id, kind, campaign_name=None, count=None):
+        return super().run(campaign_activity_id, kind, campaign_name, count)
+
+    def _cursor_name(self):
+        return tracking_cursor(*self._feed_args[:2])
+
+    def _initial_state(self):
+        return {}
+
+    def _fetch_page(self, state):
+        """The rows newer than the last walk; the cursor state after them:
+        walking on (``next``), or the walk done with its row count."""
+        campaign_activity_id, kind, __, count = self._feed_args
+        rows, href = self.component(usage="backend.adapter").tracking_page(
             campaign_activity_id, kind, state.get("next")
         )
+        self._rows_read = len(rows)
         stop_at = state.get("newest")
         fresh = [r for r in rows if not stop_at or r.get("created_time", "") >= stop_at]
-        created = (
-            self.env["marketing.activity"]
-            .sudo()
-            ._record(backend, self._values(fresh, kind, campaign_name))
-        )
         newest = state.get("pending") or (rows[0].get("created_time") if rows else None)
         if href and len(fresh) == len(rows):
-            cursors._set(
-                backend,
-                name,
-                dict(state, newest=stop_at, pending=newest, next=href),
+            return Page(
+                fresh, dict(state, newest=stop_at, pending=newest, next=href), True
             )
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Import next %s page", kind)
-                ),
-            ).import_tracking(campaign_activity_id, kind, campaign_name, count)
-        else:
-            # the walk is complete: its row count is what the stats said
-            done = {"newest": newest or stop_at, "count": state.get("count", 0)}
-            if count is not None:
-                done["count"] = count
-            cursors._set(backend, name, done)
+        # the walk is complete: its row count is what the stats said
+        done = {"newest": newest or stop_at, "count": state.get("count", 0)}
+        if count is not None:
+            done["count"] = count
+        return Page(fresh, done, False)
+
+    def _apply_page(self, page, state):
+        __, kind, campaign_name, __ = self._feed_args
+        return (
+            self.env["marketing.activity"]
+            .sudo()
+            ._record(
+                self.backend_record, self._values(page.records, kind, campaign_name)
+            )
+        )
+
+    def _feed_description(self):
+        return self.env._("Import next %s page", self._feed_args[1])
+
+    def _summary(self, page, created):
         return self.env._(
             "%(read)s %(kind)s rows read, %(new)s new",
-            read=len(rows),
-            kind=kind,
+            read=self._rows_read,
+            kind=self._feed_args[1],
             new=len(created),
         )
 

@@ -105,7 +105,7 @@ class ConstantContactBackend(models.Model):
         self.ensure_one()
         self._check_can_sync()
         with self.work_on("marketing.activity") as work:
-            return work.component(usage="engagement.importer").run()
+            return work.component(usage="activity.feed.scanner").run()
 
     @api.private
     def import_tracking(
@@ -115,7 +115,7 @@ class ConstantContactBackend(models.Model):
         self.ensure_one()
         self._check_can_sync()
         with self.work_on("marketing.activity") as work:
-            return work.component(usage="engagement.importer").run_report(
+            return work.component(usage="activity.feed.importer").run(
                 campaign_activity_id, kind, campaign_name, count
             )
 

@@ -2,7 +2,12 @@ from . import core
 from . import adapter
 from . import binder
 from . import mapper
+from . import feed_importer
+from . import importer_matching
+from . import importer_conflicts
+from . import importer_page
 from . import importer
+from . import batch_importer
 from . import exporter
 from . import listener
 from . import reconciler

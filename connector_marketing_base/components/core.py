@@ -1,7 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tools import email_normalize
-
 from odoo.addons.component.core import AbstractComponent
 
 
@@ -47,29 +45,19 @@ class MarketingConnectorComponent(AbstractComponent):
 
     def _remote_opt_out(self, email, detail="", binding=None):
         """The person unsubscribed on the platform: the address goes on
-        Odoo's blacklist (the opt-out then reaches the other platforms).
-        Never the reverse: nothing here takes an address off.  An address
-        already blacklisted is left alone (no note on every re-read).
+        Odoo's blacklist (see ``mail.blacklist._marketing_remote_unsubscribe``
+        for the guards; the opt-out then reaches the other platforms).
         ``binding``, the contact just read, is marked as holding the opt-out
-        (with the hash of a payload that says it): nothing is echoed back."""
-        email = email_normalize(email or "")
-        if not email:
-            return False
-        Blacklist = self.env["mail.blacklist"].sudo()
-        added = not Blacklist.search_count([("email", "=", email)])
-        if added:
-            if binding:
-                # is_blacklisted of this partner may be cached from the import
-                binding.odoo_id.invalidate_recordset(["is_blacklisted"])
-            Blacklist._add(
-                email,
-                message=self.env._(
-                    "Unsubscribed on %(provider)s (%(backend)s)%(detail)s",
-                    provider=self.backend_record._provider_label,
-                    backend=self.backend_record.display_name,
-                    detail=f": {detail}" if detail else "",
-                ),
+        (with the hash of a payload that says it): nothing is echoed back.
+        Returns whether the address was blacklisted now."""
+        if binding:
+            # is_blacklisted of this partner may be cached from the import
+            binding.odoo_id.invalidate_recordset(["is_blacklisted"])
+        added = bool(
+            self.env["mail.blacklist"]._marketing_remote_unsubscribe(
+                [email], self._unsubscribe_message(detail)
             )
+        )
         if binding:
             values = {"opt_out_sent": True}
             if added:
@@ -79,6 +67,15 @@ class MarketingConnectorComponent(AbstractComponent):
                 values["export_hash"] = exporter._payload_hash(binding)
             binding._write_sync_columns({binding.id: values})
         return added
+
+    def _unsubscribe_message(self, detail=""):
+        """The blacklist note of an unsubscribe read from this backend."""
+        return self.env._(
+            "Unsubscribed on %(provider)s (%(backend)s)%(detail)s",
+            provider=self.backend_record._provider_label,
+            backend=self.backend_record.display_name,
+            detail=f": {detail}" if detail else "",
+        )
 
     def _remote_deleted(self, bindings):
         """``bindings`` whose contacts the platform deleted: unbound, each

@@ -19,28 +19,43 @@ class MarketingReconciler(AbstractComponent):
     """
 
     _name = "marketing.reconciler"
-    _inherit = "marketing.base"
+    _inherit = "marketing.feed.importer"
     _usage = "reconciler"
+    _feed_job = "reconcile_contacts_page"
+    _feed_priority = 50
+    _feed_chain = "reconcile"
 
     def run(self, cursor_name="reconcile"):
-        backend = self.backend_record
-        adapter = self.component(usage="backend.adapter")
-        cursors = self.env["marketing.sync.cursor"].sudo()
-        state = cursors._get(backend, cursor_name)
-        if state is None:
-            state = adapter.initial_state(full=True)
-        page = adapter.search_page(state)
-        mismatches = self._compare_page(page.records)
+        return super().run(cursor_name)
+
+    def _cursor_name(self):
+        return self._feed_args[0]
+
+    def _initial_state(self):
+        return self.component(usage="backend.adapter").initial_state(full=True)
+
+    def _fetch_page(self, state):
+        return self.component(usage="backend.adapter").search_page(state)
+
+    def _apply_page(self, page, state):
+        return self._compare_page(page.records)
+
+    def _next_state(self, page):
+        # after the last page the next reconciliation starts over
+        return page.state if page.has_more else None
+
+    def _feed_description(self):
+        return self.env._("Reconcile next page")
+
+    def _summary(self, page, mismatches):
+        """After the last page, the counts of both sides are compared too."""
         if page.has_more:
-            cursors._set(backend, cursor_name, page.state)
-            backend.with_delay(
-                priority=50,
-                description=backend._job_description(self.env._("Reconcile next page")),
-                identity_key=backend._chain_key("reconcile"),
-            ).reconcile_contacts_page(cursor_name)
             return self.env._("%(n)s mismatches in this page", n=mismatches)
-        cursors._set(backend, cursor_name, None)
-        remote = adapter.count()
+        return self._compare_counts(mismatches)
+
+    def _compare_counts(self, mismatches):
+        backend = self.backend_record
+        remote = self.component(usage="backend.adapter").count()
         if remote is None:  # the provider cannot count its contacts
             return self.env._("%(n)s mismatches in this page", n=mismatches)
         local = self.model.search_count(

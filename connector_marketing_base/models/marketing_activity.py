@@ -1,7 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.tools import email_normalize
 
 from ..tools.normalize import strip_nul
 
@@ -80,13 +79,11 @@ class MarketingActivity(models.Model):
         return activities
 
     def _apply_unsubscribe(self):
+        """See ``mail.blacklist._marketing_remote_unsubscribe``."""
         self.ensure_one()
-        email = email_normalize(self.email or self.partner_id.email or "")
-        if not email:
-            return
-        self.env["mail.blacklist"].sudo()._add(
-            email,
-            message=self.env._(
+        self.env["mail.blacklist"]._marketing_remote_unsubscribe(
+            [self.email or self.partner_id.email],
+            self.env._(
                 "Unsubscribed on %(backend)s (%(campaign)s)",
                 backend=self.backend_name,
                 campaign=self.campaign or self.env._("no campaign"),

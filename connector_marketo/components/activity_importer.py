@@ -1,10 +1,41 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo.addons.component.core import Component
+from odoo.addons.component.core import AbstractComponent, Component
+from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.tools.dates import utc_naive, utc_text
 
 from ..models.marketo_backend import ACTIVITY_TYPES
+
+
+class MarketoTokenFeedImporter(AbstractComponent):
+    """A Marketo activity feed: paged by Marketo's paging token.
+
+    The cursor holds the token of the next page; a feed never read starts
+    from a token asked for the import start date.  A page without a next
+    token keeps the one it was read with (Marketo's last page).
+    """
+
+    _name = "marketo.token.feed.importer"
+    _inherit = ["marketing.feed.importer", "marketo.base"]
+
+    def _initial_state(self):
+        return {}
+
+    def _token_page(self, state, read):
+        """The :class:`Page` ``read(token)`` answers, after ``state``."""
+        adapter = self.component(usage="backend.adapter")
+        token = state.get("token") or adapter.paging_token(
+            adapter.initial_state()["since"]
+        )
+        body = read(token)
+        if not isinstance(body, dict):
+            body = {"result": body}
+        return Page(
+            body.get("result"),
+            {"token": body.get("nextPageToken") or token},
+            bool(body.get("moreResult")),
+        )
 
 
 class MarketoActivityImporter(Component):
@@ -16,38 +47,40 @@ class MarketoActivityImporter(Component):
     """
 
     _name = "marketo.activity.importer"
-    _inherit = "marketo.base"
-    _usage = "activity.importer"
+    _inherit = "marketo.token.feed.importer"
+    _usage = "activity.feed.importer"
     _apply_on = ["marketing.activity"]
+    _feed_cursor = "activities"
+    _feed_job = "import_activities_page"
+    _feed_chain = "import:activities"
 
-    def run(self):
-        backend = self.backend_record
+    def _fetch_page(self, state):
         adapter = self.component(usage="backend.adapter")
-        cursors = self.env["marketing.sync.cursor"].sudo()
-        state = cursors._get(backend, "activities") or {}
-        token = state.get("token") or adapter.paging_token(
-            adapter.initial_state()["since"]
+        page = self._token_page(
+            state,
+            lambda token: adapter.activities_page(
+                token, self.backend_record._activity_type_ids()
+            ),
         )
-        body = adapter.activities_page(token, backend._activity_type_ids())
-        if not isinstance(body, dict):
-            body = {"result": body}
-        records = self._valid(body.get("result"))
-        values = self._values(adapter, records)
-        created = self.env["marketing.activity"].sudo()._record(backend, values)
-        self._refresh_scored_leads(adapter, records)
-        cursors._set(
-            backend, "activities", {"token": body.get("nextPageToken") or token}
+        return page._replace(records=self._valid(page.records))
+
+    def _apply_page(self, page, state):
+        adapter = self.component(usage="backend.adapter")
+        values = self._values(adapter, page.records)
+        created = (
+            self.env["marketing.activity"].sudo()._record(self.backend_record, values)
         )
-        if body.get("moreResult"):
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Import next activity page")
-                ),
-                identity_key=backend._chain_key("import:activities"),
-            ).import_activities_page()
+        self._refresh_scored_leads(adapter, page.records)
+        return created
+
+    def _feed_description(self):
+        return self.env._("Import next activity page")
+
+    def _summary(self, page, created):
         return self.env._(
-            "%(read)s activities read, %(new)s new", read=len(records), new=len(created)
+            "%(read)s activities read, %(new)s new",
+            read=len(page.records),
+            new=len(created),
         )
 
     def _valid(self, records):

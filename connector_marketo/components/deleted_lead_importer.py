@@ -16,22 +16,23 @@ class MarketoDeletedLeadImporter(Component):
     """
 
     _name = "marketo.deleted.lead.importer"
-    _inherit = "marketo.base"
-    _usage = "deleted.lead.importer"
+    _inherit = "marketo.token.feed.importer"
+    _usage = "deletion.feed.importer"
     _apply_on = ["marketo.res.partner"]
+    _feed_cursor = "deleted_leads"
+    _feed_job = "import_deleted_leads_page"
+    _feed_chain = "import:deleted_leads"
 
-    def run(self):
-        backend = self.backend_record
+    def _fetch_page(self, state):
         adapter = self.component(usage="backend.adapter")
-        cursors = self.env["marketing.sync.cursor"].sudo()
-        state = cursors._get(backend, "deleted_leads") or {}
-        token = state.get("token") or adapter.paging_token(
-            adapter.initial_state()["since"]
+        page = self._token_page(state, adapter.deleted_leads_page)
+        return page._replace(records=page.records or [])
+
+    def _apply_page(self, page, state):
+        bindings = self.binder_for().to_internal_many(
+            {r["leadId"] for r in page.records}
         )
-        body = adapter.deleted_leads_page(token)
-        records = body.get("result") or []
-        bindings = self.binder_for().to_internal_many({r["leadId"] for r in records})
-        unbound = backend._remote_contacts_deleted(
+        return self.backend_record._remote_contacts_deleted(
             self.model.browse([b.id for b in bindings.values()]),
             lambda binding: self.env._(
                 "Lead %(id)s was deleted in Marketo: %(partner)s stays in Odoo, "
@@ -42,19 +43,13 @@ class MarketoDeletedLeadImporter(Component):
                 partner=binding.odoo_id.display_name,
             ),
         )
-        cursors._set(
-            backend, "deleted_leads", {"token": body.get("nextPageToken") or token}
-        )
-        if body.get("moreResult"):
-            backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Import next page of deleted leads")
-                ),
-                identity_key=backend._chain_key("import:deleted_leads"),
-            ).import_deleted_leads_page()
+
+    def _feed_description(self):
+        return self.env._("Import next page of deleted leads")
+
+    def _summary(self, page, unbound):
         return self.env._(
             "%(read)s deleted leads read, %(unbound)s partners unbound",
-            read=len(records),
+            read=len(page.records),
             unbound=len(unbound),
         )

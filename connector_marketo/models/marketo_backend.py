@@ -195,7 +195,7 @@ class MarketoBackend(models.Model):
         self.ensure_one()
         self._check_can_sync()
         with self.work_on("marketing.activity") as work:
-            return work.component(usage="activity.importer").run()
+            return work.component(usage="activity.feed.importer").run()
 
     @api.private
     def import_deleted_leads_page(self):
@@ -203,7 +203,7 @@ class MarketoBackend(models.Model):
         self.ensure_one()
         self._check_can_sync()
         with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="deleted.lead.importer").run()
+            return work.component(usage="deletion.feed.importer").run()
 
     @api.private
     def bulk_extract_step(self):

@@ -21,3 +21,5 @@ from . import test_partner_marketing
 from . import test_tours
 from . import test_runjob
 from . import test_cockpit
+from . import test_feed
+from . import test_remote_unsubscribe
