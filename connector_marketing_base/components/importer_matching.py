@@ -4,6 +4,8 @@ from odoo.tools import email_normalize
 
 from odoo.addons.component.core import AbstractComponent
 
+from ..tools.normalize import plain_email
+
 
 class MarketingImportMatching(AbstractComponent):
     """Which partner an imported contact is: part of the record importer.
@@ -18,7 +20,8 @@ class MarketingImportMatching(AbstractComponent):
 
     def _email_of(self, record):
         key = self.mapper._remote_keys.get("email", "email")
-        return email_normalize(record.get(key) or "", strict=True) or None
+        text = record.get(key) or ""
+        return plain_email(text) or email_normalize(text, strict=True) or None
 
     def _emails_in_odoo(self, emails):
         """Which of these normalized emails some partner has."""
