@@ -7,6 +7,7 @@ from odoo import fields
 
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import BadDataError
+from odoo.addons.connector_marketing_base.tools import outcomes as oc
 
 from .adapter import IMPORT_MAX_BYTES, PHONE_KINDS
 
@@ -148,7 +149,7 @@ class ConstantContactBatchExporter(Component):
         for binding, row, digest in items:
             try:
                 contact = adapter.find_raw(row["email"])
-                status = "updated"
+                status = oc.UPDATED
                 if contact is None:
                     contact = adapter.create_contact(
                         {
@@ -156,11 +157,11 @@ class ConstantContactBatchExporter(Component):
                             "create_source": "Account",
                         }
                     )
-                    status = "created"
+                    status = oc.CREATED
                 exporter._unsubscribe_contact(binding, contact, row)
             except BadDataError as err:
                 self._issue("export", err.code, str(err), record=binding, payload=row)
-                outcomes["sent to review"] += 1
+                outcomes[oc.REVIEW] += 1
                 continue
             accepted.append(
                 (
@@ -175,22 +176,12 @@ class ConstantContactBatchExporter(Component):
 
 
 class ConstantContactBulkImportFollower(Component):
-    """Import activities report refused rows by number: pass the emails, in
-    the order they were sent, to the adapter; then sync list memberships of
-    the contacts just bound."""
+    """Once an import activity is applied, sync the list memberships of the
+    contacts just bound."""
 
     _name = "constantcontact.res.partner.bulk.import.follower"
     _inherit = ["marketing.bulk.import.follower", "constantcontact.base"]
     _apply_on = ["constantcontact.res.partner"]
-
-    @property
-    def backend_adapter(self):
-        return self.component(usage="backend.adapter")
-
-    def _bulk_status(self, tracker):
-        return self.backend_adapter.bulk_status(
-            tracker.remote_id, sorted(tracker.items or {})
-        )
 
     def _apply(self, tracker, results):
         outcomes = super()._apply(tracker, results)
@@ -209,29 +200,40 @@ class ConstantContactRecordExporter(Component):
     ``PUT /contacts/{id}`` replaces the whole contact: the current contact is
     read first and only the fields Odoo owns are changed, so phones of other
     kinds, other addresses, unmapped custom fields, list memberships, tags
-    and consent stay as they are.  A partner without a contact yet goes
-    through the bulk path like any other.
+    and consent stay as they are.  The steps are the base's single-record
+    exporter's (hash skip, the email's export lock, as a batch takes it); a
+    partner without a contact yet goes through the bulk path like any other.
     """
 
     _name = "constantcontact.res.partner.record.exporter"
-    _inherit = ["marketing.record.exporter", "constantcontact.base"]
+    _inherit = [
+        "marketing.record.exporter",
+        "marketing.single.exporter",
+        "constantcontact.base",
+    ]
     _apply_on = ["constantcontact.res.partner"]
 
     def run(self, binding):
         if not binding.external_id:
-            return super().run(binding)
-        exporter = self.component(usage="batch.exporter")
+            return self.component(usage="batch.exporter").run(binding)
+        return self._summary(1, Counter([self.export_one(binding)]))
+
+    @property
+    def _batch_exporter(self):
+        return self.component(usage="batch.exporter")
+
+    def _payload(self, binding):
+        return self._batch_exporter._payload(binding)
+
+    def _hash_of(self, payload):
+        return self._batch_exporter._hash_of(payload)
+
+    def _lock(self, binding):
+        self._lock_emails([binding.email_normalized])
+
+    def _export(self, binding, row, digest):
         try:
-            row = exporter._payload(binding)
-        except BadDataError as err:
-            self._issue("export", err.code, str(err), record=binding)
-            return self.env._("Sent to review: %s", err)
-        digest = exporter._payload_hash(binding)
-        if digest == binding.export_hash:
-            return self.env._("Unchanged")
-        adapter = self.backend_adapter
-        try:
-            contact = adapter.fetch_raw(binding.external_id)
+            contact = self.backend_adapter.fetch_raw(binding.external_id)
         except BadDataError as err:
             self._issue(
                 "export",
@@ -240,7 +242,7 @@ class ConstantContactRecordExporter(Component):
                 record=binding,
                 external_id=binding.external_id,
             )
-            return self.env._("Contact not found on Constant Contact")
+            return oc.REVIEW
         remote_email = (contact.get("email_address") or {}).get("address") or ""
         if remote_email.lower() != row["email"]:
             self._issue(
@@ -256,13 +258,13 @@ class ConstantContactRecordExporter(Component):
                 external_id=binding.external_id,
                 payload=row,
             )
-            return self.env._("Sent to review: email changed")
+            return oc.REVIEW
         self._put(binding, contact, self.merge(contact, row))
-        binding.write({"export_hash": digest, "sync_date": fields.Datetime.now()})
-        self.env["marketing.sync.issue"].sudo()._resolve(
-            self.backend_record, record=binding, directions=("export",)
-        )
-        return self.env._("Updated contact %s", binding.external_id)
+        self._bind_export(binding, binding.external_id, digest)
+        return oc.UPDATED
+
+    def _summary(self, total, outcomes):
+        return self._batch_exporter._summary(total, outcomes)
 
     def _put(self, binding, contact, body):
         try:
@@ -293,6 +295,15 @@ class ConstantContactRecordExporter(Component):
         for key in OWNED_SCALARS:
             if key in row:
                 body[key] = row[key] or ""
+        body["phone_numbers"] = self._merged_phones(contact, row)
+        body["street_addresses"] = self._merged_addresses(contact, row)
+        body["custom_fields"] = self._merged_custom_fields(contact, row)
+        return body
+
+    @staticmethod
+    def _merged_phones(contact, row):
+        """The contact's phones, those of the kinds Odoo owns replaced (at
+        most three: the API keeps no more)."""
         phones = [
             {k: v for k, v in p.items() if k in PUT_PHONE_KEYS}
             for p in contact.get("phone_numbers") or []
@@ -303,7 +314,11 @@ class ConstantContactRecordExporter(Component):
             phones = [p for p in phones if p.get("kind") != kind]
             if row[key]:
                 phones.append({"phone_number": row[key], "kind": kind})
-        body["phone_numbers"] = phones[:3]
+        return phones[:3]
+
+    @staticmethod
+    def _merged_addresses(contact, row):
+        """The contact's addresses, the first one holding Odoo's address."""
         addresses = [
             {k: v for k, v in a.items() if k in PUT_ADDRESS_KEYS}
             for a in contact.get("street_addresses") or []
@@ -314,7 +329,10 @@ class ConstantContactRecordExporter(Component):
                 {name: row.get(key) or "" for key, name in ADDRESS_KEYS.items()}
             )
             addresses = [first, *addresses[1:]]
-        body["street_addresses"] = addresses
+        return addresses
+
+    def _merged_custom_fields(self, contact, row):
+        """The contact's custom fields, the mapped ones set from Odoo."""
         values = {
             c["custom_field_id"]: c.get("value")
             for c in contact.get("custom_fields") or []
@@ -329,10 +347,7 @@ class ConstantContactRecordExporter(Component):
         for key, value in row.items():
             if key.startswith("cf:") and key[3:] in ids:
                 values[ids[key[3:]]] = value
-        body["custom_fields"] = [
-            {"custom_field_id": k, "value": v} for k, v in values.items()
-        ]
-        return body
+        return [{"custom_field_id": k, "value": v} for k, v in values.items()]
 
     def unsubscribe(self, binding):
         """Set ``permission_to_send`` to unsubscribed (read-modify-write)."""

@@ -3,7 +3,10 @@ from . import adapter
 from . import binder
 from . import mapper
 from . import importer
+from . import export_lock
+from . import export_slicer
 from . import exporter
+from . import record_exporter
 from . import listener
 from . import reconciler
 from . import webhook_handler

@@ -113,8 +113,9 @@ class MarketingAdapter(AbstractComponent):
         """Start an asynchronous import of ``payloads``; return its remote id."""
         raise NotImplementedError
 
-    def bulk_status(self, remote_id):
-        """``(done, results)`` of a bulk import (see the bulk.import.follower)."""
+    def bulk_status(self, remote_id, sent):
+        """``(done, results)`` of a bulk import; ``sent``: ``{email: known
+        contact id or None}`` in row order (see the bulk.import.follower)."""
         raise NotImplementedError
 
     def list_fields(self):

@@ -21,3 +21,4 @@ from . import test_partner_marketing
 from . import test_tours
 from . import test_runjob
 from . import test_cockpit
+from . import test_record_exporter
