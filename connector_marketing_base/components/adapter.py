@@ -114,8 +114,7 @@ class MarketingAdapter(AbstractComponent):
         raise NotImplementedError
 
     def bulk_status(self, remote_id, sent):
-        """``(done, results)`` of a bulk import; ``sent``: ``{email: known
-        contact id or None}`` in row order (see the bulk.import.follower)."""
+        """``(done, results)`` of a bulk import (see the bulk.import.follower)."""
         raise NotImplementedError
 
     def list_fields(self):
