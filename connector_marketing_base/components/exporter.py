@@ -286,6 +286,8 @@ class MarketingBatchExporter(AbstractComponent):
         (see :meth:`_after_export`).
         """
         outcomes = self._bind_accepted(accepted, payloads)
+        if not self._has_after_export_steps():
+            return outcomes
         bound = self.model.browse(
             [
                 binding.id
@@ -306,6 +308,15 @@ class MarketingBatchExporter(AbstractComponent):
                     payload=payloads[binding.id],
                 )
         return outcomes
+
+    def _has_after_export_steps(self):
+        """Whether this provider overrides :meth:`_after_export`.
+
+        Why ask: each contact's steps run in a savepoint of their own, two
+        round trips to PostgreSQL per contact (a tenth of a batch export's
+        time); a provider without steps makes none.
+        """
+        return type(self)._after_export is not MarketingBatchExporter._after_export
 
     def _after_export(self, binding, payload, bulk):
         """Hook: what the platform needs once a contact exists (tags, lists,

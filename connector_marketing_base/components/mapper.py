@@ -23,6 +23,7 @@ from ..tools.normalize import (
     join_name,
     nfc,
     phone_e164,
+    plain_email,
     split_name,
     strip_html,
     truncate,
@@ -161,7 +162,9 @@ class MarketingExportMapper(AbstractComponent):
         # read the partner itself: the binding's delegated fields are related
         # fields, recomputed record by record
         record = record.odoo_id if "odoo_id" in record._fields else record
-        email = email_normalize(record.email or "", strict=True)
+        email = plain_email(record.email) or email_normalize(
+            record.email or "", strict=True
+        )
         if not email:
             raise BadDataError(
                 self.env._(
@@ -322,7 +325,8 @@ class MarketingImportMapper(AbstractComponent):
     @mapping
     def standard_fields(self, record):
         contact = self.canonical(record)
-        email = email_normalize(contact.get("email") or "", strict=True)
+        text = contact.get("email") or ""
+        email = plain_email(text) or email_normalize(text, strict=True)
         if not email:
             raise BadDataError(
                 self.env._(

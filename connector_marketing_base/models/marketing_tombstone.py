@@ -5,6 +5,8 @@ import hashlib
 from odoo import api, fields, models
 from odoo.tools import SQL, email_normalize
 
+from ..tools.normalize import plain_email
+
 KINDS = [
     ("forgotten", "Person forgotten (erasure request)"),
     ("remote_deleted", "Deleted on the platform"),
@@ -20,7 +22,7 @@ def email_hash(email):
     without reading them into Python.
     """
     # not strict: as ``email_normalized`` of partners (first address kept)
-    normalized = email_normalize(email or "", strict=False)
+    normalized = plain_email(email) or email_normalize(email or "", strict=False)
     if not normalized:
         return False
     return hashlib.sha256(normalized.encode()).hexdigest()

@@ -15,7 +15,11 @@ ActiveCampaign's limits (5 requests / s, bulk imports 100 / min):
    (``export_record`` per partner: ``contact/sync``, then tags and list),
    the way an export without bulk import would go; the N figures are
    extrapolated (marked ``*``);
-3. **webhooks**: Odoo's HTTP server on 127.0.0.1 receives ``--webhooks``
+3. **import**: another emulator holds N contacts; ``action_import_contacts()``
+   then every ``import_contacts_page`` job (a page of 100); then Odoo's own
+   ``create()`` of the same records (name and email, 100 per call and per
+   transaction, the importer's quiet context): the import's ceiling;
+4. **webhooks**: Odoo's HTTP server on 127.0.0.1 receives ``--webhooks``
    form-encoded posts from ``--senders`` threads (engagement events, some
    contact updates and unsubscribes, and ``--replays`` of them posted
    again), then the webhook jobs run.  Lost = unique events sent but not
@@ -153,6 +157,54 @@ def phase_single(registry, sandbox, backend_id, args):
     return measure_export(
         registry, sandbox, backend_id, args, "single.%@example.com", enqueue
     )
+
+
+def phase_import(registry, args):
+    """The import button against an emulator seeded with N contacts, then
+    the ceiling: ``create()`` of the same records, a page per transaction."""
+    with harness.SandboxProcess("activecampaign", seed=args.records) as sandbox:
+        with harness.environment(registry) as env:
+            backend_id = (
+                env[BACKEND]
+                .create(
+                    {
+                        "name": "Bench import",
+                        "api_url": sandbox.url,
+                        "api_key": "ac-sandbox-key",
+                        "list_id": "1",
+                    }
+                )
+                .id
+            )
+        sandbox.reset()
+        runner = job_runner(registry, args)
+        start = time.monotonic()
+        with harness.environment(registry) as env:
+            env[BACKEND].browse(backend_id).action_import_contacts()
+        run = runner.run(deadline=args.budget)
+        wall = time.monotonic() - start
+        stats = sandbox.stats()
+    rest, violations = calls(stats)
+    start = time.monotonic()
+    for first in range(0, args.records, 100):
+        with harness.environment(registry, CREATE_CONTEXT) as env:
+            env["res.partner"].create(
+                [
+                    {"name": f"P{i}", "email": f"ceiling.{i}@example.com"}
+                    for i in range(first, min(args.records, first + 100))
+                ]
+            )
+    return {
+        "records": bound_count(registry, backend_id, "person%@example.com"),
+        "calls": rest,
+        "wall": wall,
+        "violations": violations,
+        "concurrency_peak": stats.get("concurrency_peak"),
+        "postponed": dict(run.postponed_by_reason),
+        "worker_peak_mb": run.as_dict().get("worker_peak_mb"),
+        "failed": run.failed,
+        "create_wall": time.monotonic() - start,
+    }
 
 
 def start_http(odoo, db):
@@ -314,6 +366,11 @@ def main(argv=None):
     parser.add_argument("--unsubscribes", type=int, default=50)
     parser.add_argument("--senders", type=int, default=8)
     parser.add_argument("--budget", type=float, default=900.0)
+    parser.add_argument(
+        "--phases",
+        default="export,single,import,webhooks",
+        help="comma-separated among export, single, import, webhooks",
+    )
     parser.add_argument("--db", default=None)
     parser.add_argument("--workers", type=int, default=2, help="job workers")
     parser.add_argument(
@@ -343,46 +400,95 @@ def main(argv=None):
         say(f"creating {args.records} + {args.sample} partners")
         create_partners(registry, "bulk", args.records)
         create_partners(registry, "single", args.sample)
-        say("phase 1: bulk export")
-        bulk = phase_export(registry, sandbox, backend_id, args)
-        say("phase 2: contact/sync sample")
-        single = phase_single(registry, sandbox, backend_id, args)
-        say("phase 3: webhooks")
-        hooks = phase_webhooks(odoo, registry, sandbox, backend_id, args)
+        phases = set(args.phases.split(","))
+        bulk = single = imported = hooks = None
+        if "export" in phases:
+            say("phase 1: bulk export")
+            bulk = phase_export(registry, sandbox, backend_id, args)
+        if "single" in phases:
+            say("phase 2: contact/sync sample")
+            single = phase_single(registry, sandbox, backend_id, args)
+        if "webhooks" in phases:
+            say("phase 4: webhooks")
+            hooks = phase_webhooks(odoo, registry, sandbox, backend_id, args)
+    if "import" in phases:
+        say("phase 3: import")
+        imported = phase_import(registry, args)
+    report(args, bulk, single, imported, hooks)
+    return 0
+
+
+def floor(result):
+    """The wall time against ActiveCampaign's rate (5 requests/s)."""
+    seconds = result["calls"] / 5
+    ratio = result["wall"] / seconds if seconds else 0
+    return f"floor {seconds:.1f} s (calls / 5 per s), wall/floor {ratio:.2f}"
+
+
+def report(args, bulk, single, imported, hooks):
+    """The table and the details of the phases that ran."""
     header = (
         f"| {'scenario':<36} | {'records':>9} | {'API calls':>9} | {'wall s':>10}"
         f" | {'records/s':>10} | {'limit viol':>10} |"
     )
     say()
-    say(
-        f"ActiveCampaign benchmark, {args.records} partners, {args.webhooks} webhook posts"
-    )
+    posts = f", {args.webhooks} webhook posts" if hooks else ""
+    say(f"ActiveCampaign benchmark, {args.records} partners{posts}")
     say(header)
     say("|" + "|".join("-" * (len(c) + 0) for c in header.split("|")[1:-1]) + "|")
-    say(row("export, bulk_import (250/request)", bulk["records"], bulk))
-    say(
-        row(
-            f"export, contact/sync (sample {single['records']})",
-            single["records"],
-            single,
+    if bulk:
+        say(row("export, bulk_import (250/request)", bulk["records"], bulk))
+    if single:
+        say(
+            row(
+                f"export, contact/sync (sample {single['records']})",
+                single["records"],
+                single,
+            )
         )
-    )
-    say(row("export, contact/sync (extrapolated)", args.records, single, args.records))
-    say(row("webhook ingestion + jobs", hooks["posts"], hooks))
+        say(
+            row(
+                "export, contact/sync (extrapolated)",
+                args.records,
+                single,
+                args.records,
+            )
+        )
+    if imported:
+        say(row("import, contacts feed (100/page)", imported["records"], imported))
+    if hooks:
+        say(row("webhook ingestion + jobs", hooks["posts"], hooks))
     say("* extrapolated from the sample")
     say()
-    say(
-        f"bulk export: {bulk['records']} of {args.records} contacts bound, "
-        f"{bulk['failed']} failed jobs, {bulk['remaining']} jobs left, "
-        f"{bulk['stuck']} left enqueued; concurrency peak "
-        f"{bulk['concurrency_peak']}; postponed {bulk['postponed'] or 0}; "
+    workers = (
         f"job workers {args.workers} {'processes' if args.processes else 'threads'}"
-        f", peak MB per worker process {bulk['worker_peak_mb'] or '-'}"
     )
-    say(
-        f"contact/sync: {single['calls'] / max(1, single['records']):.1f} calls per "
-        f"contact, {single['failed']} failed jobs"
-    )
+    if imported:
+        say(
+            f"import: {imported['records']} of {args.records} contacts bound, "
+            f"{imported['failed']} failed jobs, concurrency peak "
+            f"{imported['concurrency_peak']}, postponed {imported['postponed'] or 0}; "
+            f"{workers}, peak MB per worker process "
+            f"{imported['worker_peak_mb'] or '-'}; create() of the same records "
+            f"{imported['create_wall']:.1f} s: import / create = "
+            f"{imported['create_wall'] / imported['wall']:.2f}; {floor(imported)}"
+        )
+    if bulk:
+        say(
+            f"bulk export: {bulk['records']} of {args.records} contacts bound, "
+            f"{bulk['failed']} failed jobs, {bulk['remaining']} jobs left, "
+            f"{bulk['stuck']} left enqueued; concurrency peak "
+            f"{bulk['concurrency_peak']}; postponed {bulk['postponed'] or 0}; "
+            f"{workers}, peak MB per worker process {bulk['worker_peak_mb'] or '-'}"
+            f"; {floor(bulk)}"
+        )
+    if single:
+        say(
+            f"contact/sync: {single['calls'] / max(1, single['records']):.1f} calls "
+            f"per contact, {single['failed']} failed jobs"
+        )
+    if not hooks:
+        return
     say(
         f"webhooks: {hooks['posts']} posts ({hooks['unique']} unique), HTTP "
         f"statuses {hooks['statuses']}, response p50 {hooks['p50']:.1f} ms, "
@@ -394,7 +500,6 @@ def main(argv=None):
         f"{hooks['failed']} failed jobs, {hooks['remaining']} jobs left, "
         f"{hooks['stuck']} left enqueued"
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -108,6 +108,7 @@ def test_public_api_is_exported(nz):
         "iso_country",
         "iso_state",
         "normalize_email_basic",
+        "plain_email",
         "payload_hash",
         "comparable_phone",
         "comparable_text",
@@ -616,6 +617,34 @@ def test_normalize_email_basic(nz, raw, expected):
 )
 def test_normalize_email_basic_rejects(nz, raw):
     assert nz.normalize_email_basic(raw) == ""
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("jane@example.com", "jane@example.com"),
+        ("Jane.Doe+News@Sub.Example.CO.UK", "jane.doe+news@sub.example.co.uk"),
+        ("a_b%c-d@x-y.io", "a_b%c-d@x-y.io"),
+        ("Jane <jane@x.com>", None),
+        (" jane@x.com", None),
+        ("jane@x.com, bob@y.com", None),
+        ("josé@example.com", None),
+        ("o'brien@example.ie", None),
+        ("ja..ne@x.com", None),
+        (".jane@x.com", None),
+        ("jane@x", None),
+        ("jane@[127.0.0.1]", None),
+        ("", None),
+        (None, None),
+        (False, None),
+        (42, None),
+        ("a" * 250 + "@x.com", None),
+    ],
+)
+def test_plain_email_reads_only_bare_ascii_addresses(nz, raw, expected):
+    """The fast path answers only where Odoo's parser's answer is known;
+    everything else (None) goes through Odoo's ``email_normalize``."""
+    assert nz.plain_email(raw) == expected
 
 
 def test_normalize_email_basic_is_fast_on_hostile_input(nz):

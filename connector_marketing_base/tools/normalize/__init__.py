@@ -16,7 +16,7 @@ limit, say) raise plain ``ValueError``/``TypeError``: they are bugs, not data.
 """
 
 from .errors import InvalidValue
-from .emails import normalize_email_basic
+from .emails import normalize_email_basic, plain_email
 from .hashing import payload_hash
 from .limits import truncate
 from .names import join_name, split_name
@@ -35,6 +35,7 @@ __all__ = [
     "normalize_email_basic",
     "payload_hash",
     "phone_e164",
+    "plain_email",
     "split_name",
     "strip_html",
     "truncate",

@@ -35,3 +35,28 @@ def normalize_email_basic(email) -> str:
     if len(local) > 64 or local.startswith(".") or local.endswith(".") or ".." in local:
         return ""
     return value
+
+
+#: a bare dot-atom address of ASCII letters, digits and ``_%+-``: the form
+#: nearly every stored email has, and one Odoo's ``email_normalize`` reads
+#: as itself, lower-cased
+_PLAIN_RE = re.compile(
+    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63}",
+    re.IGNORECASE,
+)
+
+
+def plain_email(text):
+    """``text`` lower-cased when it is a bare ASCII address, else None.
+
+    Why: Odoo's ``email_normalize`` runs the standard library's RFC 2822
+    parser, about a third of a millisecond a call, which is a tenth of a
+    batch export's mapping.  For a bare ``local@domain.tld`` address the
+    parser's answer is known: the text itself, lower-cased (Odoo lowers
+    ASCII addresses).  Callers write ``plain_email(x) or
+    email_normalize(x)`` and anything else (names, several addresses,
+    spaces, non-ASCII) still goes through Odoo.
+    """
+    if isinstance(text, str) and len(text) <= 254 and _PLAIN_RE.fullmatch(text):
+        return text.lower()
+    return None

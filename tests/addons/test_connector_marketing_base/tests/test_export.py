@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 import psycopg2
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -272,3 +274,23 @@ class TestExport(MarketingCase):
         self.assertEqual(partners[0].test_marketing_bind_ids, bindings[2])
         with self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint():
             self.env[BINDING_MODEL]._bind_new(self.backend, ids[:1])
+
+    def test_a_batch_without_after_export_steps_makes_no_savepoint_per_contact(self):
+        """A provider with no after-export steps (the test provider, Marketo)
+        binds a whole batch in one savepoint; the steps' savepoint per
+        contact is made only for providers that have steps."""
+        bindings = self.env[BINDING_MODEL]
+        for i in range(4):
+            bindings |= self.bind(self.make_partner(f"Sp {i}", f"sp{i}@example.com"))
+        savepoints = []
+        cursor_savepoint = type(self.env.cr).savepoint
+
+        def counting(cr, *args, **kwargs):
+            savepoints.append(1)
+            return cursor_savepoint(cr, *args, **kwargs)
+
+        with patch.object(type(self.env.cr), "savepoint", counting):
+            self.assertIn("4 created", bindings.export_batch())
+        self.assertEqual(len(savepoints), 1, "the binding of the batch only")
+        exporter = self.component("batch.exporter")
+        self.assertFalse(exporter._has_after_export_steps())

@@ -1,6 +1,8 @@
 from odoo.tests.common import TransactionCase
+from odoo.tools import email_normalize
 
 from odoo.addons.connector_marketing_base.exceptions import BadDataError
+from odoo.addons.connector_marketing_base.tools.normalize import plain_email
 
 from .common import BINDING_MODEL, BackendMixin
 
@@ -185,3 +187,25 @@ class TestMappers(BackendMixin, TransactionCase):
         self.assertEqual(ctx.exception.code, "invalid_country")
         with self.assertRaises(BadDataError):
             self.import_({"id": "c1", "email": "a@"})
+
+    def test_plain_email_fast_path_agrees_with_odoo(self):
+        """Where ``plain_email`` answers, Odoo's ``email_normalize`` gives the
+        same address, strict or not (the mappers and tombstones use the fast
+        path first)."""
+        samples = [
+            "jane@example.com",
+            "Jane.Doe+News@Sub.Example.CO.UK",
+            "a_b%c-d@x-y.io",
+            "-a@x.com",
+            "a@-x.com",
+            "1@2.io",
+            "UPPER@CASE.ORG",
+        ]
+        for text in samples:
+            with self.subTest(text=text):
+                self.assertTrue(plain_email(text))
+                for strict in (True, False):
+                    self.assertEqual(plain_email(text), email_normalize(text, strict))
+        for text in ("Jane <jane@x.com>", "a@x.com, b@y.com", "josé@x.com", " a@x.com"):
+            with self.subTest(text=text):
+                self.assertIsNone(plain_email(text), "left to Odoo's parser")
