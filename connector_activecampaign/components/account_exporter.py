@@ -1,16 +1,9 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import Counter
-
-from odoo import fields
-
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import BadDataError
-from odoo.addons.connector_marketing_base.tools.normalize import (
-    nfc,
-    payload_hash,
-    truncate,
-)
+from odoo.addons.connector_marketing_base.tools.normalize import nfc, truncate
+from odoo.addons.connector_marketing_base.tools.outcomes import details
 
 NAME_LENGTH = 255
 
@@ -18,13 +11,14 @@ NAME_LENGTH = 255
 class ActivecampaignAccountExporter(Component):
     """Company partners → accounts (name and website), one call each.
 
-    Unchanged accounts are skipped by their payload hash; a refused account
-    (ActiveCampaign's 422, e.g. a name another account already has) goes to
-    the review queue with ActiveCampaign's message.
+    The base's single-record exporter skips unchanged accounts by their
+    payload hash; a refused account (ActiveCampaign's 422, e.g. a name
+    another account already has) goes to the review queue with
+    ActiveCampaign's message.
     """
 
     _name = "activecampaign.account.exporter"
-    _inherit = ["base.exporter", "activecampaign.base"]
+    _inherit = ["marketing.single.exporter", "activecampaign.base"]
     _apply_on = ["activecampaign.account"]
     _usage = "batch.exporter"
 
@@ -35,37 +29,13 @@ class ActivecampaignAccountExporter(Component):
             raise BadDataError(self.env._("A company needs a name"), code="no_name")
         return {"name": name, "accountUrl": company.website or ""}
 
-    def run(self, bindings):
-        outcomes = Counter()
-        for binding in bindings:
-            try:
-                payload = self._payload(binding)
-                digest = payload_hash(payload)
-                if binding.external_id and digest == binding.export_hash:
-                    outcomes["unchanged"] += 1
-                    continue
-                external_id = self.backend_adapter.save_account(
-                    binding.external_id,
-                    payload,
-                    marker=f"res.partner,{binding.odoo_id.id}",
-                )
-            except BadDataError as err:
-                self._issue("export", err.code, str(err), record=binding)
-                outcomes["sent to review"] += 1
-                continue
-            binding.write(
-                {
-                    "external_id": external_id,
-                    "export_hash": digest,
-                    "sync_date": fields.Datetime.now(),
-                }
-            )
-            self.env["marketing.sync.issue"].sudo()._resolve(
-                self.backend_record, record=binding, directions=("export",)
-            )
-            outcomes["exported"] += 1
-        details = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))
-        return self.env._("%(n)s accounts: %(d)s", n=len(bindings), d=details or "-")
+    def _send(self, binding, payload):
+        return self.backend_adapter.save_account(
+            binding.external_id, payload, marker=f"res.partner,{binding.odoo_id.id}"
+        )
+
+    def _summary(self, total, outcomes):
+        return self.env._("%(n)s accounts: %(d)s", n=total, d=details(outcomes))
 
 
 class ActivecampaignAccountRecordExporter(Component):

@@ -40,20 +40,6 @@ class ActivecampaignReconciler(Component):
 
 
 class ActivecampaignBulkImportFollower(Component):
-    """ "Bulk import status info" names contacts by id and refusals by email:
-    the adapter gets each sent email with the contact id Odoo knows, to
-    find the contacts the answer leaves out (it lists new ones only)."""
-
     _name = "activecampaign.res.partner.bulk.import.follower"
     _inherit = ["marketing.bulk.import.follower", "activecampaign.base"]
     _apply_on = ["activecampaign.res.partner"]
-
-    def _bulk_status(self, tracker):
-        items = tracker._items()
-        bindings = self.model.browse(
-            [item.binding_id for item in items.values()]
-        ).exists()
-        known = {binding.id: binding.external_id or None for binding in bindings}
-        sent = {email: known.get(item.binding_id) for email, item in items.items()}
-        adapter = self.component(usage="backend.adapter")
-        return adapter.bulk_status(tracker.remote_id, sent=sent)

@@ -1,7 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import Counter
-
 from odoo import fields
 
 from odoo.addons.component.core import Component
@@ -9,15 +7,14 @@ from odoo.addons.connector_marketing_base.exceptions import (
     BadDataError,
     ConfigurationError,
 )
-from odoo.addons.connector_marketing_base.tools.normalize import (
-    nfc,
-    payload_hash,
-    truncate,
-)
+from odoo.addons.connector_marketing_base.tools.normalize import nfc, truncate
+from odoo.addons.connector_marketing_base.tools.outcomes import details
 
 TITLE_LENGTH = 255
 #: orders exported per job (one call each)
 DEALS_PER_JOB = 50
+#: the binding model of the deal's contact
+CONTACT_MODEL = "activecampaign.res.partner"
 
 
 class ActivecampaignDealExporter(Component):
@@ -26,17 +23,19 @@ class ActivecampaignDealExporter(Component):
     Stage and status from the stage mapping of the order's state (no line:
     review item, nothing guessed); value in cents of the pipeline currency,
     converted with Odoo's rates at the order date; the deal belongs to the
-    contact of the order's partner, exported first when it is not yet.
+    contact of the order's partner, exported first when it is not yet (the
+    base's single-record exporter: dependencies, hash skip, lock).
     """
 
     _name = "activecampaign.sale.order.exporter"
-    _inherit = ["base.exporter", "activecampaign.base"]
+    _inherit = ["marketing.single.exporter", "activecampaign.base"]
     _apply_on = ["activecampaign.sale.order"]
     _usage = "batch.exporter"
 
-    def _payload(self, binding):
+    def _stage(self, order):
+        """The mapped stage of the order's state (nothing is exported, not
+        even the contact, for a deal that cannot go)."""
         backend = self.backend_record
-        order = binding.odoo_id
         if not backend.deal_pipeline_id or not backend.deal_currency_id:
             raise ConfigurationError(
                 self.env._(
@@ -54,6 +53,17 @@ class ActivecampaignDealExporter(Component):
                 ),
                 code="unknown_stage",
             )
+        return stage
+
+    def _export_dependencies(self, binding):
+        order = binding.odoo_id
+        self._stage(order)
+        self._export_dependency(order.partner_id, CONTACT_MODEL)
+
+    def _payload(self, binding):
+        backend = self.backend_record
+        order = binding.odoo_id
+        stage = self._stage(order)
         currency = backend.deal_currency_id
         amount = order.currency_id._convert(
             order.amount_total,
@@ -92,13 +102,8 @@ class ActivecampaignDealExporter(Component):
         return values
 
     def _contact_id(self, partner):
-        """The contact of the order's partner, exported now if needed."""
-        Binding = self.env["activecampaign.res.partner"]
-        backend = self.backend_record
-        binding = Binding._bind(backend, partner)
-        if not binding.external_id:
-            with backend.work_on(Binding._name) as work:
-                work.component(usage="record.exporter").run(binding)
+        """The contact of the order's partner (exported as a dependency)."""
+        binding = self.env[CONTACT_MODEL]._bind(self.backend_record, partner)
         if not binding.external_id:
             raise BadDataError(
                 self.env._(
@@ -110,40 +115,13 @@ class ActivecampaignDealExporter(Component):
             )
         return binding.external_id
 
-    def run(self, bindings):
-        outcomes = Counter()
-        for binding in bindings:
-            try:
-                # outside the savepoint: the contact exported on the way keeps
-                # its own review item if it is refused
-                payload = self._payload(binding)
-                with self._isolated():
-                    outcomes[self._export(binding, payload)] += 1
-            except BadDataError as err:
-                self._issue("export", err.code, str(err), record=binding)
-                outcomes["sent to review"] += 1
-        details = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))
-        return self.env._("%(n)s deals: %(d)s", n=len(bindings), d=details or "-")
-
-    def _export(self, binding, payload):
-        digest = payload_hash(payload)
-        if binding.external_id and digest == binding.export_hash:
-            return "unchanged"
-        created = not binding.external_id
-        external_id = self.backend_adapter.save_deal(
+    def _send(self, binding, payload):
+        return self.backend_adapter.save_deal(
             binding.external_id, payload, marker=f"sale.order,{binding.odoo_id.id}"
         )
-        binding.write(
-            {
-                "external_id": external_id,
-                "export_hash": digest,
-                "sync_date": fields.Datetime.now(),
-            }
-        )
-        self.env["marketing.sync.issue"].sudo()._resolve(
-            self.backend_record, record=binding, directions=("export",)
-        )
-        return "created" if created else "updated"
+
+    def _summary(self, total, outcomes):
+        return self.env._("%(n)s deals: %(d)s", n=total, d=details(outcomes))
 
     def enqueue_all(self):
         """Bind the orders of synced customers and enqueue their export."""

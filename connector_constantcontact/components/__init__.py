@@ -2,6 +2,7 @@ from . import core
 from . import adapter
 from . import mapper
 from . import exporter
+from . import record_exporter
 from . import importer
 from . import list_sync
 from . import engagement_importer

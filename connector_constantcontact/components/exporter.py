@@ -3,25 +3,12 @@
 import json
 from collections import Counter
 
-from odoo import fields
-
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import BadDataError
+from odoo.addons.connector_marketing_base.tools import outcomes as oc
 
 from .adapter import IMPORT_MAX_BYTES, PHONE_KINDS
 
-#: row keys Odoo owns on a contact; everything else is kept as read
-OWNED_SCALARS = ("first_name", "last_name", "job_title", "company_name")
-#: import row address key → the contact's street address key (rows say
-#: ``zip``, ``street_addresses[]`` of PUT /contacts/{contact_id} say
-#: ``postal_code``)
-ADDRESS_KEYS = {
-    "street": "street",
-    "city": "city",
-    "state": "state",
-    "zip": "postal_code",
-    "country": "country",
-}
 #: import row keys holding a phone
 PHONE_ROW_KEYS = tuple(PHONE_KINDS.values())
 #: where a row notes the phones it left out (never sent: see bulk_import)
@@ -59,29 +46,6 @@ def import_row(payload):
     if left_out:
         row[PHONES_LEFT_OUT] = left_out
     return row
-
-
-#: what PUT /contacts/{contact_id} takes (its request body, "ContactPutRequest"
-#: of the v3 reference): read-only keys of a GET answer are not sent back
-PUT_KEYS = (
-    "email_address",
-    "first_name",
-    "last_name",
-    "job_title",
-    "company_name",
-    "birthday_month",
-    "birthday_day",
-    "anniversary",
-    "custom_fields",
-    "phone_numbers",
-    "street_addresses",
-    "list_memberships",
-    "taggings",
-    "notes",
-    "sms_channel",
-)
-PUT_PHONE_KEYS = ("phone_number", "kind")
-PUT_ADDRESS_KEYS = ("kind", "street", "city", "state", "postal_code", "country")
 
 
 class ConstantContactBatchExporter(Component):
@@ -148,7 +112,7 @@ class ConstantContactBatchExporter(Component):
         for binding, row, digest in items:
             try:
                 contact = adapter.find_raw(row["email"])
-                status = "updated"
+                status = oc.UPDATED
                 if contact is None:
                     contact = adapter.create_contact(
                         {
@@ -156,11 +120,11 @@ class ConstantContactBatchExporter(Component):
                             "create_source": "Account",
                         }
                     )
-                    status = "created"
+                    status = oc.CREATED
                 exporter._unsubscribe_contact(binding, contact, row)
             except BadDataError as err:
                 self._issue("export", err.code, str(err), record=binding, payload=row)
-                outcomes["sent to review"] += 1
+                outcomes[oc.REVIEW] += 1
                 continue
             accepted.append(
                 (
@@ -175,22 +139,12 @@ class ConstantContactBatchExporter(Component):
 
 
 class ConstantContactBulkImportFollower(Component):
-    """Import activities report refused rows by number: pass the emails, in
-    the order they were sent, to the adapter; then sync list memberships of
-    the contacts just bound."""
+    """Once an import activity is applied, sync the list memberships of the
+    contacts just bound."""
 
     _name = "constantcontact.res.partner.bulk.import.follower"
     _inherit = ["marketing.bulk.import.follower", "constantcontact.base"]
     _apply_on = ["constantcontact.res.partner"]
-
-    @property
-    def backend_adapter(self):
-        return self.component(usage="backend.adapter")
-
-    def _bulk_status(self, tracker):
-        return self.backend_adapter.bulk_status(
-            tracker.remote_id, sorted(tracker.items or {})
-        )
 
     def _apply(self, tracker, results):
         outcomes = super()._apply(tracker, results)
@@ -201,188 +155,3 @@ class ConstantContactBulkImportFollower(Component):
         )
         self.component(usage="list.exporter").enqueue(bound)
         return outcomes
-
-
-class ConstantContactRecordExporter(Component):
-    """One changed partner that already has a contact: read-modify-write.
-
-    ``PUT /contacts/{id}`` replaces the whole contact: the current contact is
-    read first and only the fields Odoo owns are changed, so phones of other
-    kinds, other addresses, unmapped custom fields, list memberships, tags
-    and consent stay as they are.  A partner without a contact yet goes
-    through the bulk path like any other.
-    """
-
-    _name = "constantcontact.res.partner.record.exporter"
-    _inherit = ["marketing.record.exporter", "constantcontact.base"]
-    _apply_on = ["constantcontact.res.partner"]
-
-    def run(self, binding):
-        if not binding.external_id:
-            return super().run(binding)
-        exporter = self.component(usage="batch.exporter")
-        try:
-            row = exporter._payload(binding)
-        except BadDataError as err:
-            self._issue("export", err.code, str(err), record=binding)
-            return self.env._("Sent to review: %s", err)
-        digest = exporter._payload_hash(binding)
-        if digest == binding.export_hash:
-            return self.env._("Unchanged")
-        adapter = self.backend_adapter
-        try:
-            contact = adapter.fetch_raw(binding.external_id)
-        except BadDataError as err:
-            self._issue(
-                "export",
-                "remote_missing",
-                str(err),
-                record=binding,
-                external_id=binding.external_id,
-            )
-            return self.env._("Contact not found on Constant Contact")
-        remote_email = (contact.get("email_address") or {}).get("address") or ""
-        if remote_email.lower() != row["email"]:
-            self._issue(
-                "export",
-                "email_changed",
-                self.env._(
-                    "The email differs (Odoo %(odoo)s, Constant Contact %(cc)s): "
-                    "not updated, please review.",
-                    odoo=row["email"],
-                    cc=remote_email,
-                ),
-                record=binding,
-                external_id=binding.external_id,
-                payload=row,
-            )
-            return self.env._("Sent to review: email changed")
-        self._put(binding, contact, self.merge(contact, row))
-        binding.write({"export_hash": digest, "sync_date": fields.Datetime.now()})
-        self.env["marketing.sync.issue"].sudo()._resolve(
-            self.backend_record, record=binding, directions=("export",)
-        )
-        return self.env._("Updated contact %s", binding.external_id)
-
-    def _put(self, binding, contact, body):
-        try:
-            return self.backend_adapter.put_contact(binding.external_id, body)
-        except BadDataError as err:
-            self._issue("export", err.code, str(err), record=binding, payload=body)
-            return None
-
-    def merge(self, contact, row):
-        """The contact with Odoo's values applied; everything else kept.
-
-        ``permission_to_send`` is sent back as read: an update never
-        changes consent (and never re-subscribes anyone).
-        """
-        body = {k: v for k, v in contact.items() if k in PUT_KEYS}
-        body["update_source"] = "Account"
-        body["email_address"] = {
-            k: v
-            for k, v in (contact.get("email_address") or {}).items()
-            if k in ("address", "permission_to_send")
-        }
-        if row.get("permission_to_send") == "unsubscribed":
-            # an opt-out made in Odoo: the one consent change ever sent
-            body["email_address"].update(
-                permission_to_send="unsubscribed",
-                opt_out_reason=self.env._("Blacklisted in Odoo"),
-            )
-        for key in OWNED_SCALARS:
-            if key in row:
-                body[key] = row[key] or ""
-        phones = [
-            {k: v for k, v in p.items() if k in PUT_PHONE_KEYS}
-            for p in contact.get("phone_numbers") or []
-        ]
-        for kind, key in PHONE_KINDS.items():
-            if key not in row:
-                continue
-            phones = [p for p in phones if p.get("kind") != kind]
-            if row[key]:
-                phones.append({"phone_number": row[key], "kind": kind})
-        body["phone_numbers"] = phones[:3]
-        addresses = [
-            {k: v for k, v in a.items() if k in PUT_ADDRESS_KEYS}
-            for a in contact.get("street_addresses") or []
-        ]
-        if any(row.get(key) for key in ADDRESS_KEYS):
-            first = addresses[0] if addresses else {"kind": "home"}
-            first.update(
-                {name: row.get(key) or "" for key, name in ADDRESS_KEYS.items()}
-            )
-            addresses = [first, *addresses[1:]]
-        body["street_addresses"] = addresses
-        values = {
-            c["custom_field_id"]: c.get("value")
-            for c in contact.get("custom_fields") or []
-        }
-        ids = {
-            field.key: remote_id
-            for remote_id, field in self.env["marketing.remote.field"]
-            .sudo()
-            ._by_remote_id(self.backend_record)
-            .items()
-        }
-        for key, value in row.items():
-            if key.startswith("cf:") and key[3:] in ids:
-                values[ids[key[3:]]] = value
-        body["custom_fields"] = [
-            {"custom_field_id": k, "value": v} for k, v in values.items()
-        ]
-        return body
-
-    def unsubscribe(self, binding):
-        """Set ``permission_to_send`` to unsubscribed (read-modify-write)."""
-        if not binding.external_id:
-            return self.env._("Not on Constant Contact yet")
-        contact = self.backend_adapter.fetch_raw(binding.external_id)
-        exporter = self.component(usage="batch.exporter")
-        try:
-            row = exporter._payload(binding)
-        except BadDataError:
-            # invalid partner data (its export files the issue): the
-            # opt-out goes out anyway, alone
-            row = {"permission_to_send": "unsubscribed"}
-        if not self._unsubscribe_contact(binding, contact, row):
-            return self.env._("Already unsubscribed")
-        binding.write(
-            {
-                "export_hash": exporter._hash_of(row) if "email" in row else False,
-                "sync_date": fields.Datetime.now(),
-            }
-        )
-        return self.env._("Unsubscribed contact %s", binding.external_id)
-
-    def _unsubscribe_contact(self, binding, contact, row):
-        """PUT the contact back unsubscribed, Odoo's fields applied; False
-        when it already was (nothing sent)."""
-        binding.write({"permission_to_send": "unsubscribed", "opt_out_sent": True})
-        email = contact.get("email_address") or {}
-        if email.get("permission_to_send") == "unsubscribed":
-            return False
-        body = self.merge(contact, dict(row, permission_to_send="unsubscribed"))
-        self.backend_adapter.put_contact(contact["contact_id"], body)
-        return True
-
-
-class ConstantContactConsentExporter(Component):
-    """Opted-out contacts are unsubscribed one by one, read-modify-write."""
-
-    _name = "constantcontact.res.partner.consent.exporter"
-    _inherit = ["marketing.consent.exporter", "constantcontact.base"]
-    _apply_on = ["constantcontact.res.partner"]
-
-    def run(self, bindings):
-        exporter = self.component(usage="record.exporter")
-        done = 0
-        for binding in self._still_opted_out(bindings):
-            try:
-                with self._isolated():
-                    exporter.unsubscribe(binding)
-                done += 1
-            except BadDataError as err:
-                self._issue("export", err.code, str(err), record=binding)
-        return self.env._("%s contacts unsubscribed or already so", done)

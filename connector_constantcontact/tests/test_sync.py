@@ -86,7 +86,12 @@ class TestConstantContactSync(ConstantContactCase):
         other_list = self.emulator.add_list("Other")
         contact["list_memberships"].append(other_list)
         partner.write({"name": "Jane Renamed", "city": "Nantes", "street": "3 quai"})
-        self.run_jobs(self.binding_for(partner).export_record)
+        result = self.run_jobs(self.binding_for(partner).export_record)
+        self.assertEqual(result, "1 partners: 1 updated", "the base's outcomes")
+        # the same payload again: the hash skips it
+        self.assertEqual(
+            self.binding_for(partner).export_record(), "1 partners: 1 unchanged"
+        )
         contact = self.emulator.contacts[binding.external_id]
         self.assertEqual(contact["last_name"], "Renamed")
         self.assertEqual(

@@ -8,7 +8,10 @@ from . import importer_conflicts
 from . import importer_page
 from . import importer
 from . import batch_importer
+from . import export_lock
+from . import export_slicer
 from . import exporter
+from . import record_exporter
 from . import listener
 from . import reconciler
 from . import webhook_handler

@@ -113,7 +113,7 @@ class MarketingAdapter(AbstractComponent):
         """Start an asynchronous import of ``payloads``; return its remote id."""
         raise NotImplementedError
 
-    def bulk_status(self, remote_id):
+    def bulk_status(self, remote_id, sent):
         """``(done, results)`` of a bulk import (see the bulk.import.follower)."""
         raise NotImplementedError
 

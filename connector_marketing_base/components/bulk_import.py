@@ -4,15 +4,21 @@ from collections import Counter
 
 from odoo.addons.component.core import AbstractComponent
 
+from ..tools import outcomes as oc
+
 
 class MarketingBulkImportFollower(AbstractComponent):
     """Follow one remote bulk import until the platform says it is done.
 
-    Each run asks the adapter for the import's status (``bulk_status(id)``
-    returns ``(done, results)``, results being dicts with ``email``,
-    ``status`` (created / updated / error), ``external_id``, ``code`` and
-    ``message``).  Not done: the job enqueues its own next step after the
-    adapter's ``bulk_poll_seconds`` and ends.  Done: accepted contacts are
+    Each run asks the adapter for the import's status: the one contract of
+    every provider is ``bulk_status(remote_id, sent)`` → ``(done,
+    results)``, ``sent`` mapping each email sent (sorted: the order of the
+    rows) to the contact id Odoo knows or None, results being dicts with
+    ``email``, ``status`` (created / updated / error), ``external_id``,
+    ``code`` and ``message``.  (A bulk *import* is an export sent in bulk;
+    Marketo's bulk *extract*, an import, is not followed here.)  Not done:
+    the job enqueues its own next step after the adapter's
+    ``bulk_poll_seconds`` and ends.  Done: accepted contacts are
     bound exactly as a synchronous export would bind them, refused ones go
     to the review queue with the platform's reason, and contacts the answer
     does not mention are filed too (nothing is silently lost).
@@ -37,8 +43,7 @@ class MarketingBulkImportFollower(AbstractComponent):
                 id=tracker.remote_id,
                 n=tracker.polls,
             )
-        outcomes = self._apply(tracker, results)
-        details = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
+        details = oc.details(self._apply(tracker, results))
         tracker.write({"state": "done", "result": details})
         return self.env._(
             "Bulk import %(id)s done: %(details)s",
@@ -47,9 +52,17 @@ class MarketingBulkImportFollower(AbstractComponent):
         )
 
     def _bulk_status(self, tracker):
-        """Ask the adapter; a provider whose answer needs what was sent
-        (per-row errors by row number) overrides this to pass it along."""
-        return self.component(usage="backend.adapter").bulk_status(tracker.remote_id)
+        """Ask the adapter, telling it what was sent: answers name refused
+        rows by number (Constant Contact) or list new contacts only
+        (ActiveCampaign)."""
+        items = tracker._items()
+        bindings = self.model.browse(
+            [item.binding_id for item in items.values()]
+        ).exists()
+        known = {binding.id: binding.external_id or None for binding in bindings}
+        sent = {email: known.get(items[email].binding_id) for email in sorted(items)}
+        adapter = self.component(usage="backend.adapter")
+        return adapter.bulk_status(tracker.remote_id, sent)
 
     def _apply(self, tracker, results):
         items = tracker._items()
@@ -69,9 +82,7 @@ class MarketingBulkImportFollower(AbstractComponent):
             answered.add(email)
             binding = bindings[item.binding_id]
             payloads[binding.id] = item.payload
-            if result.get("status") in ("created", "updated") and result.get(
-                "external_id"
-            ):
+            if result.get("status") in oc.ACCEPTED and result.get("external_id"):
                 accepted.append((binding, item.export_hash, result))
                 continue
             self._issue(
@@ -81,7 +92,7 @@ class MarketingBulkImportFollower(AbstractComponent):
                 record=binding,
                 payload=item.payload,
             )
-            outcomes["sent to review"] += 1
+            outcomes[oc.REVIEW] += 1
         exporter = self.component(usage="batch.exporter")
         outcomes.update(exporter._apply_accepted(accepted, payloads, bulk=True))
         for email, item in items.items():
@@ -97,7 +108,7 @@ class MarketingBulkImportFollower(AbstractComponent):
                 record=bindings[item.binding_id],
                 payload=item.payload,
             )
-            outcomes["sent to review"] += 1
+            outcomes[oc.REVIEW] += 1
         return outcomes
 
     def _give_up(self, tracker):

@@ -1,40 +1,28 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import hashlib
-import struct
 from collections import Counter
+from typing import NamedTuple
 
 import psycopg2
 
 from odoo import fields
-from odoo.tools import SQL
 
 from odoo.addons.component.core import AbstractComponent
-from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..exceptions import BadDataError
+from ..tools import outcomes as oc
 from ..tools.normalize import payload_hash
-
-#: batches bound and enqueued per export_contacts job (bounds its memory and
-#: its duration; whole batches, so only the very last batch is partial)
-SLICE_BATCHES = 20
-#: a batch of at most this many emails locks each of them; a larger one
-#: locks the whole backend's export instead (PostgreSQL's lock table holds a
-#: few thousand locks for all transactions together)
-EMAIL_LOCKS_MAX = 1000
+from .export_slicer import chunks
 
 
-def _lock_key(name):
-    """The advisory lock key of ``name``, as connector's
-    ``pg_try_advisory_lock`` computes it (a job locking the same name with
-    connector's helper excludes this one)."""
-    digest = hashlib.sha1(name.encode(), usedforsecurity=False).digest()
-    return struct.unpack("q", digest[:8])[0]
+class Outgoing(NamedTuple):
+    """One record on its way out: what the exporter's steps pass along."""
 
-
-def _chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    binding: object
+    payload: dict
+    #: hash of ``payload`` stored once the platform took it (False: an
+    #: opt-out sent alone, the full export still due)
+    digest: str | bool
 
 
 class MarketingBatchExporter(AbstractComponent):
@@ -43,29 +31,26 @@ class MarketingBatchExporter(AbstractComponent):
     Each binding is mapped and validated on its own (an invalid partner goes
     to the review queue, the others go on), skipped when its payload hash is
     the one the platform already has, and sent in chunks of the adapter's
-    ``batch_size``.  Each per-record status of the answer is applied in its
-    own savepoint: created/updated bind the remote id, errors become review
-    items.  Payloads are locked per email (transaction advisory lock) so two
-    jobs never upsert the same person at once and create a duplicate.
+    ``batch_size``, or handed to the platform's asynchronous bulk import
+    (a ``marketing.bulk.import`` tracker) from ``bulk_min`` payloads on.
+    Each per-record status of the answer is applied in its own savepoint:
+    created/updated bind the remote id, errors become review items.
+    Payloads are locked per email (``marketing.export.lock``) so two jobs
+    never upsert the same person at once and create a duplicate.  What to
+    export and the jobs that do it: ``marketing.export.slicer``.
 
     It never commits: the job's transaction holds the bindings and the
     hashes, so ``allow_commit`` stays off for export jobs.
     """
 
     _name = "marketing.batch.exporter"
-    _inherit = ["base.exporter", "marketing.base"]
+    _inherit = [
+        "base.exporter",
+        "marketing.export.lock",
+        "marketing.export.slicer",
+        "marketing.base",
+    ]
     _usage = "batch.exporter"
-
-    #: batches bound and enqueued per export_contacts job (None: the module's
-    #: SLICE_BATCHES; a provider with very large batches lowers it to keep
-    #: the memory of a job flat)
-    slice_batches = None
-    #: job method of the backend that exports company partners, for a
-    #: provider where a contact links to its company record (None: no such
-    #: records); it takes a list of partner ids
-    company_export_job = None
-    #: companies per job (None: the adapter's batch size)
-    company_chunk_size = None
 
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
@@ -107,10 +92,27 @@ class MarketingBatchExporter(AbstractComponent):
             return False
 
     def run(self, bindings):
+        """Sort the batch out, then send what has to go: see the steps."""
         outcomes = Counter()
-        to_send = []
-        seen_emails = {}
-        unchanged = []
+        to_send, unchanged, emails = self._to_send(bindings, outcomes)
+        to_send = self._without_deleted(to_send, outcomes)
+        # checked and in sync: not picked again until the next change
+        now = fields.Datetime.now()
+        self.model._write_sync_columns({i: {"sync_date": now} for i in unchanged})
+        self._lock_emails(sorted(emails))
+        outcomes.update(self._send(to_send))
+        return self._summary(len(bindings), outcomes)
+
+    def _to_send(self, bindings, outcomes):
+        """``(to_send, unchanged ids, emails)`` of a batch, counting the
+        records that stay here in ``outcomes``.
+
+        ``to_send`` holds :class:`Outgoing` records: forgotten people,
+        invalid partners (save an opt-out, sent alone), unchanged payloads
+        and a second partner with an email already in the batch stay out.
+        No query per record: the export path is benchmarked.
+        """
+        to_send, seen_emails, unchanged = [], {}, []
         forgotten = (
             self.env["marketing.tombstone"]
             .sudo()
@@ -118,59 +120,70 @@ class MarketingBatchExporter(AbstractComponent):
         )
         for binding in bindings:
             if binding.email_normalized in forgotten:
-                outcomes["not exported (forgotten)"] += 1
+                outcomes[oc.FORGOTTEN] += 1
                 continue
-            try:
-                payload = self._payload(binding)
-                digest = self._hash_of(payload)
-            except BadDataError as err:
-                self._issue("export", err.code, str(err), record=binding)
-                outcomes["sent to review"] += 1
-                # an opt-out still goes out, alone (no hash: the full export
-                # follows once the partner is fixed)
-                payload, digest = self._consent_only_payload(binding), False
-                if not payload:
-                    continue
-            # an opt-out the platform was not told of is never "unchanged"
-            # (an import stores the hash of Odoo's payload, opt-out included)
-            if (
-                binding.external_id
-                and digest
-                and digest == binding.export_hash
-                and (binding.opt_out_sent or not self._says_opt_out(binding, payload))
-            ):
-                outcomes["unchanged"] += 1
+            payload, digest = self._prepare(binding, outcomes)
+            if not payload:
+                continue
+            if self._has_to_skip(binding, payload, digest):
+                outcomes[oc.UNCHANGED] += 1
                 unchanged.append(binding.id)
                 continue
             email = binding.email_normalized
             if email in seen_emails:
-                self._issue(
-                    "export",
-                    "duplicate_email",
-                    self.env._(
-                        "%(a)s and %(b)s have the same email %(email)s: the "
-                        "platform would merge them. Fix one of them.",
-                        a=seen_emails[email].display_name,
-                        b=binding.display_name,
-                        email=email,
-                    ),
-                    record=binding,
-                )
-                outcomes["sent to review"] += 1
+                self._issue_same_email(seen_emails[email], binding)
+                outcomes[oc.REVIEW] += 1
                 continue
             seen_emails[email] = binding
-            to_send.append((binding, payload, digest))
-        to_send = self._without_deleted(to_send, outcomes)
-        # checked and in sync: not picked again until the next change
-        now = fields.Datetime.now()
-        self.model._write_sync_columns({i: {"sync_date": now} for i in unchanged})
-        self._lock_emails(sorted(seen_emails))
+            to_send.append(Outgoing(binding, payload, digest))
+        return to_send, unchanged, seen_emails
+
+    def _prepare(self, binding, outcomes):
+        """``(payload, digest)`` of ``binding``; an invalid partner is sent
+        to review and yields its opt-out alone (no hash: the full export
+        follows once the partner is fixed), or ``(None, False)``."""
+        try:
+            payload = self._payload(binding)
+            return payload, self._hash_of(payload)
+        except BadDataError as err:
+            self._issue("export", err.code, str(err), record=binding)
+            outcomes[oc.REVIEW] += 1
+            return self._consent_only_payload(binding), False
+
+    def _has_to_skip(self, binding, payload, digest):
+        """Whether the platform already has this payload (its hash).
+
+        An opt-out the platform was not told of is never "unchanged" (an
+        import stores the hash of Odoo's payload, opt-out included).
+        """
+        return bool(
+            binding.external_id
+            and digest
+            and digest == binding.export_hash
+            and (binding.opt_out_sent or not self._says_opt_out(binding, payload))
+        )
+
+    def _issue_same_email(self, first, binding):
+        self._issue(
+            "export",
+            "duplicate_email",
+            self.env._(
+                "%(a)s and %(b)s have the same email %(email)s: the "
+                "platform would merge them. Fix one of them.",
+                a=first.display_name,
+                b=binding.display_name,
+                email=binding.email_normalized,
+            ),
+            record=binding,
+        )
+
+    def _send(self, to_send):
+        """Through the bulk import from the adapter's ``bulk_min`` payloads
+        on (where it has one), else through the synchronous API."""
         adapter = self.backend_adapter
         if adapter.bulk_min and len(to_send) >= adapter.bulk_min:
-            outcomes.update(self._send_bulk(to_send))
-        else:
-            outcomes.update(self._send_each(to_send))
-        return self._summary(len(bindings), outcomes)
+            return self._send_bulk(to_send)
+        return self._send_each(to_send)
 
     def _without_deleted(self, to_send, outcomes):
         """``to_send`` without the bound contacts the platform deleted.
@@ -190,7 +203,7 @@ class MarketingBatchExporter(AbstractComponent):
         # a deletion feed may name other bound contacts too: all are unbound
         bound = self.binder_for().to_internal_many(gone)
         self._remote_deleted(self.model.browse([b.id for b in bound.values()]))
-        outcomes["not exported (deleted on the platform)"] += len(to_send) - len(kept)
+        outcomes[oc.REMOTE_DELETED] += len(to_send) - len(kept)
         return kept
 
     def _send_each(self, to_send):
@@ -198,12 +211,12 @@ class MarketingBatchExporter(AbstractComponent):
         record gets the platform's own verdict."""
         adapter = self.backend_adapter
         outcomes = Counter()
-        for chunk in _chunks(to_send, adapter.batch_size):
+        for chunk in chunks(to_send, adapter.batch_size):
             results = adapter.upsert([payload for __, payload, __ in chunk])
             sent = list(zip(chunk, results, strict=True))
             accepted = []
             for (binding, payload, digest), result in sent:
-                if result.get("status") in ("created", "updated"):
+                if result.get("status") in oc.ACCEPTED:
                     accepted.append((binding, digest, result))
                     continue
                 self._issue(
@@ -213,7 +226,7 @@ class MarketingBatchExporter(AbstractComponent):
                     record=binding,
                     payload=payload,
                 )
-                outcomes["sent to review"] += 1
+                outcomes[oc.REVIEW] += 1
             outcomes.update(
                 self._apply_accepted(
                     accepted,
@@ -237,7 +250,7 @@ class MarketingBatchExporter(AbstractComponent):
         adapter = self.backend_adapter
         Tracker = self.env["marketing.bulk.import"].sudo()
         outcomes = Counter()
-        queue = list(_chunks(to_send, adapter.bulk_size))
+        queue = list(chunks(to_send, adapter.bulk_size))
         while queue:
             chunk = queue.pop(0)
             try:
@@ -257,19 +270,13 @@ class MarketingBatchExporter(AbstractComponent):
                     self._issue(
                         "export", err.code, str(err), record=binding, payload=payload
                     )
-                outcomes["sent to review"] += len(chunk)
+                outcomes[oc.REVIEW] += len(chunk)
                 continue
             tracker = Tracker._start(
-                self.backend_record,
-                self.model._name,
-                remote_id,
-                [
-                    (binding, payload, digest, binding.email_normalized)
-                    for binding, payload, digest in chunk
-                ],
+                self.backend_record, self.model._name, remote_id, chunk
             )
             tracker._enqueue_follow(adapter.bulk_poll_seconds)
-            outcomes["sent in bulk"] += len(chunk)
+            outcomes[oc.SENT_IN_BULK] += len(chunk)
         return outcomes
 
     def _apply_accepted(self, accepted, payloads, bulk=False):
@@ -350,40 +357,6 @@ class MarketingBatchExporter(AbstractComponent):
         )
         return Counter(result["status"] for __, __, result in accepted)
 
-    def _lock_emails(self, emails):
-        """Transaction advisory locks on these emails, or retry the job later.
-
-        Two jobs never upsert one person at once, and batches of different
-        people never postpone each other.  A batch of up to
-        :data:`EMAIL_LOCKS_MAX` emails locks each email (the key scheme of
-        connector's ``advisory_lock_or_retry``) and holds the backend's
-        export lock shared; a larger batch takes that lock exclusively
-        instead: its emails would fill PostgreSQL's lock table.  (Stripes of
-        emails, crc32 modulo 1,024, made any two batches of 300 share a
-        stripe: the second one was always postponed.)
-        """
-        if not emails:
-            return
-        backend = self.backend_record
-        name = f"marketing-export-{backend._name}-{backend.id}"
-        if len(emails) > EMAIL_LOCKS_MAX:
-            query = SQL("SELECT pg_try_advisory_xact_lock(%s)", _lock_key(name))
-        else:
-            query = SQL(
-                "SELECT pg_try_advisory_xact_lock_shared(%s) AND ("
-                " SELECT bool_and(pg_try_advisory_xact_lock(k))"
-                " FROM unnest(%s::bigint[]) AS k)",
-                _lock_key(name),
-                [_lock_key(f"{name}-{email}") for email in emails],
-            )
-        self.env.cr.execute(query)
-        if not self.env.cr.fetchone()[0]:
-            raise RetryableJobError(
-                self.env._("Another job is exporting one of these contacts"),
-                seconds=5,
-                ignore_retry=True,
-            )
-
     def _apply_result(self, binding, payload, digest, result):
         status = result["status"]
         try:
@@ -412,161 +385,13 @@ class MarketingBatchExporter(AbstractComponent):
                 record=binding,
                 payload=payload,
             )
-            return "sent to review"
+            return oc.REVIEW
         self.env["marketing.sync.issue"].sudo()._resolve(
             self.backend_record, record=binding, directions=("export",)
         )
         return status
 
     def _summary(self, total, outcomes):
-        details = ", ".join(
-            f"{count} {name}" for name, count in sorted(outcomes.items())
-        )
         return self.env._(
-            "%(n)s partners: %(details)s", n=total, details=details or "-"
+            "%(n)s partners: %(details)s", n=total, details=oc.details(outcomes)
         )
-
-    def enqueue_all(self, after_id=0):
-        """Bind a slice of the partners of the sync domain, enqueue their
-        batch exports, and enqueue the next slice as a job of its own.
-
-        Only bindings never exported, or whose partner changed since their
-        last sync, are enqueued; the hash check then skips those whose
-        payload did not really change.  (``sync_date`` has second precision:
-        a partner written in the second of its export is enqueued again rather
-        than risk missing a change.)
-
-        A slice is :data:`SLICE_BATCHES` batches of partners by id after
-        ``after_id``.  Each slice being its own job keeps memory flat and lets
-        the batch jobs of a slice run, on other workers, while the next slice
-        is bound: the next slice's job has a higher priority (15) than the
-        batches (20), so a free worker binds ahead while the others export.
-        A partner created meanwhile with an id below ``after_id`` is left to
-        the next run.
-        """
-        backend = self.backend_record
-        if not after_id:  # the first slice: companies first
-            self._enqueue_companies()
-        size = self.backend_adapter.batch_size
-        slice_size = size * (self.slice_batches or SLICE_BATCHES)
-        partner_ids = (
-            self.env["res.partner"]
-            .search(
-                backend._partner_domain() + [("id", ">", after_id)],
-                order="id",
-                limit=slice_size,
-            )
-            .ids
-        )
-        pending = self._pending_bindings(partner_ids) if partner_ids else []
-        jobs = 0
-        for chunk in _chunks(pending, size):
-            batch = self.model.browse(chunk)
-            batch.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Export %s partners", len(batch))
-                ),
-            ).export_batch()
-            jobs += 1
-        message = self.env._(
-            "%(pending)s of %(total)s partners to export in %(jobs)s jobs",
-            pending=len(pending),
-            total=len(partner_ids),
-            jobs=jobs,
-        )
-        if len(partner_ids) == slice_size:
-            backend.with_delay(
-                priority=15,
-                description=backend._job_description(
-                    self.env._("Export contacts after partner id %s", partner_ids[-1])
-                ),
-                identity_key=backend._chain_key("export:contacts"),
-            ).export_contacts(after_id=partner_ids[-1])
-            message += self.env._("; next slice enqueued")
-        return message
-
-    def _enqueue_companies(self):
-        """Enqueue the export of the companies of the partners to export.
-
-        Why first: a contact's link to its company can only be set once the
-        company exists on the platform.  The companies' jobs are enqueued
-        before the contacts' batches at the same priority, so on a free
-        channel they run first; a contact exported before its company was
-        there gets the link at its next export.
-        """
-        if not self.company_export_job:
-            return
-        backend = self.backend_record
-        groups = self.env["res.partner"]._read_group(
-            backend._partner_domain() + [("parent_id.is_company", "=", True)],
-            ["parent_id"],
-        )
-        company_ids = [parent.id for (parent,) in groups]
-        size = self.company_chunk_size or self.backend_adapter.batch_size
-        for chunk in _chunks(company_ids, size):
-            job = backend.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Export %s companies", len(chunk))
-                ),
-            )
-            getattr(job, self.company_export_job)(chunk)
-
-    def _pending_bindings(self, partner_ids):
-        """Ids of the bindings of ``partner_ids`` to export (binding new ones).
-
-        Forgotten people and partners whose contact was deleted on the
-        platform (until the reviewer decides) are left out.
-        """
-        backend = self.backend_record
-        partner_ids = (
-            self.env["marketing.tombstone"]
-            .sudo()
-            ._exportable_partner_ids(backend, self.model._table, partner_ids)
-        )
-        if not partner_ids:
-            return []
-        table = SQL.identifier(self.model._table)
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT odoo_id FROM %s WHERE backend_id = %s AND odoo_id = ANY(%s)",
-                table,
-                backend.id,
-                list(partner_ids),
-            )
-        )
-        bound = {row[0] for row in self.env.cr.fetchall()}
-        new = self.model._bind_new(
-            backend,
-            [partner_id for partner_id in partner_ids if partner_id not in bound],
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT b.id FROM %s b JOIN res_partner p ON p.id = b.odoo_id
-                 WHERE b.backend_id = %s AND b.odoo_id = ANY(%s)
-                   AND b.id != ALL(%s)
-                   AND (b.external_id IS NULL OR b.sync_date IS NULL
-                        OR p.write_date > b.sync_date)
-                 ORDER BY b.id
-                """,
-                table,
-                backend.id,
-                list(partner_ids),
-                new.ids,
-            )
-        )
-        return new.ids + [row[0] for row in self.env.cr.fetchall()]
-
-
-class MarketingRecordExporter(AbstractComponent):
-    """Export one binding: a batch of one, through the same rules."""
-
-    _name = "marketing.record.exporter"
-    _inherit = ["base.exporter", "marketing.base"]
-    _usage = "record.exporter"
-
-    def run(self, binding):
-        return self.component(usage="batch.exporter").run(binding)

@@ -11,7 +11,7 @@ from odoo.addons.component.core import AbstractComponent
 
 from ..exceptions import BadDataError
 from ..tools.dates import utc_naive
-from .importer_outcomes import (
+from ..tools.outcomes import (
     CREATED,
     DELETED,
     LINKED,

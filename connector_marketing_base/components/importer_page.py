@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.component.core import AbstractComponent
 
 from ..exceptions import BadDataError
-from .importer_outcomes import CREATED, DELETED, REVIEW
+from ..tools.outcomes import CREATED, DELETED, REVIEW
 from .mapper import QUIET_CREATE
 
 

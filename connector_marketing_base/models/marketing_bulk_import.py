@@ -51,7 +51,8 @@ class MarketingBulkImport(models.Model):
 
     @api.model
     def _start(self, backend, binding_model, remote_id, sent):
-        """Record an import; ``sent`` is ``[(binding, payload, digest, email)]``."""
+        """Record an import of ``sent``, the exporter's ``Outgoing`` records
+        (binding, payload, digest), keyed by the binding's email."""
         return self.create(
             dict(
                 self._scope_vals(backend),
@@ -59,8 +60,10 @@ class MarketingBulkImport(models.Model):
                 binding_model=binding_model,
                 contact_count=len(sent),
                 items={
-                    email: list(BulkItem(binding.id, digest, payload))
-                    for binding, payload, digest, email in sent
+                    binding.email_normalized: list(
+                        BulkItem(binding.id, digest, payload)
+                    )
+                    for binding, payload, digest in sent
                 },
             )
         )

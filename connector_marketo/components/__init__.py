@@ -4,7 +4,7 @@ from . import mapper
 from . import importer
 from . import exporter
 from . import activity_importer
-from . import bulk_importer
+from . import extract_importer
 from . import stage_exporter
 from . import listener
 from . import deleted_lead_importer

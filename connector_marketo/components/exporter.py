@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import ConfigurationError
+from odoo.addons.connector_marketing_base.tools import outcomes as oc
 
 from .mapper import company_key
 
@@ -36,7 +37,7 @@ class MarketoBatchExporter(Component):
         results = self.backend_adapter.sync_companies(payloads)
         failed = 0
         for company, result in zip(companies, results, strict=False):
-            if result.get("status") in ("created", "updated"):
+            if result.get("status") in oc.ACCEPTED:
                 continue
             failed += 1
             reason = (result.get("reasons") or [{}])[0]

@@ -211,7 +211,7 @@ class MarketoBackend(models.Model):
         self.ensure_one()
         self._check_can_sync()
         with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="bulk.importer").run()
+            return work.component(usage="extract.importer").run()
 
     @api.private
     def export_companies(self, partner_ids):

@@ -144,7 +144,7 @@ class TestMarketoFidelity(MarketoCase):
             adapter._raise_for_error("1029", "Job already queued")
         # as a record-level reason too (the Error Codes page lists it there)
         with self.assertRaises(ExportAlreadyQueued):
-            adapter._bulk_job(
+            adapter._extract_job(
                 {
                     "result": [
                         {
@@ -159,9 +159,9 @@ class TestMarketoFidelity(MarketoCase):
         # a full queue: ten jobs queued, the eleventh waits minutes, not a day
         window = ("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
         for _i in range(10):
-            adapter.bulk_enqueue(adapter.bulk_create(*window))
+            adapter.extract_enqueue(adapter.extract_create(*window))
         with self.assertRaises(RetryableJobError) as caught:
-            adapter.bulk_enqueue(adapter.bulk_create(*window))
+            adapter.extract_enqueue(adapter.extract_create(*window))
         self.assertIn("Too many jobs", str(caught.exception))
         self.assertTrue(60 <= caught.exception.seconds <= 600)
         # the export quota blocks no REST call

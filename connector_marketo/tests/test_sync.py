@@ -250,7 +250,7 @@ class TestMarketoSync(MarketoCase):
     def test_initial_load_rows_keep_quoted_newlines(self):
         text = 'id,email,address\n1,a@example.com,"1 Main St\nFloor 2"\n2,b@x.com,\n'
         with self.backend.work_on(BINDING) as work:
-            importer = work.component(usage="bulk.importer")
+            importer = work.component(usage="extract.importer")
             rows = list(importer._rows(io.StringIO(text, newline="")))
         self.assertEqual(rows[0]["address"], "1 Main St\nFloor 2")
         self.assertEqual(rows[1], {"id": "2", "email": "b@x.com"})

@@ -1,6 +1,12 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Bulk lead extracts (the initial load)."""
+"""Bulk lead extracts (the initial load).
+
+Marketo calls them "bulk" exports; here they are *extracts*, methods named
+``extract_*``: in the connector "bulk" is an export sent in bulk (a
+``marketing.bulk.import``, followed through ``bulk_status``), the reverse
+direction with another contract.
+"""
 
 from contextlib import contextmanager
 
@@ -15,7 +21,7 @@ class MarketoAdapterBulk(AbstractComponent):
 
     _name = "marketo.adapter.bulk"
 
-    def _bulk_job(self, body):
+    def _extract_job(self, body):
         """The job of a bulk answer; a 1029 given as a record-level reason
         (the Error Codes page lists it there) is read like the request-level
         one."""
@@ -25,7 +31,7 @@ class MarketoAdapterBulk(AbstractComponent):
             self._raise_for_error(str(reason["code"]), reason.get("message") or "")
         return job
 
-    def bulk_create(self, start, end):
+    def extract_create(self, start, end):
         """Create an export (not queued yet): its ``exportId``."""
         body = self._call(
             "POST",
@@ -36,19 +42,21 @@ class MarketoAdapterBulk(AbstractComponent):
                 "filter": {"createdAt": {"startAt": start, "endAt": end}},
             },
         )
-        return self._bulk_job(body)["exportId"]
+        return self._extract_job(body)["exportId"]
 
-    def bulk_enqueue(self, export_id):
+    def extract_enqueue(self, export_id):
         """Queue a created export; :class:`ExportAlreadyQueued` when it is."""
         body = self._call("POST", f"/bulk/v1/leads/export/{export_id}/enqueue.json")
-        return self._bulk_job(body).get("status")
+        return self._extract_job(body).get("status")
 
-    def bulk_status(self, export_id):
+    def extract_status(self, export_id):
+        """The status of an export: Created, Queued, Processing, Completed,
+        Cancelled or Failed."""
         body = self._call("GET", f"/bulk/v1/leads/export/{export_id}/status.json")
-        return self._bulk_job(body)["status"]
+        return self._extract_job(body)["status"]
 
     @contextmanager
-    def bulk_file(self, export_id):
+    def extract_file(self, export_id):
         """The CSV of a completed export (not JSON) as a text stream, read
         as it arrives: a window of a large instance is hundreds of MB."""
         response = self._call(

@@ -3,6 +3,7 @@
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.exceptions import (
+    BadDataError,
     ConfigurationError,
     TransientError,
 )
@@ -168,6 +169,28 @@ class TestMarketingRecordExporter(Component):
     _name = "test.marketing.res.partner.record.exporter"
     _inherit = ["marketing.record.exporter", "test.marketing.base"]
     _apply_on = ["test.marketing.res.partner"]
+
+
+class TestMarketingSingleExporter(Component):
+    """Contacts one call each, the contact of their company first: the base's
+    single-record exporter on the demo platform (which has no accounts nor
+    deals, the records it serves in real providers)."""
+
+    _name = "test.marketing.res.partner.single.exporter"
+    _inherit = ["marketing.single.exporter", "test.marketing.base"]
+    _apply_on = ["test.marketing.res.partner"]
+    _usage = "single.exporter"
+
+    def _export_dependencies(self, binding):
+        company = binding.odoo_id.parent_id
+        if company:
+            self._export_dependency(company, self.model._name, self._usage)
+
+    def _send(self, binding, payload):
+        result = self.backend_adapter.upsert([payload])[0]
+        if result["status"] not in ("created", "updated"):
+            raise BadDataError(result["message"], code=result["code"])
+        return result["external_id"]
 
 
 class TestMarketingReconciler(Component):

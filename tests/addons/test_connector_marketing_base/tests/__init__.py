@@ -23,3 +23,4 @@ from . import test_runjob
 from . import test_cockpit
 from . import test_feed
 from . import test_remote_unsubscribe
+from . import test_record_exporter

@@ -147,14 +147,14 @@ class TestExport(MarketingCase):
         )
 
     def test_export_contacts_goes_by_slices_each_a_job(self):
-        from odoo.addons.connector_marketing_base.components import exporter
+        from odoo.addons.connector_marketing_base.components import export_slicer
 
         self.backend.partner_domain = "[('email', '=like', 'slice%@example.com')]"
         partners = self.env["res.partner"]
         for i in range(250):
             partners |= self.make_partner(f"Slice {i}", f"slice{i}@example.com")
         # slices of one batch (100 for the demo adapter): 100, 100, 50
-        self.patch(exporter, "SLICE_BATCHES", 1)
+        self.patch(export_slicer, "SLICE_BATCHES", 1)
         with self.trap() as trap:
             message = self.backend.export_contacts()
             self.assertEqual(
@@ -240,7 +240,7 @@ class TestExport(MarketingCase):
         self.assertTrue(all(bindings.mapped("external_id")))
 
     def test_large_batch_excludes_any_batch_sharing_an_email(self):
-        from odoo.addons.connector_marketing_base.components.exporter import (
+        from odoo.addons.connector_marketing_base.components.export_lock import (
             EMAIL_LOCKS_MAX,
         )
 

@@ -80,13 +80,8 @@ class TestPrivacy(MarketingCase):
             BINDING_MODEL,
             "imp1",
             [
-                (binding, {"email": EMAIL}, "h1", EMAIL),
-                (
-                    other_binding,
-                    {"email": "keep@example.com"},
-                    "h2",
-                    "keep@example.com",
-                ),
+                (binding, {"email": EMAIL}, "h1"),
+                (other_binding, {"email": "keep@example.com"}, "h2"),
             ],
         )
         remote = {"id": binding.external_id, "email": EMAIL}
@@ -372,7 +367,7 @@ class TestPrivacy(MarketingCase):
             self.backend,
             BINDING_MODEL,
             "imp-old",
-            [(self.bind(partner), {"email": "bulk@x.com"}, "h", "bulk@x.com")],
+            [(self.bind(partner), {"email": "bulk@x.com"}, "h")],
         )
         tracker.state = "done"
         chunk = self.env["marketing.import.chunk"]._stage(

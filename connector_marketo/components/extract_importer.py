@@ -23,7 +23,7 @@ WINDOW = timedelta(days=31)
 POLL_SECONDS = 60
 
 
-class MarketoBulkImporter(Component):
+class MarketoExtractImporter(Component):
     """Initial load through the bulk extract API, one window at a time.
 
     Each step is a job: create the export of a 31-day window and keep its
@@ -32,12 +32,14 @@ class MarketoBulkImporter(Component):
     it by postponing the job, a minute or more between polls (nothing
     sleeps); then read the CSV and enqueue batch imports of 300 rows, then
     move to the next window.  When the last window is read, the delta import
-    starts from the time the load began.
+    starts from the time the load began.  (Its cursor and job keep their
+    older names, ``bulk`` and ``bulk_extract_step``: stored state and a
+    public job name.)
     """
 
-    _name = "marketo.res.partner.bulk.importer"
+    _name = "marketo.res.partner.extract.importer"
     _inherit = "marketo.base"
-    _usage = "bulk.importer"
+    _usage = "extract.importer"
     _apply_on = ["marketo.res.partner"]
 
     def run(self):
@@ -52,7 +54,7 @@ class MarketoBulkImporter(Component):
             return self._create(adapter, cursors, state)
         if not state.get("queued"):
             return self._enqueue(adapter, cursors, state)
-        status = adapter.bulk_status(state["export_id"])
+        status = adapter.extract_status(state["export_id"])
         if status == "Created":  # our enqueue did not take: do it again
             return self._enqueue(adapter, cursors, state)
         if status in ("Queued", "Processing"):
@@ -75,7 +77,7 @@ class MarketoBulkImporter(Component):
                     status=status,
                 )
             )
-        with adapter.bulk_file(state["export_id"]) as stream:
+        with adapter.extract_file(state["export_id"]) as stream:
             count = self._enqueue_batches(self._rows(stream), adapter.batch_size)
         if state["end"] >= state["began"]:
             cursors._set(backend, "bulk", None)
@@ -111,7 +113,7 @@ class MarketoBulkImporter(Component):
         """Create the window's export and keep its id (not queued yet)."""
         start = utc_naive(state["start"])
         end = min(start + WINDOW, fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
-        export_id = adapter.bulk_create(state["start"], end)
+        export_id = adapter.extract_create(state["start"], end)
         cursors._set(
             self.backend_record,
             "bulk",
@@ -127,7 +129,7 @@ class MarketoBulkImporter(Component):
     def _enqueue(self, adapter, cursors, state):
         """Queue the kept export; "already queued" means a lost answer."""
         try:
-            adapter.bulk_enqueue(state["export_id"])
+            adapter.extract_enqueue(state["export_id"])
         except ExportAlreadyQueued as err:
             _logger.info("%s: %s, polling it", self.backend_record.display_name, err)
         cursors._set(self.backend_record, "bulk", dict(state, queued=True))

@@ -1,0 +1,134 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import Counter
+
+from odoo import fields
+
+from odoo.addons.component.core import AbstractComponent
+
+from ..exceptions import BadDataError
+from ..tools import outcomes as oc
+from ..tools.normalize import payload_hash
+
+
+class MarketingRecordExporter(AbstractComponent):
+    """Export one binding (the ``export_record`` job of a change in Odoo).
+
+    By default a batch of one: the binding goes through its model's
+    ``batch.exporter``, so one record and a batch obey the same rules
+    (forgotten people, hash skip, opt-outs, locks) and answer the same
+    summary.  A provider whose single export differs from its batch one
+    (Constant Contact updates a known contact read-modify-write) inherits
+    ``marketing.single.exporter`` too and overrides :meth:`run`.
+    """
+
+    _name = "marketing.record.exporter"
+    _inherit = ["base.exporter", "marketing.base"]
+    _usage = "record.exporter"
+
+    def run(self, binding):
+        return self.component(usage="batch.exporter").run(binding)
+
+
+class MarketingSingleExporter(AbstractComponent):
+    """Export bindings one call each, in the way of connector's
+    ``GenericExporter``: the steps of :meth:`export_one`.
+
+    For records a platform takes one at a time (ActiveCampaign accounts and
+    deals) and for a contact updated alone.  The order of the steps:
+
+    1. :meth:`_export_dependencies`: records this one links to are exported
+       first when they are not yet (a deal needs its contact), outside this
+       record's savepoint, so a refused dependency keeps its own review item;
+    2. :meth:`_payload` (``BadDataError``: a review item, nothing sent);
+    3. :meth:`_has_to_skip`: the platform already has this payload (hash);
+    4. :meth:`_lock`: a job exporting the same record at the same time
+       postpones this one (``RetryableJobError``);
+    5. :meth:`_export` in a savepoint: send, then :meth:`_bind_export`.
+
+    Unlike ``GenericExporter`` it never commits (``allow_commit`` stays off
+    for export jobs): a dependency exported on the way and this record land
+    together or are retried together, and an upsert with a marker
+    (``save_account``/``save_deal``) finds the remote record again rather
+    than creating a second one.
+    """
+
+    _name = "marketing.single.exporter"
+    _inherit = ["base.exporter", "marketing.export.lock", "marketing.base"]
+
+    def run(self, bindings):
+        outcomes = Counter(self.export_one(binding) for binding in bindings)
+        return self._summary(len(bindings), outcomes)
+
+    def export_one(self, binding):
+        """Export ``binding``; its outcome (see ``tools/outcomes.py``)."""
+        try:
+            self._export_dependencies(binding)
+            payload = self._payload(binding)
+            digest = self._hash_of(payload)
+            if self._has_to_skip(binding, payload, digest):
+                return oc.UNCHANGED
+            self._lock(binding)
+            with self._isolated():
+                return self._export(binding, payload, digest)
+        except BadDataError as err:
+            self._issue("export", err.code, str(err), record=binding)
+            return oc.REVIEW
+
+    def _export_dependencies(self, binding):
+        """Hook: export what ``binding`` links to (:meth:`_export_dependency`)."""
+
+    def _export_dependency(self, record, binding_model, usage="record.exporter"):
+        """The binding of ``record`` on ``binding_model``, exported first
+        when it has no remote id yet (found or created: ``_bind``)."""
+        backend = self.backend_record
+        dependency = self.env[binding_model]._bind(backend, record)
+        if not dependency.external_id:
+            with backend.work_on(binding_model) as work:
+                work.component(usage=usage).run(dependency)
+        return dependency
+
+    def _payload(self, binding):
+        return self.mapper.map_record(binding).values()
+
+    @staticmethod
+    def _hash_of(payload):
+        return payload_hash(payload)
+
+    def _has_to_skip(self, binding, payload, digest):
+        """Whether the platform already has this payload (its hash)."""
+        return bool(binding.external_id and digest == binding.export_hash)
+
+    def _lock(self, binding):
+        self._lock_binding(binding)
+
+    def _export(self, binding, payload, digest):
+        """Send ``payload`` (create or update), bind: the outcome."""
+        created = not binding.external_id
+        external_id = self._send(binding, payload)
+        self._bind_export(binding, external_id, digest)
+        return oc.CREATED if created else oc.UPDATED
+
+    def _send(self, binding, payload):
+        """Create or update the remote record; its remote id."""
+        raise NotImplementedError
+
+    def _bind_export(self, binding, external_id, digest, **values):
+        """Store the remote id and the hash; the record's export review
+        items are resolved (it went through)."""
+        binding.write(
+            dict(
+                values,
+                external_id=external_id,
+                export_hash=digest,
+                sync_date=fields.Datetime.now(),
+            )
+        )
+        self.env["marketing.sync.issue"].sudo()._resolve(
+            self.backend_record, record=binding, directions=("export",)
+        )
+
+    def _summary(self, total, outcomes):
+        return self.env._(
+            "%(n)s records: %(details)s", n=total, details=oc.details(outcomes)
+        )
