@@ -2,6 +2,7 @@ from . import marketing_backend_scoped
 from . import marketing_backend
 from . import marketing_backend_buttons
 from . import marketing_backend_jobs
+from . import marketing_backend_job_data
 from . import marketing_binding
 from . import marketing_field_mapping
 from . import marketing_sync_issue
