@@ -3,7 +3,7 @@
 {
     "name": "ActiveCampaign Connector",
     "summary": "Synchronize contacts, tags, accounts and deals with ActiveCampaign",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
@@ -15,7 +15,6 @@
         "security/ir.model.access.csv",
         "security/activecampaign_security.xml",
         "data/queue_job_data.xml",
-        "data/ir_cron.xml",
         "views/activecampaign_backend_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

@@ -4,7 +4,7 @@
     "name": "Constant Contact Connector",
     "summary": "Synchronize partners, lists, consent and engagement with "
     "Constant Contact (API v3, OAuth2)",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
@@ -17,7 +17,6 @@
         "security/ir.model.access.csv",
         "security/constantcontact_security.xml",
         "data/queue_job_data.xml",
-        "data/ir_cron.xml",
         "views/constantcontact_backend_views.xml",
         "views/res_partner_views.xml",
     ],

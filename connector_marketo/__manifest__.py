@@ -3,7 +3,7 @@
 {
     "name": "Marketo Connector",
     "summary": "Synchronize partners, engagement and pipeline with Marketo Engage",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",
@@ -15,7 +15,6 @@
         "security/ir.model.access.csv",
         "security/marketo_security.xml",
         "data/queue_job_data.xml",
-        "data/ir_cron.xml",
         "views/marketo_backend_views.xml",
         "views/res_partner_views.xml",
     ],

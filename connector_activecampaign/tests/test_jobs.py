@@ -1,8 +1,10 @@
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.connector_marketing_base.tests.common import assert_job_data
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import ActivecampaignMixin
+from .job_data import CRONS, JOB_FUNCTIONS
 
 MODELS = [
     "activecampaign.backend",
@@ -13,6 +15,9 @@ MODELS = [
 
 
 class TestActivecampaignJobs(ActivecampaignMixin, TransactionCase):
+    def test_job_data_is_as_declared_in_xml(self):
+        assert_job_data(self, "connector_activecampaign", JOB_FUNCTIONS, CRONS)
+
     def test_every_job_method_is_declared_on_its_concrete_model(self):
         functions = self.env["queue.job.function"].search(
             [("model_id.model", "in", MODELS)]

@@ -236,9 +236,21 @@ class MarketingBackend(models.AbstractModel):
         ]
 
     def _health_attention_items(self, data):
-        """What needs attention, the most urgent first."""
+        """What needs attention, the most urgent first: what stops the sync
+        (no connection, open circuit, failed jobs) before what slows it
+        (quota, provider block), then what waits for a person (the review
+        queue) and the hint of a backend that never synced."""
+        return (
+            self._attention_stopped(data["limiter"])
+            + self._attention_failed_jobs(data["jobs"])
+            + self._attention_slowed(data["quota"], data["limiter"])
+            + self._attention_reviews(data["issues"])
+            + self._attention_never_synced(data["syncs"])
+        )
+
+    def _attention_stopped(self, limiter):
+        """No call goes out: the connection failed or the circuit is open."""
         items = []
-        limiter = data["limiter"]
         if self.state == "error":
             items.append(
                 {
@@ -251,12 +263,18 @@ class MarketingBackend(models.AbstractModel):
             )
         if limiter["circuit_open"]:
             items.append({"level": "danger", "text": limiter["text"]})
+        return items
+
+    def _attention_failed_jobs(self, jobs):
+        """One line per kind of job with failures: the operator opens them
+        together, so several failed jobs of one kind are one item."""
         failed = {}
-        for job in data["jobs"]:
+        for job in jobs:
             if job["failed"]:
                 failed.setdefault(job["kind"], []).append(job)
-        for kind, jobs in failed.items():
-            count = sum(job["failed"] for job in jobs)
+        items = []
+        for kind, kind_jobs in failed.items():
+            count = sum(job["failed"] for job in kind_jobs)
             items.append(
                 {
                     "level": "danger",
@@ -273,7 +291,12 @@ class MarketingBackend(models.AbstractModel):
                     "open": {"jobs": "failed"},
                 }
             )
-        quota = data["quota"]
+        return items
+
+    def _attention_slowed(self, quota, limiter):
+        """Calls wait: the daily quota is nearly spent, or the provider
+        asked us to wait."""
+        items = []
         if quota["quota"] and quota["ratio"] >= QUOTA_WARNING:
             items.append(
                 {
@@ -285,27 +308,33 @@ class MarketingBackend(models.AbstractModel):
             )
         if limiter["blocked"]:
             items.append({"level": "warning", "text": limiter["text"]})
-        issues = sum(issue["count"] for issue in data["issues"])
-        if issues:
-            items.append(
-                {
-                    "level": "warning",
-                    "text": self.env._("%s records to review — open the queue", issues)
-                    if issues > 1
-                    else self.env._("1 record to review — open it"),
-                    "open": {"issues": True},
-                }
-            )
-        if not any(sync["at"] for sync in data["syncs"]):
-            items.append(
-                {
-                    "level": "info",
-                    "text": self.env._(
-                        "Nothing synchronized yet — press Import or Export"
-                    ),
-                }
-            )
         return items
+
+    def _attention_reviews(self, issues):
+        """Records wait for a reviewer's decision in the review queue."""
+        count = sum(issue["count"] for issue in issues)
+        if not count:
+            return []
+        return [
+            {
+                "level": "warning",
+                "text": self.env._("%s records to review — open the queue", count)
+                if count > 1
+                else self.env._("1 record to review — open it"),
+                "open": {"issues": True},
+            }
+        ]
+
+    def _attention_never_synced(self, syncs):
+        """A new backend: nothing synced yet, say which button starts it."""
+        if any(sync["at"] for sync in syncs):
+            return []
+        return [
+            {
+                "level": "info",
+                "text": self.env._("Nothing synchronized yet — press Import or Export"),
+            }
+        ]
 
     # ------------------------------------------------------------------
     # where the health's numbers lead

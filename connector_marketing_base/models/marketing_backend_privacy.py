@@ -115,52 +115,71 @@ class MarketingBackend(models.AbstractModel):
         message = super().cleanup_old_records()
         self.ensure_one()
         limit = fields.Datetime.now() - timedelta(days=self.retention_days or 30)
-        scope = self._scope_domain()
-        events = (
-            self.env["marketing.webhook.event"]
-            .sudo()
-            .search(
-                scope
-                + [
-                    ("create_date", "<", limit),
-                    ("state", "=", "failed"),
-                    ("payload", "!=", False),
-                ]
-            )
+        purged = {
+            "evt": self._purge_failed_event_payloads(limit),
+            "iss": self._purge_open_issue_payloads(limit),
+            "imp": self._purge_sent_bulk_rows(limit),
+            "chk": self._drop_unimported_chunks(limit),
+        }
+        self._drop_old_privacy_exports()
+        return message + self.env._(
+            "; personal data purged from %(evt)s webhook events, %(iss)s "
+            "review items, %(imp)s bulk imports, %(chk)s unimported chunks",
+            **purged,
         )
-        events.write({"payload": False})
-        issues = (
-            self.env["marketing.sync.issue"]
+
+    def _blank_old(self, model, domain, field):
+        """Empty ``field`` on this backend's records of ``model`` matching
+        ``domain`` that still hold it; return how many.  The records stay:
+        they still say what happened, only the personal data goes."""
+        records = (
+            self.env[model]
             .sudo()
-            .search(
-                scope
-                + [
-                    ("last_seen", "<", limit),
-                    ("state", "=", "open"),
-                    ("payload", "!=", False),
-                ]
-            )
+            .search(self._scope_domain() + domain + [(field, "!=", False)])
         )
-        issues.write({"payload": False})
-        imports = (
-            self.env["marketing.bulk.import"]
-            .sudo()
-            .search(
-                scope
-                + [
-                    ("write_date", "<", limit),
-                    ("state", "in", ("done", "failed")),
-                    ("items", "!=", False),
-                ]
-            )
+        records.write({field: False})
+        return len(records)
+
+    def _purge_failed_event_payloads(self, limit):
+        """Failed webhook events are kept for the operator, not their
+        payload; pending ones are left whole (an unsubscribe must still be
+        applied)."""
+        return self._blank_old(
+            "marketing.webhook.event",
+            [("create_date", "<", limit), ("state", "=", "failed")],
+            "payload",
         )
-        imports.write({"items": False})
+
+    def _purge_open_issue_payloads(self, limit):
+        """A review item open for longer than the retention keeps its
+        reason, not the record's data."""
+        return self._blank_old(
+            "marketing.sync.issue",
+            [("last_seen", "<", limit), ("state", "=", "open")],
+            "payload",
+        )
+
+    def _purge_sent_bulk_rows(self, limit):
+        """A finished bulk import no longer needs the rows it sent."""
+        return self._blank_old(
+            "marketing.bulk.import",
+            [("write_date", "<", limit), ("state", "in", ("done", "failed"))],
+            "items",
+        )
+
+    def _drop_unimported_chunks(self, limit):
+        """Staged extract chunks nobody imported within the retention are
+        personal data with no further use: deleted."""
         chunks = (
             self.env["marketing.import.chunk"]
             .sudo()
-            .search(scope + [("create_date", "<", limit)])
+            .search(self._scope_domain() + [("create_date", "<", limit)])
         )
         chunks.unlink()
+        return len(chunks)
+
+    def _drop_old_privacy_exports(self):
+        """Export files of data-subject requests live one day."""
         self.env["ir.attachment"].sudo().search(
             [
                 ("description", "=", EXPORT_DESCRIPTION),
@@ -168,14 +187,6 @@ class MarketingBackend(models.AbstractModel):
                 ("create_date", "<", fields.Datetime.now() - timedelta(days=1)),
             ]
         ).unlink()
-        return message + self.env._(
-            "; personal data purged from %(evt)s webhook events, %(iss)s "
-            "review items, %(imp)s bulk imports, %(chk)s unimported chunks",
-            evt=len(events),
-            iss=len(issues),
-            imp=len(imports),
-            chk=len(chunks),
-        )
 
 
 class MarketingSyncIssue(models.Model):

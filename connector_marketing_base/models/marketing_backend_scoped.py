@@ -96,13 +96,23 @@ class MarketingBackendScoped(models.AbstractModel):
         Only plain stored fields are written (their defaults, ``company_id``
         from the backend); no computed field or create hook runs.
         """
+        vals = self._insert_values(backend, vals)
+        row = self._insert_on_conflict_nothing(vals, conflict)
+        record = self.browse(row[0] if row else ())
+        self._cache_inserted(record, vals)
+        return record
+
+    def _insert_values(self, backend, vals):
+        """``vals`` completed as ``create()`` would: the backend's scope and
+        company, and the defaults of the stored fields not given (the
+        INSERT bypasses the ORM that would fill them)."""
         vals = dict(
             vals,
             **self._scope_vals(backend),
             company_id=backend.company_id.id if "company_id" in backend else False,
         )
         magic = {"id", "create_uid", "create_date", "write_uid", "write_date"}
-        vals = {
+        return {
             **self.default_get(
                 [
                     name
@@ -113,6 +123,10 @@ class MarketingBackendScoped(models.AbstractModel):
             ),
             **vals,
         }
+
+    def _insert_on_conflict_nothing(self, vals, conflict):
+        """Run the INSERT; the row's id, or None for a duplicate (quietly,
+        whether PostgreSQL skips it or reports a serialization failure)."""
         columns = [
             (name, self._fields[name].convert_to_column(value, self))
             for name, value in vals.items()
@@ -135,13 +149,13 @@ class MarketingBackendScoped(models.AbstractModel):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(query, log_exceptions=False)
-                row = self.env.cr.fetchone()
+                return self.env.cr.fetchone()
         except psycopg2.errors.SerializationFailure:
-            row = None
-        record = self.browse(row[0] if row else ())
-        # the row just written is known: reading it back costs no query
+            return None
+
+    def _cache_inserted(self, record, vals):
+        """The row just written is known: reading it back costs no query."""
         for name, value in vals.items():
             field = self._fields[name]
             if record and not field.translate:
                 self.env.cache.set(record, field, field.convert_to_cache(value, record))
-        return record

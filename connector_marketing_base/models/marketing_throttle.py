@@ -6,7 +6,6 @@ import math
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -14,12 +13,10 @@ from odoo.tools import SQL
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..tools.dates import local_day, seconds_until
+from .marketing_throttle_limits import Limits
 
 _logger = logging.getLogger(__name__)
 
-#: a lease lives this much longer than the HTTP timeout: a worker that dies
-#: mid-call frees its concurrency slot by itself
-LEASE_GRACE = 10.0
 #: a call is timed when its slot is taken and timed again when its answer
 #: comes back (the provider timed it on arrival, somewhere in between);
 #: this margin absorbs clock jitter on top of that
@@ -27,57 +24,6 @@ WINDOW_MARGIN_RATIO = 0.02
 WINDOW_MARGIN_MIN = 0.05
 #: how long to back off when all concurrency slots are taken
 CONCURRENCY_BACKOFF = 0.1
-
-
-class Limits(NamedTuple):
-    """A snapshot of a backend's limits: plain values, safe to use in threads."""
-
-    key: tuple
-    label: str
-    calls: int
-    window: float
-    concurrency: int
-    daily_quota: int
-    lease_seconds: float
-    circuit_threshold: int
-    circuit_cooldown: int
-    quota_timezone: str
-
-    @classmethod
-    def of(cls, backend, bucket=None):
-        """Limits of the backend, or of one of its named buckets.
-
-        A bucket is a second window some endpoints also count against (e.g.
-        ActiveCampaign's 100 bulk imports per minute on top of 5 calls per
-        second): its own row, keyed ``<backend model>/<bucket>``, with no
-        concurrency cap, quota or circuit of its own.
-        """
-        if bucket:
-            calls, window = backend._rate_limit_buckets()[bucket]
-            return cls(
-                key=(f"{backend._name}/{bucket}", backend.id),
-                label=f"{backend.display_name} ({bucket})",
-                calls=calls,
-                window=window,
-                concurrency=0,
-                daily_quota=0,
-                lease_seconds=(backend.request_timeout or 30.0) + LEASE_GRACE,
-                circuit_threshold=0,
-                circuit_cooldown=0,
-                quota_timezone=backend._quota_timezone,
-            )
-        return cls(
-            key=(backend._name, backend.id),
-            label=backend.display_name,
-            calls=backend.rate_limit_calls,
-            window=backend.rate_limit_window or 1.0,
-            concurrency=backend.rate_limit_concurrency,
-            daily_quota=backend.daily_quota,
-            lease_seconds=(backend.request_timeout or 30.0) + LEASE_GRACE,
-            circuit_threshold=backend.circuit_threshold or 1,
-            circuit_cooldown=backend.circuit_cooldown or 60,
-            quota_timezone=backend._quota_timezone,
-        )
 
 
 class MarketingThrottle(models.Model):
@@ -226,16 +172,18 @@ class MarketingThrottle(models.Model):
         with self._own_transaction() as cr:
             state = self._locked_row(cr, limits.key)
             now = state["now"]
+            calls, margin = self._recent_calls(state, limits, now)
+            leases = self._live_leases(state, now)
             refusal = (
                 self._circuit_refusal(state, limits, now)
                 or self._block_refusal(state, now)
                 or self._quota_refusal(state, limits, now)
-                or self._rate_refusal(state, limits, now)
-                or self._concurrency_refusal(state, limits, now)
+                or self._rate_refusal(calls, margin, limits, now)
+                or self._concurrency_refusal(leases, limits)
             )
             if refusal:
                 return (None, *refusal)
-            return self._grant(cr, state, limits, now), 0.0, None
+            return self._grant(cr, state, limits, now, calls, leases), 0.0, None
 
     def _circuit_refusal(self, state, limits, now):
         open_until = self._epoch(state["circuit_open_until"])
@@ -287,8 +235,8 @@ class MarketingThrottle(models.Model):
         margin = max(WINDOW_MARGIN_MIN, window * WINDOW_MARGIN_RATIO)
         return [t for t in state["calls"] or [] if t > now - window - margin], margin
 
-    def _rate_refusal(self, state, limits, now):
-        calls, margin = self._recent_calls(state, limits, now)
+    def _rate_refusal(self, calls, margin, limits, now):
+        """``calls``: the window's call times (:meth:`_recent_calls`)."""
         if not limits.calls or len(calls) < limits.calls:
             return None
         oldest = calls[-limits.calls]
@@ -305,8 +253,8 @@ class MarketingThrottle(models.Model):
     def _live_leases(state, now):
         return {k: v for k, v in (state["leases"] or {}).items() if v > now}
 
-    def _concurrency_refusal(self, state, limits, now):
-        leases = self._live_leases(state, now)
+    def _concurrency_refusal(self, leases, limits):
+        """``leases``: the unexpired leases (:meth:`_live_leases`)."""
         if not limits.concurrency or len(leases) < limits.concurrency:
             return None
         return (
@@ -317,14 +265,16 @@ class MarketingThrottle(models.Model):
             ),
         )
 
-    def _grant(self, cr, state, limits, now):
-        """Take the slot: the call is counted, its lease recorded."""
+    def _grant(self, cr, state, limits, now, calls, leases):
+        """Take the slot: the call is counted, its lease recorded.
+
+        ``calls`` and ``leases`` are the window and the live leases
+        :meth:`_try_acquire` checked, extended here: read once per attempt.
+        """
         today, quota_used = self._quota_used(state, limits, now)
         self.env["marketing.throttle.day"]._count_call(
             cr, limits.key, today, new_day=state["quota_day"] != today
         )
-        calls, __ = self._recent_calls(state, limits, now)
-        leases = self._live_leases(state, now)
         lease = uuid.uuid4().hex
         calls.append(now)
         leases[lease] = now + limits.lease_seconds
@@ -412,39 +362,3 @@ class MarketingThrottle(models.Model):
                 blocked_until=None,
                 blocked_reason=None,
             )
-
-    @api.model
-    def _status_text(self, backend):
-        """One line for the backend form: what the limiter is doing now."""
-        if not backend.id:
-            return ""
-        row = self.sudo().search(backend._scope_domain(), limit=1)
-        if not row:
-            return self.env._("No call made yet")
-        now = fields.Datetime.now()
-        parts = []
-        if row.circuit_open_until and row.circuit_open_until > now:
-            parts.append(
-                self.env._(
-                    "circuit open until %s UTC",
-                    row.circuit_open_until.strftime("%H:%M"),
-                )
-            )
-        if row.blocked_until and row.blocked_until > now:
-            parts.append(
-                self.env._(
-                    "%(reason)s (until %(t)s UTC)",
-                    reason=row.blocked_reason or self.env._("blocked"),
-                    t=row.blocked_until.strftime("%H:%M"),
-                )
-            )
-        used = (
-            row.quota_used if row.quota_day == local_day(backend._quota_timezone) else 0
-        )
-        if backend.daily_quota:
-            parts.append(
-                self.env._("%(u)s / %(q)s calls today", u=used, q=backend.daily_quota)
-            )
-        else:
-            parts.append(self.env._("%s calls today", used))
-        return " · ".join(parts)

@@ -373,3 +373,35 @@ class ForgetPersonMixin:
         self.assertIn("not imported (tombstone)", message)
         self.assertEqual(self.backend.import_contact(again), "not imported (tombstone)")
         self.assertFalse(self.binding_of(again))
+
+
+def assert_job_data(case, module, functions, crons):
+    """The job functions and crons ``module`` has are those given, and no
+    other: ``functions`` maps each XML id to its channel and retry pattern,
+    ``crons`` each XML id to its name, code and interval.
+
+    The providers' tests give them as their XML declared them before the
+    base loaded them (``marketing.backend._load_job_functions``): moving
+    the declarations changed no channel, pattern or schedule.
+    """
+    env = case.env
+    for model, expected in (("queue.job.function", functions), ("ir.cron", crons)):
+        loaded = env["ir.model.data"].search(
+            [("module", "=", module), ("model", "=", model)]
+        )
+        case.assertEqual(set(loaded.mapped("name")), set(expected), model)
+    for xmlid, (channel, retry_pattern) in functions.items():
+        function = env.ref(f"{module}.{xmlid}")
+        case.assertEqual(
+            (function.channel, function._parse_retry_pattern(), function.allow_commit),
+            (channel, retry_pattern, False),
+            xmlid,
+        )
+    for xmlid, (name, code, number, interval) in crons.items():
+        cron = env.ref(f"{module}.{xmlid}")
+        case.assertEqual(
+            (cron.name, cron.code, cron.interval_number, cron.interval_type),
+            (name, code, number, interval),
+            xmlid,
+        )
+        case.assertTrue(cron.active, xmlid)

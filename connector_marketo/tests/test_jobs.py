@@ -1,8 +1,10 @@
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.connector_marketing_base.tests.common import assert_job_data
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import BINDING, MarketoBackendMixin
+from .job_data import CRONS, JOB_FUNCTIONS
 
 CHANNELS = {
     "process_webhook_event": "webhook",
@@ -27,6 +29,9 @@ CHANNELS = {
 
 
 class TestMarketoJobs(MarketoBackendMixin, TransactionCase):
+    def test_job_data_is_as_declared_in_xml(self):
+        assert_job_data(self, "connector_marketo", JOB_FUNCTIONS, CRONS)
+
     def test_every_job_is_declared_on_a_concrete_model(self):
         functions = self.env["queue.job.function"].search(
             [("model_id.model", "in", ["marketo.backend", BINDING, "marketo.crm.lead"])]

@@ -3,7 +3,7 @@
 {
     "name": "Marketing Connector Base - test provider",
     "summary": "Test-only provider that exercises connector_marketing_base",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Hidden",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",

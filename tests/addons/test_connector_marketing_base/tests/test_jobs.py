@@ -87,6 +87,30 @@ class TestJobConfiguration(BackendMixin, TransactionCase):
         self.assertEqual(job.job_config.retry_pattern, pattern, key)
         self.assertIn("Demo backend Demo", job.description, key)
 
+    def test_loading_again_keeps_changes_and_restores_what_is_missing(self):
+        """Each update runs the provider's loader again: as for a noupdate
+        XML record, an administrator's change stays and a deleted job
+        function comes back, once."""
+        module = "test_connector_marketing_base"
+        prefix = f"{module}.job_function_test_marketing_backend"
+        edited = self.env.ref(f"{prefix}_import_contact")
+        edited.retry_pattern = {1: 1}
+        self.env.ref(f"{prefix}_export_contacts").unlink()
+        self.env["test.marketing.backend"]._load_job_functions()
+        self.assertEqual(edited._parse_retry_pattern(), {1: 1})
+        restored = self.env.ref(f"{prefix}_export_contacts")
+        self.assertEqual(
+            (restored.channel, restored._parse_retry_pattern()),
+            EXPECTED[("test.marketing.backend", "export_contacts")],
+        )
+        functions = self.env["queue.job.function"].search(
+            [("model_id.model", "=", "test.marketing.backend")]
+        )
+        self.assertEqual(
+            len(functions),
+            len([key for key in EXPECTED if key[0] == "test.marketing.backend"]),
+        )
+
     def test_every_declared_function_is_on_a_concrete_model(self):
         functions = self.env["queue.job.function"].search(
             [("model_id.model", "in", ["test.marketing.backend", BINDING_MODEL])]

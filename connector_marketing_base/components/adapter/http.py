@@ -1,8 +1,9 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import io
+"""HTTP calls: the limiter's slot, timeouts, retries inside the job, one
+re-authentication, and the classification of the answer."""
+
 import logging
-from typing import NamedTuple
 
 import requests
 import tenacity
@@ -10,7 +11,7 @@ import tenacity
 from odoo.addons.component.core import AbstractComponent
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..exceptions import (
+from ...exceptions import (
     BadDataError,
     ConfigurationError,
     RateLimited,
@@ -21,140 +22,12 @@ from ..exceptions import (
 _logger = logging.getLogger(__name__)
 
 
-class Page(NamedTuple):
-    """One page of remote records and the cursor state that follows it."""
+class MarketingAdapterHttp(AbstractComponent):
+    """Every call goes through :meth:`_call`; a provider whose dialect
+    differs from plain HTTP status codes overrides :meth:`_classify`."""
 
-    records: list
-    state: dict
-    has_more: bool
+    _name = "marketing.adapter.http"
 
-
-class MarketingAdapter(AbstractComponent):
-    """The only place that speaks HTTP.
-
-    Every call goes through :meth:`_call`: a slot of the shared rate limiter,
-    one ``requests.Session`` per job, explicit timeouts, tenacity for transient
-    errors inside the job, one re-authentication on an expired token, and the
-    classification of the answer into success / retry later / re-auth / bad
-    data / configuration error.  A provider adapter implements the contact
-    methods below and, where its dialect differs from plain HTTP status codes,
-    :meth:`_classify`.
-    """
-
-    _name = "marketing.adapter"
-    _inherit = ["base.backend.adapter", "marketing.base"]
-    _usage = "backend.adapter"
-
-    #: records per write/read request the provider accepts
-    batch_size = 100
-    #: attempts of one call on transient errors, inside one job
-    transient_attempts = 3
-    #: asynchronous bulk import: used from this many contacts on (0: never)
-    bulk_min = 0
-    #: contacts per bulk import request
-    bulk_size = 100
-    #: seconds between two checks of a running bulk import, and how many
-    bulk_poll_seconds = 10
-    bulk_max_polls = 360
-    #: key of the remote id and last-change time in a contact record
-    external_key = "id"
-    updated_key = "updated_at"
-
-    # ------------------------------------------------------------------
-    # contact API each provider implements
-    # ------------------------------------------------------------------
-    def check_connection(self):
-        """Return a short text describing the account, or raise."""
-        raise NotImplementedError
-
-    def initial_state(self, full=False):
-        """Cursor state of a first delta import (or of a full scan)."""
-        return {}
-
-    def search_page(self, state):
-        """Return a :class:`Page` of contacts changed since ``state``."""
-        raise NotImplementedError
-
-    def fetch(self, external_id):
-        raise NotImplementedError
-
-    def upsert(self, payloads):
-        """Create or update contacts; one result per payload, in order.
-
-        A result is a dict: ``status`` (created / updated / error),
-        ``external_id``, and for errors ``code`` and ``message``.
-        """
-        raise NotImplementedError
-
-    def delete(self, external_id):
-        """Delete one contact (its documented delete); raise on a refusal,
-        ``BadDataError`` with code ``not_found`` when there is no such one."""
-        raise NotImplementedError
-
-    def is_deleted(self, record):
-        """Whether ``record``, as a scan read it, is a contact the platform
-        deleted (a provider whose scans return deleted contacts marked as
-        such says how); those are never imported as partners."""
-        return False
-
-    def deleted_contacts(self, external_ids):
-        """External ids of contacts the platform deleted, among these bound
-        ones (a deletion feed may name others too), where it can tell before
-        an export sends them again: an export by email would re-create them.
-        By default it cannot: an empty set."""
-        return set()
-
-    def read_contact(self, external_id):
-        """Everything the platform holds on one contact, as it answers
-        (data-subject access requests); by default what ``fetch`` reads."""
-        return self.fetch(external_id)
-
-    def bulk_upsert(self, payloads):
-        """Start an asynchronous import of ``payloads``; return its remote id."""
-        raise NotImplementedError
-
-    def bulk_status(self, remote_id, sent):
-        """``(done, results)`` of a bulk import (see the bulk.import.follower)."""
-        raise NotImplementedError
-
-    def list_fields(self):
-        """Custom field definitions (see ``marketing.remote.field._refresh``)."""
-        raise NotImplementedError
-
-    def create_tag(self, name):
-        """Create a tag on the platform; return its remote id."""
-        raise NotImplementedError
-
-    def count(self):
-        """Number of remote contacts, or None when the provider cannot tell."""
-        raise NotImplementedError
-
-    def external_id_of(self, record):
-        return str(record[self.external_key])
-
-    # ------------------------------------------------------------------
-    # authentication (providers with tokens override _fetch_token)
-    # ------------------------------------------------------------------
-    def _auth_headers(self):
-        """Headers that authenticate a call (bearer token from the store)."""
-        self._current_token = (
-            self.env["marketing.token"]
-            .sudo()
-            ._get_access_token(self.backend_record, self._fetch_token)
-        )
-        return {"Authorization": f"Bearer {self._current_token}"}
-
-    def _fetch_token(self, refresh_token):
-        raise NotImplementedError
-
-    def _drop_token(self):
-        token = getattr(self, "_current_token", None)
-        if token:
-            self.env["marketing.token"].sudo()._invalidate(self.backend_record, token)
-
-    # ------------------------------------------------------------------
-    # HTTP
-    # ------------------------------------------------------------------
     @property
     def session(self):
         if getattr(self, "_session", None) is None:
@@ -225,67 +98,6 @@ class MarketingAdapter(AbstractComponent):
                 # fail for good, their records unsent: the fault suite's 429)
                 ignore_retry=isinstance(err, RateLimited),
             ) from err
-
-    def _create_once(self, kind, marker, create, lookup=None):
-        """Run ``create()`` (a non-idempotent ``POST``) at most once per marker.
-
-        queue_job may run a job twice and an answer may be lost after the
-        provider applied the write, so a create is never repeated blindly:
-        the journal (``marketing.remote.create``, own transactions) keeps
-        the remote id as soon as it exists, a retried job gets it from there,
-        and after a lost answer ``lookup()`` (the remote id of the record
-        carrying the marker, or None) is asked before posting again.
-        ``create`` must call :meth:`_call` with ``create=True`` (no blind
-        retry inside the call either).
-        Without ``lookup`` a lost answer becomes a review item: a person
-        checks the platform (see ``create_uncertain``).
-        """
-        journal = self.env["marketing.remote.create"].sudo()
-        backend = self.backend_record
-        external_id, uncertain = journal._begin(backend, kind, marker)
-        if external_id:
-            return external_id
-        for attempt in range(1, self.transient_attempts + 1):
-            if uncertain:
-                external_id = self._look_up_created(kind, marker, lookup)
-                if external_id:
-                    journal._settle(backend, kind, marker, external_id)
-                    return external_id
-            try:
-                external_id = create()
-            except RetryableJobError as err:
-                cause = err.__cause__
-                lost = isinstance(cause, TransientError) and cause.maybe_applied
-                if not lost:
-                    journal._forget(backend, kind, marker)
-                    raise
-                uncertain = True
-                if attempt == self.transient_attempts:
-                    raise
-                _logger.info("%s: %s %s: answer lost (%s)", backend, kind, marker, err)
-                continue
-            except Exception:
-                # a refusal (4xx) or our own error before sending: not created
-                journal._forget(backend, kind, marker)
-                raise
-            journal._settle(backend, kind, marker, external_id)
-            return external_id
-
-    def _look_up_created(self, kind, marker, lookup):
-        if lookup is None:
-            raise BadDataError(
-                self.env._(
-                    "The creation of %(kind)s %(marker)s on %(provider)s was sent "
-                    "but its answer was lost: check whether it exists there "
-                    "before creating it again.",
-                    kind=kind,
-                    marker=marker,
-                    provider=self.backend_record._provider_label,
-                ),
-                code="create_uncertain",
-            )
-        found = lookup()
-        return str(found) if found else None
 
     def _log_retry(self, retry_state):
         _logger.info(
@@ -392,19 +204,6 @@ class MarketingAdapter(AbstractComponent):
         if status == 404:
             raise BadDataError(message, code="not_found")
         raise BadDataError(f"HTTP {status}: {message}", code=f"http_{status}")
-
-    @staticmethod
-    def _text_stream(response):
-        """The body of a streamed answer as a text file read as it arrives.
-
-        Why not ``iter_lines``: it drops the line ends, and ``csv`` then
-        joins a quoted value spanning two lines without its newline.
-        """
-        response.raw.decode_content = True  # gzip, if the server used it
-        response.raw.auto_close = False  # urllib3: EOF, not "closed file"
-        return io.TextIOWrapper(
-            response.raw, encoding=response.encoding or "utf-8", newline=""
-        )
 
     def _quota_exhausted(self, seconds, reason):
         """Postpone every job of the backend until the quota resets."""

@@ -1,0 +1,162 @@
+# Copyright 2026 Marketing Connectors contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from odoo.addons.queue_job.job import identity_exact
+
+
+class MarketingBackend(models.AbstractModel):
+    """The jobs every backend runs and the scheduler that enqueues them.
+
+    They are declared on the abstract model once, but run on the concrete
+    ``<provider>.backend`` so that provider's ``queue.job.function`` records
+    (channel, retry pattern) apply.
+    """
+
+    _inherit = "marketing.backend"
+
+    @api.private
+    def import_contacts_page(self, cursor_name="contacts"):
+        """Import one page of changed contacts; enqueue the next page."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="batch.importer").run(cursor_name)
+
+    def _import_records(self, records):
+        """Import contacts already read elsewhere (a staged bulk extract
+        chunk).  Not a job: a job carries the chunk's id
+        (``import_contacts_chunk``), never the contacts themselves."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="batch.importer").run_records(records)
+
+    @api.private
+    def import_contact(self, external_id, force_create=False):
+        """Import one contact by id (webhook refresh, review-queue retry)."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="record.importer").run(
+                external_id, force_create=force_create
+            )
+
+    @api.private
+    def export_contacts(self, after_id=0):
+        """Bind the partners of the sync domain and export them in batches
+        (a slice of partners after ``after_id`` per job; see
+        ``marketing.batch.exporter.enqueue_all``)."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="batch.exporter").enqueue_all(after_id=after_id)
+
+    @api.private
+    def export_opt_outs(self):
+        """Job: carry the opt-outs made in Odoo since the last sync to the
+        platform (the contacts are unsubscribed in batches)."""
+        self.ensure_one()
+        self._check_can_sync()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="consent.exporter").enqueue()
+
+    def _enqueue_opt_outs(self):
+        for backend in self:
+            backend.with_delay(
+                priority=10,
+                identity_key=identity_exact,
+                description=backend._job_description(
+                    self.env._("Carry opt-outs made in Odoo")
+                ),
+            ).export_opt_outs()
+
+    @api.private
+    def delete_remote_contact(self, external_id):
+        self.ensure_one()
+        with self.work_on(self._partner_binding_model) as work:
+            work.component(usage="backend.adapter").delete(external_id)
+        return self.env._("Deleted remote contact %s", external_id)
+
+    @api.private
+    def follow_bulk_import(self, tracker):
+        """Check a running bulk import; re-enqueues itself until it is done."""
+        self.ensure_one()
+        with self.work_on(tracker.binding_model) as work:
+            return work.component(usage="bulk.import.follower").run(tracker)
+
+    @api.private
+    def refresh_remote_fields(self):
+        """Read the platform's custom field definitions into the cache."""
+        self.ensure_one()
+        with self.work_on(self._name) as work:
+            definitions = work.component(usage="backend.adapter").list_fields()
+        count = self.env["marketing.remote.field"].sudo()._refresh(self, definitions)
+        return self.env._("%s custom fields read", count)
+
+    @api.private
+    def process_webhook_event(self, event):
+        """Apply one stored webhook event (see the provider's webhook.handler)."""
+        self.ensure_one()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="webhook.handler").run(event)
+
+    @api.private
+    def reconcile_contacts_page(self, cursor_name="reconcile"):
+        """Compare counts and field hashes with the remote side, page by page."""
+        self.ensure_one()
+        with self.work_on(self._partner_binding_model) as work:
+            return work.component(usage="reconciler").run(cursor_name)
+
+    @api.private
+    def cleanup_old_records(self):
+        """Retention: drop old activities, processed events, resolved issues."""
+        self.ensure_one()
+        limit = fields.Datetime.now() - timedelta(days=self.retention_days or 30)
+        scope = self._scope_domain()
+        counts = {}
+        for model, domain in (
+            ("marketing.activity", [("create_date", "<", limit)]),
+            (
+                "marketing.webhook.event",
+                [("create_date", "<", limit), ("state", "in", ("done", "ignored"))],
+            ),
+            (
+                "marketing.sync.issue",
+                [("write_date", "<", limit), ("state", "in", ("resolved", "ignored"))],
+            ),
+        ):
+            records = self.env[model].sudo().search(scope + domain)
+            counts[model] = len(records)
+            records.unlink()
+        self.env["marketing.remote.create"].sudo()._cleanup(self)
+        return self.env._(
+            "Deleted %(act)s activities, %(evt)s webhook events, %(iss)s issues",
+            act=counts["marketing.activity"],
+            evt=counts["marketing.webhook.event"],
+            iss=counts["marketing.sync.issue"],
+        )
+
+    # ------------------------------------------------------------------
+    # scheduler (one ir.cron per provider calls these on its model)
+    # ------------------------------------------------------------------
+    @api.model
+    def _scheduler_sync(self):
+        """Delta import and export of pending changes for every active backend."""
+        for backend in self.search([]):
+            backend.action_import_contacts()
+            backend.action_export_contacts()
+            backend._enqueue_opt_outs()
+
+    @api.model
+    def _scheduler_maintenance(self):
+        for backend in self.search([]):
+            backend.with_delay(
+                priority=50,
+                description=backend._job_description(
+                    self.env._("Clean up old records")
+                ),
+            ).cleanup_old_records()
+            backend.action_reconcile()
