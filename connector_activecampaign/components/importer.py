@@ -17,8 +17,9 @@ class ActivecampaignRecordImporter(Component):
     (categories of tags removed on ActiveCampaign are taken off), an
     unsubscribe from any list puts the address on Odoo's blacklist (never
     the reverse), the account becomes the partner's company with the job
-    title, and the export hash is stored again so none of it is echoed
-    back.  A record without side-loaded details changes fields only.
+    title (the base stores the export hash after all this, so none of it is
+    echoed back).  A record without side-loaded details changes fields
+    only.
     """
 
     _name = "activecampaign.res.partner.record.importer"
@@ -35,9 +36,6 @@ class ActivecampaignRecordImporter(Component):
             self._import_consent(binding, record["_lists"])
         if record.get("_account"):
             self._import_account(binding, record["_account"])
-        # is_blacklisted is computed from mail.blacklist, not invalidated by it
-        binding.odoo_id.invalidate_recordset(["is_blacklisted"])
-        binding.write({"export_hash": self._export_hash(binding)})
 
     def _import_tags(self, binding, remote_tags):
         backend = self.backend_record

@@ -197,15 +197,14 @@ class MarketingRecordImporter(AbstractComponent):
         return binding, CREATED
 
     def _finish_import(self, binding, external_id, record, remote_updated_at):
-        """Sync columns and export hash; the record's import issues closed
-        (not those this import filed); then the provider's follow-ups."""
+        """Sync columns; the record's import issues closed (not those this
+        import filed); the provider's follow-ups; then the export hash."""
         binding.write(
             {
                 **self._binding_values(record),
                 "external_id": external_id,
                 "sync_date": fields.Datetime.now(),
                 "remote_updated_at": remote_updated_at,
-                "export_hash": self._export_hash(binding),
             }
         )
         self.env["marketing.sync.issue"].sudo()._resolve(
@@ -215,6 +214,7 @@ class MarketingRecordImporter(AbstractComponent):
             keep=list(self._memo("conflicts_filed").values()),
         )
         self._after_import(binding, record)
+        self._store_export_hashes(binding)
 
     def _binding_values(self, record):
         """Hook: values of the binding's own fields from ``record`` (a score),
@@ -232,6 +232,20 @@ class MarketingRecordImporter(AbstractComponent):
             return False
         return utc_naive(value) or False
 
-    def _export_hash(self, binding):
+    def _store_export_hashes(self, bindings):
+        """Store the hash of what an export of ``bindings`` would send now.
+
+        Why after :meth:`_after_import`: what the provider's follow-ups
+        change (tags, lists, an opt-out, the company) is part of the
+        payload; a hash taken before them would make the next export send
+        the import back.  The blacklist is read again: ``is_blacklisted``
+        is computed from ``mail.blacklist`` and not invalidated by it.
+        """
+        bindings.odoo_id.invalidate_recordset(["is_blacklisted"])
         exporter = self.component(usage="batch.exporter")
-        return exporter._payload_hash(binding)
+        bindings._write_sync_columns(
+            {
+                binding.id: {"export_hash": exporter._payload_hash(binding)}
+                for binding in bindings
+            }
+        )

@@ -97,15 +97,9 @@ class MarketingImportPage(AbstractComponent):
             with self._isolated():
                 partners = self._create_partners(new)
                 bindings = self._create_bindings(partners, new)
-                exporter = self.component(usage="batch.exporter")
-                bindings._write_sync_columns(
-                    {
-                        binding.id: {"export_hash": exporter._payload_hash(binding)}
-                        for binding in bindings
-                    }
-                )
                 for binding, (__, record, __) in zip(bindings, new, strict=True):
                     self._after_import(binding, record)
+                self._store_export_hashes(bindings)
         except (BadDataError, ValidationError, UserError, psycopg2.IntegrityError):
             self.env.invalidate_all()
             self.mapper._forget_lookups()

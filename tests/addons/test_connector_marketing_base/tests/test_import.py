@@ -168,6 +168,34 @@ class TestImport(MarketingCase):
         self.assertIn("1 unchanged", binding.export_record())
         self.assertEqual(self.emulator.stats["total"], calls)
 
+    def test_what_the_follow_ups_change_is_not_echoed_back(self):
+        """The export hash is taken after the provider's follow-ups
+        (``_after_import``), on the page path (new contacts) and the
+        record path (a bound contact) alike."""
+
+        def follow_up(phone):
+            def after_import(importer, binding, record):
+                partner = binding.odoo_id.with_context(connector_no_export=True)
+                partner.phone = phone
+
+            return mock.patch.object(
+                MarketingRecordImporter, "_after_import", after_import
+            )
+
+        new_id = self.remote("followup.new@example.com")
+        with follow_up("+33 6 12 34 56 78"):
+            self.run_import()
+        bound = self.binding_of(new_id)
+        self.assertEqual(bound.phone, "+33 6 12 34 56 78")
+        calls = self.emulator.stats["total"]
+        self.assertIn("1 unchanged", bound.export_record(), "page path")
+        self.emulator.touch(new_id, first_name="Again")
+        with follow_up("+33 6 98 76 54 32"), self.trap():
+            self.backend.import_contact(new_id)
+        self.assertEqual(bound.phone, "+33 6 98 76 54 32")
+        self.assertIn("1 unchanged", bound.export_record(), "record path")
+        self.assertEqual(self.emulator.stats["total"], calls + 1, "the one read")
+
     def test_conflict_rules(self):
         partner = self.make_partner("Carl Odoo", "carl@example.com", city="Paris")
         external_id = self.remote(
