@@ -82,24 +82,31 @@ class ConstantContactBatchExporter(Component):
             outcomes.update(super()._send_bulk(part))
         return outcomes
 
-    def _after_export(self, binding, payload, bulk):
+    def _after_export_chunk(self, bound, payloads, bulk):
         """Say which phones the import could not take (filed after the
-        binding, whose export issues are resolved when it is bound)."""
-        result = super()._after_export(binding, payload, bulk)
-        if bulk and payload.get(PHONES_LEFT_OUT):
-            self._issue(
-                "export",
-                "phone_not_imported",
-                self.env._(
-                    "Exported without %(phones)s: Constant Contact's bulk import "
-                    "does not accept international phone numbers. Enter the "
-                    "number in Constant Contact if it is needed there.",
-                    phones=", ".join(payload[PHONES_LEFT_OUT]),
-                ),
-                record=binding,
-                payload=payload,
-            )
-        return result
+        bindings, whose export issues are resolved when they are bound)."""
+        super()._after_export_chunk(bound, payloads, bulk)
+        if not bulk:
+            return
+        self._issue_many(
+            "export",
+            "phone_not_imported",
+            [
+                {
+                    "reason": self.env._(
+                        "Exported without %(phones)s: Constant Contact's bulk "
+                        "import does not accept international phone numbers. "
+                        "Enter the number in Constant Contact if it is needed "
+                        "there.",
+                        phones=", ".join(payloads[binding.id][PHONES_LEFT_OUT]),
+                    ),
+                    "record": binding,
+                    "payload": payloads[binding.id],
+                }
+                for binding in bound
+                if payloads[binding.id].get(PHONES_LEFT_OUT)
+            ],
+        )
 
     def _send_opted_out(self, items):
         """Partners who opted out never go through an import (it puts every

@@ -23,6 +23,14 @@ class MarketingConnectorComponent(AbstractComponent):
             ._report(self.backend_record, direction, reason_code, reason, **kwargs)
         )
 
+    def _issue_many(self, direction, reason_code, items):
+        """File review items of one reason in one go (see ``_report_many``)."""
+        return (
+            self.env["marketing.sync.issue"]
+            .sudo()
+            ._report_many(self.backend_record, direction, reason_code, items)
+        )
+
     def _memo(self, name):
         """A dict that lives as long as this component instance.
 

@@ -286,8 +286,6 @@ class MarketingBatchExporter(AbstractComponent):
         (see :meth:`_after_export`).
         """
         outcomes = self._bind_accepted(accepted, payloads)
-        if not self._has_after_export_steps():
-            return outcomes
         bound = self.model.browse(
             [
                 binding.id
@@ -295,6 +293,9 @@ class MarketingBatchExporter(AbstractComponent):
                 if binding.external_id == str(result["external_id"])
             ]
         )
+        self._after_export_chunk(bound, payloads, bulk)
+        if not self._has_after_export_steps():
+            return outcomes
         for binding in bound:
             try:
                 with self._isolated():
@@ -308,6 +309,11 @@ class MarketingBatchExporter(AbstractComponent):
                     payload=payloads[binding.id],
                 )
         return outcomes
+
+    def _after_export_chunk(self, bound, payloads, bulk):
+        """Hook: what follows the export of a whole chunk at once (review
+        items of one reason filed together, see ``_issue_many``), before the
+        per-contact :meth:`_after_export`."""
 
     def _has_after_export_steps(self):
         """Whether this provider overrides :meth:`_after_export`.

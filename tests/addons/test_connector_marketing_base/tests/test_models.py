@@ -98,6 +98,47 @@ class TestModels(BackendMixin, TransactionCase):
         )
         self.assertNotEqual(fresh, first, "an ignored issue is not reopened silently")
 
+    def test_issue_report_many_refreshes_the_open_ones_and_files_the_rest(self):
+        other = self.env["res.partner"].create({"name": "Other"})
+        by_record = self.Issue._report(
+            self.backend, "export", "phone_not_imported", "old", record=self.partner
+        )
+        by_id = self.Issue._report(
+            self.backend, "export", "phone_not_imported", "old", external_id="r1"
+        )
+        elsewhere = self.Issue._report(
+            self.backend, "import", "phone_not_imported", "old", record=other
+        )
+        issues = self.Issue._report_many(
+            self.backend,
+            "export",
+            "phone_not_imported",
+            [
+                {"reason": "new", "record": self.partner},
+                {"reason": "new", "external_id": "r1"},
+                {"reason": "first", "record": other},
+                {"reason": "second", "record": other},
+                {"reason": "whole backend"},
+            ],
+        )
+        self.assertEqual(len(issues), 4)
+        self.assertIn(by_record, issues)
+        self.assertIn(by_id, issues)
+        self.assertEqual((by_record.occurrences, by_record.reason), (2, "new"))
+        self.assertEqual((by_id.occurrences, by_id.reason), (2, "new"))
+        self.assertNotIn(elsewhere, issues, "another direction is another issue")
+        new = issues.filtered(lambda i: i.res_id == other.id)
+        self.assertEqual((new.occurrences, new.reason), (2, "second"))
+        self.assertEqual(new.partner_id, other)
+        backend_wide = issues - by_record - by_id - new
+        self.assertFalse(backend_wide.res_model or backend_wide.external_id)
+        self.assertFalse(new.message_ids, "no 'created' note per review item")
+        again = self.Issue._report(
+            self.backend, "export", "phone_not_imported", "again"
+        )
+        self.assertEqual(again, backend_wide)
+        self.assertFalse(self.Issue._report_many(self.backend, "export", "x", []))
+
     def test_issue_report_rejects_unknown_arguments(self):
         with self.assertRaises(TypeError):
             self.Issue._report(self.backend, "import", "x", "y", colour="red")
