@@ -43,10 +43,16 @@ class ActivecampaignRecordImporter(Component):
         tags = {k: v for k, v in remote_tags.items() if v and v not in origin}
         Tag = self.env["marketing.remote.tag"].sudo()
         categories = Tag._categories(backend, tags)
-        linked = Tag.search(
-            backend._scope_domain()
-            + [("kind", "=", "tag"), ("category_id", "!=", False)]
-        ).mapped("category_id")
+        # the categories linked to a tag, read once per page; a link made in
+        # this page is added as it comes (one that is rolled back with its
+        # record stays harmless: only categories a partner has are compared)
+        memo = self._memo("linked_categories")
+        if "all" not in memo:
+            memo["all"] = Tag.search(
+                backend._scope_domain()
+                + [("kind", "=", "tag"), ("category_id", "!=", False)]
+            ).mapped("category_id")
+        linked = memo["all"] = memo["all"] | categories
         partner = binding.odoo_id.with_context(connector_no_export=True)
         gone = (partner.category_id & linked) - categories
         commands = [fields.Command.link(c.id) for c in categories - partner.category_id]

@@ -71,12 +71,12 @@ class ActivecampaignExportMapper(Component):
     def _remote_fields(self):
         """The custom field definitions, read once per mapper (a mapper
         serves one job: a search per contact was a sixth of an import)."""
-        cache = self._memo("remote_fields")
-        if "by_id" not in cache:
-            cache["by_id"] = self.env["marketing.remote.field"]._by_remote_id(
+        return self._once(
+            "remote_fields",
+            lambda: self.env["marketing.remote.field"]._by_remote_id(
                 self.backend_record
-            )
-        return cache["by_id"]
+            ),
+        )
 
     def finalize(self, map_record, values):
         """Numeric keys of the mapping lines become ``fieldValues``."""

@@ -42,6 +42,14 @@ class MarketingConnectorComponent(AbstractComponent):
         memos = vars(self).setdefault("_memos", {})
         return memos.setdefault(name, {})
 
+    def _once(self, name, compute):
+        """``compute()``, called once for this component instance (a memo of
+        one value, see :meth:`_memo`)."""
+        memo = self._memo("once")
+        if name not in memo:
+            memo[name] = compute()
+        return memo[name]
+
     def _forget_memo(self, name):
         """Drop one memo, e.g. after a rollback that may have undone records
         it holds."""

@@ -42,9 +42,14 @@ class MarketingBackendScoped(models.AbstractModel):
 
     @api.depends("backend_model", "backend_id")
     def _compute_company_id(self):
+        # per backend, not per record: a bulk export files thousands at once
+        companies = {}
         for record in self:
-            backend = record._backend()
-            record.company_id = backend.company_id if backend else False
+            key = (record.backend_model, record.backend_id)
+            if key not in companies:
+                backend = record._backend()
+                companies[key] = backend.company_id if backend else False
+            record.company_id = companies[key]
 
     @api.depends("backend_model", "backend_id")
     def _compute_backend_name(self):

@@ -153,9 +153,7 @@ class ActivecampaignAdapterFeed(AbstractComponent):
         """Names of the contact's tags: side-loaded, else ``GET /tags/{id}``
         (an unnamed tag would read as a removed category)."""
         names = {str(t["id"]): t.get("tag") for t in details.get("tags") or []}
-        cache = getattr(self, "_tag_names", None)
-        if cache is None:
-            cache = self._tag_names = {}
+        cache = self._memo("tag_names")
         for link in details.get("contactTags") or []:
             tag_id = str(link.get("tag"))
             if names.get(tag_id) or not tag_id:
@@ -179,7 +177,14 @@ class ActivecampaignAdapterFeed(AbstractComponent):
         }
         if details is None:
             return record
-        remote = self.env["marketing.remote.field"]._by_remote_id(self.backend_record)
+        # the definitions once per adapter (a search per contact was a tenth
+        # of an import page)
+        remote = self._once(
+            "remote_fields",
+            lambda: self.env["marketing.remote.field"]._by_remote_id(
+                self.backend_record
+            ),
+        )
         for value in details.get("fieldValues") or []:
             field = remote.get(str(value.get("field")))
             text = value.get("value")
