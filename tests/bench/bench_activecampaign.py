@@ -126,6 +126,7 @@ def measure_export(registry, sandbox, backend_id, args, pattern, enqueue):
         "concurrency_peak": stats.get("concurrency_peak"),
         "postponed": dict(run.postponed_by_reason),
         "worker_peak_mb": run.as_dict().get("worker_peak_mb"),
+        "job_cpu": run.job_cpu_seconds,
         "failed": run.failed,
         "remaining": run.remaining,
         "stuck": run.stuck,
@@ -202,6 +203,7 @@ def phase_import(registry, args):
         "concurrency_peak": stats.get("concurrency_peak"),
         "postponed": dict(run.postponed_by_reason),
         "worker_peak_mb": run.as_dict().get("worker_peak_mb"),
+        "job_cpu": run.job_cpu_seconds,
         "failed": run.failed,
         "create_wall": time.monotonic() - start,
     }
@@ -471,7 +473,8 @@ def report(args, bulk, single, imported, hooks):
             f"{workers}, peak MB per worker process "
             f"{imported['worker_peak_mb'] or '-'}; create() of the same records "
             f"{imported['create_wall']:.1f} s: import / create = "
-            f"{imported['create_wall'] / imported['wall']:.2f}; {floor(imported)}"
+            f"{imported['create_wall'] / imported['wall']:.2f}; {floor(imported)}; "
+            f"{harness.cpu_bound(imported['job_cpu'])}"
         )
     if bulk:
         say(
@@ -480,7 +483,7 @@ def report(args, bulk, single, imported, hooks):
             f"{bulk['stuck']} left enqueued; concurrency peak "
             f"{bulk['concurrency_peak']}; postponed {bulk['postponed'] or 0}; "
             f"{workers}, peak MB per worker process {bulk['worker_peak_mb'] or '-'}"
-            f"; {floor(bulk)}"
+            f"; {floor(bulk)}; {harness.cpu_bound(bulk['job_cpu'])}"
         )
     if single:
         say(

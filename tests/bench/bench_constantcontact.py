@@ -168,6 +168,7 @@ def _scenario(args):
             "postponed": run.as_dict()["postponed_by_reason"],
             "concurrency_peak": stats.get("concurrency_peak"),
             "worker_peak_mb": run.as_dict().get("worker_peak_mb"),
+            "job_cpu": run.job_cpu_seconds,
             "per_route": counts["per_route"],
         }
         if kind == "export" and args.sample:
@@ -282,7 +283,8 @@ def _print_table(results):
             f"{r['issues']}, failed jobs {r['failed']}, jobs {r['jobs']}, token "
             f"calls {r['token_calls']}, concurrency peak "
             f"{r.get('concurrency_peak')}, postponed {r.get('postponed') or 0}, "
-            f"peak MB per worker process {r.get('worker_peak_mb') or '-'}"
+            f"peak MB per worker process {r.get('worker_peak_mb') or '-'}; "
+            f"{harness.cpu_bound(r['job_cpu'])}"
         )
         print(f"    calls per route: {r['per_route']}")
 

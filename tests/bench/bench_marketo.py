@@ -905,7 +905,8 @@ def print_details(args, all_results, out):
                 f"failed {run.get('failed_by_method') or 0}, postponed "
                 f"{run.get('postponed_by_method') or 0} "
                 f"({run.get('postponed_by_reason') or '-'}); time inside jobs "
-                f"{run.get('job_seconds', 0):,.1f} s of {result['wall']:,.1f} s; "
+                f"{run.get('job_seconds', 0):,.1f} s of {result['wall']:,.1f} s "
+                f"({harness.cpu_bound(run.get('job_cpu_seconds', 0))}); "
                 f"calls per route: {routes or '-'}; concurrency peak "
                 f"{calls.get('concurrency_peak')}; issues {result.get('issue_codes') or 0}"
                 + (

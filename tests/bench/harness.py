@@ -322,6 +322,9 @@ class RunStats:
     #: highest RSS (MB) of the process right after a job of each method
     rss_mb_after: dict = field(default_factory=dict)
     job_seconds: float = 0.0
+    #: CPU seconds the jobs took in their own thread (PostgreSQL's not
+    #: counted): on a machine of N cores no run is shorter than this / N
+    job_cpu_seconds: float = 0.0
     wall: float = 0.0
     remaining: int = 0
     #: jobs left ``enqueued`` (claimed, never performed) when the run ended
@@ -341,6 +344,7 @@ class RunStats:
             "postponed_by_reason": dict(self.postponed_by_reason),
             "rss_mb_after": {k: round(v, 1) for k, v in self.rss_mb_after.items()},
             "job_seconds": round(self.job_seconds, 3),
+            "job_cpu_seconds": round(self.job_cpu_seconds, 3),
             "wall": round(self.wall, 3),
             "remaining": self.remaining,
             "stuck": self.stuck,
@@ -440,7 +444,7 @@ class JobRunner:
         from odoo.addons.queue_job.job import DONE, PENDING
 
         stats = self._stats
-        start = time.monotonic()
+        start, cpu = time.monotonic(), time.thread_time()
         state, error, reason = None, None, None
         cr, job = self._acquire(uuid)
         try:
@@ -456,9 +460,11 @@ class JobRunner:
         finally:
             cr.close()  # whatever was not committed by the job is rolled back
             elapsed = time.monotonic() - start
+            cpu = time.thread_time() - cpu
         rss = rss_bytes() / MemoryMeter.MB
         with self._lock:
             stats.job_seconds += elapsed
+            stats.job_cpu_seconds += cpu
             stats.rss_mb_after[method] = max(stats.rss_mb_after.get(method, 0), rss)
             if state == "skipped":
                 stats.skipped += 1
@@ -596,6 +602,16 @@ def peak_rss_bytes() -> int:
     """Peak resident set size of this process since it started."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
+
+
+def cpu_bound(cpu_seconds):
+    """What the jobs' CPU time alone allows: on this machine's cores, no run
+    of these jobs can be shorter (their PostgreSQL work comes on top)."""
+    cores = os.cpu_count() or 1
+    return (
+        f"job CPU {cpu_seconds:,.1f} s: at least {cpu_seconds / cores:,.1f} s "
+        f"of wall on {cores} cores"
+    )
 
 
 class MemoryMeter:

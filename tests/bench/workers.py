@@ -112,7 +112,14 @@ def merge(results, wall):
     """One ProcessStats from the workers' ``RunStats.as_dict()`` results."""
     stats = ProcessStats()
     for result in results:
-        for name in ("attempts", "done", "failed", "postponed", "job_seconds"):
+        for name in (
+            "attempts",
+            "done",
+            "failed",
+            "postponed",
+            "job_seconds",
+            "job_cpu_seconds",
+        ):
             setattr(stats, name, getattr(stats, name) + result.get(name, 0))
         for name in (
             "done_by_method",
