@@ -271,6 +271,7 @@ def _outcome(registry, backend_id, url, run, mem, wall, records_model="bindings"
         "records": records,
         "wall": wall,
         "calls": harness.call_counts(stats) if stats else None,
+        "sandbox_cpu": stats.get("cpu_seconds"),
         "limits": stats.get("limits"),
         "issues": issues,
         "issue_codes": issue_codes,
@@ -317,12 +318,14 @@ def _sync_scenario(registry, args, action, **backend_values):
     runner = _runner(registry, args)
     with harness.MemoryMeter(trace=args.tracemalloc) as mem:
         with maybe_profile(args.profile_file):
-            start = time.monotonic()
+            start, busy = time.monotonic(), harness.machine_busy_seconds()
             with harness.environment(registry) as env:
                 getattr(env["marketo.backend"].browse(backend_id), action)()
             run = runner.run(deadline=args.budget)
             wall = time.monotonic() - start
-    return _outcome(registry, backend_id, args.sandbox_url, run, mem, wall)
+            busy = harness.machine_busy_seconds() - busy
+    result = _outcome(registry, backend_id, args.sandbox_url, run, mem, wall)
+    return dict(result, machine_busy=busy)
 
 
 def worker_import(registry, args):
@@ -906,7 +909,8 @@ def print_details(args, all_results, out):
                 f"{run.get('postponed_by_method') or 0} "
                 f"({run.get('postponed_by_reason') or '-'}); time inside jobs "
                 f"{run.get('job_seconds', 0):,.1f} s of {result['wall']:,.1f} s "
-                f"({harness.cpu_bound(run.get('job_cpu_seconds', 0))}); "
+                f"({harness.cpu_bound(run.get('job_cpu_seconds', 0))}; "
+                f"{harness.machine_share(result)}); "
                 f"calls per route: {routes or '-'}; concurrency peak "
                 f"{calls.get('concurrency_peak')}; issues {result.get('issue_codes') or 0}"
                 + (

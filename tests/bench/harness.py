@@ -614,6 +614,29 @@ def cpu_bound(cpu_seconds):
     )
 
 
+def machine_busy_seconds():
+    """CPU seconds all the machine's cores were busy since boot (every
+    process: Odoo, PostgreSQL, the sandbox and whatever else runs)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(x) for x in stat.readline().split()[1:9]]
+    user, nice, system, __, __, irq, softirq, steal = ticks
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_share(result):
+    """How busy the machine was during a phase, and the sandbox's part: when
+    the cores were busy all along, a shorter wall needs less CPU, and the
+    sandbox's CPU is a cost the real platform does not put on this machine."""
+    busy, wall = result.get("machine_busy"), result.get("wall")
+    if busy is None or not wall:
+        return "machine CPU not measured"
+    cores = os.cpu_count() or 1
+    return (
+        f"machine busy {busy:,.1f} of {cores * wall:,.1f} core-s "
+        f"({busy / (cores * wall):.0%}), sandbox {result.get('sandbox_cpu') or 0:,.1f} s"
+    )
+
+
 class MemoryMeter:
     """Peak memory of the process during a block.
 

@@ -337,6 +337,9 @@ class Stats(Mapping):
         self.concurrency_peak = self.in_flight
         self.first_request_at = None
         self.last_request_at = None
+        # the stand-in's own CPU since the reset: on a small machine it
+        # shares the cores with the Odoo under test, the platform does not
+        self._cpu_at_reset = time.process_time()
         self.counters = dict.fromkeys(self._counter_names, 0)
         self._timestamps.clear()
 
@@ -390,6 +393,7 @@ class Stats(Mapping):
                 "handler_errors": self.handler_errors,
                 "first_request_at": self.first_request_at,
                 "last_request_at": self.last_request_at,
+                "cpu_seconds": round(time.process_time() - self._cpu_at_reset, 3),
                 "timestamps": list(self._timestamps),
             }
             data.update(self.counters)
