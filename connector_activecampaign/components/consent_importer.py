@@ -1,8 +1,11 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tools import email_normalize
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.component.core import Component
+
+_lt = LazyTranslate(__name__)
 
 #: the sync cursor of the unsubscribe poll
 CURSOR = "unsubscribes"
@@ -30,6 +33,10 @@ class ActivecampaignConsentImporter(Component):
     _feed_cursor = CURSOR
     _feed_job = "import_unsubscribes_page"
     _feed_chain = "import:unsubscribes"
+    _feed_label = _lt("Import next page of unsubscribes")
+    _feed_result = _lt(
+        "%(read)s unsubscribed contacts read, %(applied)s addresses blacklisted"
+    )
 
     def run(self):
         if not self.backend_record.list_id:
@@ -54,13 +61,3 @@ class ActivecampaignConsentImporter(Component):
         )
         bound._write_sync_columns({b.id: {"opt_out_sent": True} for b in bound})
         return added
-
-    def _feed_description(self):
-        return self.env._("Import next page of unsubscribes")
-
-    def _summary(self, page, added):
-        return self.env._(
-            "%(read)s unsubscribed contacts read, %(added)s addresses blacklisted",
-            read=len(page.records),
-            added=len(added),
-        )

@@ -196,11 +196,7 @@ class ActivecampaignBatchExporter(Component):
 
     def _link_account(self, binding, payload):
         company = self.env["res.partner"].browse(payload["account"])
-        Account = self.env["activecampaign.account"]
-        account = Account._bind(self.backend_record, company)
-        if not account.external_id:
-            with self.backend_record.work_on(Account._name) as work:
-                work.component(usage="batch.exporter").run(account)
+        account = self._export_dependency(company, "activecampaign.account")
         if not account.external_id:
             return  # the account went to review: its issue says why
         binding.account_contact_id = self.backend_adapter.link_account(

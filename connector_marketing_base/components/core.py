@@ -84,6 +84,21 @@ class MarketingConnectorComponent(AbstractComponent):
             binding._write_sync_columns({binding.id: values})
         return added
 
+    def _export_dependency(self, record, binding_model, usage="record.exporter"):
+        """The binding of ``record`` on ``binding_model``, exported first
+        when it has no remote id yet (found or created: ``_bind``).
+
+        For a record that links to another one on the platform (a deal to
+        its contact, a contact to its account): the exporters of both sides
+        use it, so a dependency is bound and sent the same way everywhere.
+        """
+        backend = self.backend_record
+        dependency = self.env[binding_model]._bind(backend, record)
+        if not dependency.external_id:
+            with backend.work_on(binding_model) as work:
+                work.component(usage=usage).run(dependency)
+        return dependency
+
     def _unsubscribe_message(self, detail=""):
         """The blacklist note of an unsubscribe read from this backend."""
         return self.env._(

@@ -9,6 +9,7 @@ from odoo.addons.component.core import AbstractComponent
 from ..exceptions import BadDataError
 from ..tools import outcomes as oc
 from ..tools.normalize import payload_hash
+from .export_slicer import chunks
 
 
 class MarketingRecordExporter(AbstractComponent):
@@ -56,6 +57,16 @@ class MarketingSingleExporter(AbstractComponent):
     _name = "marketing.single.exporter"
     _inherit = ["base.exporter", "marketing.export.lock", "marketing.base"]
 
+    #: records exported per job of :meth:`enqueue_all` (one call each)
+    records_per_job = 50
+    #: texts naming the records (lazy translations, ``LazyTranslate(__name__)``):
+    #: "Export %s <records>" describes their export jobs, "%(n)s <records>:
+    #: %(details)s" is the result of one, "%(p)s of %(n)s <records> to
+    #: export" the result of :meth:`enqueue_all`
+    _job_label = None
+    _result_label = None
+    _enqueue_result = None
+
     def run(self, bindings):
         outcomes = Counter(self.export_one(binding) for binding in bindings)
         return self._summary(len(bindings), outcomes)
@@ -77,16 +88,6 @@ class MarketingSingleExporter(AbstractComponent):
 
     def _export_dependencies(self, binding):
         """Hook: export what ``binding`` links to (:meth:`_export_dependency`)."""
-
-    def _export_dependency(self, record, binding_model, usage="record.exporter"):
-        """The binding of ``record`` on ``binding_model``, exported first
-        when it has no remote id yet (found or created: ``_bind``)."""
-        backend = self.backend_record
-        dependency = self.env[binding_model]._bind(backend, record)
-        if not dependency.external_id:
-            with backend.work_on(binding_model) as work:
-                work.component(usage=usage).run(dependency)
-        return dependency
 
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
@@ -129,6 +130,42 @@ class MarketingSingleExporter(AbstractComponent):
         )
 
     def _summary(self, total, outcomes):
-        return self.env._(
-            "%(n)s records: %(details)s", n=total, details=oc.details(outcomes)
+        """``_result_label`` with the number of records and their outcomes."""
+        if not self._result_label:
+            return self.env._(
+                "%(n)s records: %(details)s", n=total, details=oc.details(outcomes)
+            )
+        return self.env._(self._result_label) % {
+            "n": total,
+            "details": oc.details(outcomes),
+        }
+
+    def enqueue_all(self):
+        """Bind the records to export (:meth:`_records_to_export`) and
+        enqueue the export of those never exported or changed since their
+        last sync, :attr:`records_per_job` per job (the hash check then
+        skips those whose payload did not really change)."""
+        backend = self.backend_record
+        bindings = self.model._bind(backend, self._records_to_export())
+        pending = bindings.filtered(
+            lambda b: (
+                not b.external_id
+                or not b.sync_date
+                or b.odoo_id.write_date > b.sync_date
+            )
         )
+        for chunk in chunks(pending, self.records_per_job):
+            chunk.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self.env._(self._job_label) % len(chunk)
+                ),
+            ).export_batch()
+        return self.env._(self._enqueue_result) % {
+            "p": len(pending),
+            "n": len(bindings),
+        }
+
+    def _records_to_export(self):
+        """Hook: the Odoo records :meth:`enqueue_all` exports."""
+        raise NotImplementedError

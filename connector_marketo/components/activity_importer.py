@@ -1,11 +1,14 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.tools.dates import utc_naive, utc_text
 
 from ..models.marketo_backend import ACTIVITY_TYPES
+
+_lt = LazyTranslate(__name__)
 
 
 class MarketoTokenFeedImporter(AbstractComponent):
@@ -53,6 +56,8 @@ class MarketoActivityImporter(Component):
     _feed_cursor = "activities"
     _feed_job = "import_activities_page"
     _feed_chain = "import:activities"
+    _feed_label = _lt("Import next activity page")
+    _feed_result = _lt("%(read)s activities read, %(applied)s new")
 
     def _fetch_page(self, state):
         adapter = self.component(usage="backend.adapter")
@@ -72,16 +77,6 @@ class MarketoActivityImporter(Component):
         )
         self._refresh_scored_leads(adapter, page.records)
         return created
-
-    def _feed_description(self):
-        return self.env._("Import next activity page")
-
-    def _summary(self, page, created):
-        return self.env._(
-            "%(read)s activities read, %(new)s new",
-            read=len(page.records),
-            new=len(created),
-        )
 
     def _valid(self, records):
         """The activities the page can store; the others become review items.
