@@ -166,10 +166,12 @@ class ConstantContactTrackingImporter(Component):
     """
 
     _name = "constantcontact.tracking.importer"
-    _inherit = ["marketing.feed.importer", "constantcontact.base"]
+    _inherit = ["marketing.activity.feed.importer", "constantcontact.base"]
     _usage = "activity.feed.importer"
     _apply_on = ["marketing.activity"]
     _feed_job = "import_tracking"
+    _activity_contact_model = "constantcontact.res.partner"
+    _activity_contact_key = "contact_id"
 
     def run(self, campaign_activity_id, kind, campaign_name=None, count=None):
         return super().run(campaign_activity_id, kind, campaign_name, count)
@@ -201,16 +203,6 @@ class ConstantContactTrackingImporter(Component):
             done["count"] = count
         return Page(fresh, done, False)
 
-    def _apply_page(self, page, state):
-        __, kind, campaign_name, __ = self._feed_args
-        return (
-            self.env["marketing.activity"]
-            .sudo()
-            ._record(
-                self.backend_record, self._values(page.records, kind, campaign_name)
-            )
-        )
-
     def _feed_description(self):
         return self.env._("Import next %s page", self._feed_args[1])
 
@@ -222,34 +214,24 @@ class ConstantContactTrackingImporter(Component):
             new=len(created),
         )
 
-    def _values(self, rows, kind, campaign_name):
-        bindings = self.binder_for("constantcontact.res.partner").to_internal_many(
-            {r.get("contact_id") for r in rows if r.get("contact_id")}
-        )
-        values = []
-        for row in rows:
-            binding = bindings.get(row.get("contact_id"))
-            values.append(
-                {
-                    "external_id": ":".join(
-                        str(row.get(key) or "")
-                        for key in (
-                            "campaign_activity_id",
-                            "tracking_activity_type",
-                            "contact_id",
-                            "created_time",
-                            "link_id",
-                        )
-                    ),
-                    "activity_type": REPORTS[kind],
-                    "occurred_at": utc_text(row.get("created_time")),
-                    "partner_id": binding.odoo_id.id if binding else False,
-                    "email": row.get("email_address"),
-                    "campaign": campaign_name,
-                    "detail": row.get("link_url")
-                    or row.get("bounce_message")
-                    or row.get("opt_out_reason"),
-                    "payload": row,
-                }
-            )
-        return values
+    def _activity_values(self, row, partner):
+        __, kind, campaign_name, __ = self._feed_args
+        return {
+            "external_id": ":".join(
+                str(row.get(key) or "")
+                for key in (
+                    "campaign_activity_id",
+                    "tracking_activity_type",
+                    "contact_id",
+                    "created_time",
+                    "link_id",
+                )
+            ),
+            "activity_type": REPORTS[kind],
+            "occurred_at": utc_text(row.get("created_time")),
+            "email": row.get("email_address"),
+            "campaign": campaign_name,
+            "detail": row.get("link_url")
+            or row.get("bounce_message")
+            or row.get("opt_out_reason"),
+        }

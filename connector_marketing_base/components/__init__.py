@@ -3,6 +3,7 @@ from . import adapter
 from . import binder
 from . import mapper
 from . import feed_importer
+from . import activity_feed
 from . import importer_matching
 from . import importer_conflicts
 from . import importer_page
