@@ -18,9 +18,9 @@ class MarketingRecordExporter(AbstractComponent):
     By default a batch of one: the binding goes through its model's
     ``batch.exporter``, so one record and a batch obey the same rules
     (forgotten people, hash skip, opt-outs, locks) and answer the same
-    summary.  A provider whose single export differs from its batch one
-    (Constant Contact updates a known contact read-modify-write) inherits
-    ``marketing.single.exporter`` too and overrides :meth:`run`.
+    summary.  A provider whose update of a known contact differs from its
+    batch export (Constant Contact updates it read-modify-write) uses
+    ``marketing.contact.updater`` instead.
     """
 
     _name = "marketing.record.exporter"
@@ -169,3 +169,41 @@ class MarketingSingleExporter(AbstractComponent):
     def _records_to_export(self):
         """Hook: the Odoo records :meth:`enqueue_all` exports."""
         raise NotImplementedError
+
+
+class MarketingContactUpdater(AbstractComponent):
+    """Export one contact alone: a known one through the steps of
+    ``marketing.single.exporter``, a new one through the batch exporter.
+
+    For a platform whose update of a known contact is not its batch export
+    (Constant Contact's batch is an asynchronous import; a contact changed
+    alone is read and written back whole).  The payload, its hash and the
+    result text are the batch exporter's, so either path skips what the
+    other sent, and the lock is the batch's email lock, so a batch and a
+    single update of one person exclude each other.  The provider writes
+    :meth:`_export` (and what it needs): how one contact is updated.
+    """
+
+    _name = "marketing.contact.updater"
+    _inherit = ["marketing.record.exporter", "marketing.single.exporter"]
+
+    def run(self, binding):
+        if not binding.external_id:
+            return self._batch_exporter.run(binding)
+        return self._summary(1, Counter([self.export_one(binding)]))
+
+    @property
+    def _batch_exporter(self):
+        return self.component(usage="batch.exporter")
+
+    def _payload(self, binding):
+        return self._batch_exporter._payload(binding)
+
+    def _hash_of(self, payload):
+        return self._batch_exporter._hash_of(payload)
+
+    def _lock(self, binding):
+        self._lock_emails([binding.email_normalized])
+
+    def _summary(self, total, outcomes):
+        return self._batch_exporter._summary(total, outcomes)
