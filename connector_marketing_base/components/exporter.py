@@ -293,7 +293,7 @@ class MarketingBatchExporter(AbstractComponent):
                 if binding.external_id == str(result["external_id"])
             ]
         )
-        self._after_export_chunk(bound, payloads, bulk)
+        outcomes.update(self._after_export_chunk(bound, payloads, bulk) or ())
         if not self._has_after_export_steps():
             return outcomes
         for binding in bound:
@@ -313,7 +313,7 @@ class MarketingBatchExporter(AbstractComponent):
     def _after_export_chunk(self, bound, payloads, bulk):
         """Hook: what follows the export of a whole chunk at once (review
         items of one reason filed together, see ``_issue_many``), before the
-        per-contact :meth:`_after_export`."""
+        per-contact :meth:`_after_export`; may return outcomes to count."""
 
     def _has_after_export_steps(self):
         """Whether this provider overrides :meth:`_after_export`.
