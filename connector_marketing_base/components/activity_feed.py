@@ -3,6 +3,8 @@
 
 from odoo.addons.component.core import AbstractComponent
 
+from ..tools.dates import utc_naive
+
 
 class MarketingActivityFeedImporter(AbstractComponent):
     """A feed of what people did on the platform (sends, opens, clicks,
@@ -14,7 +16,8 @@ class MarketingActivityFeedImporter(AbstractComponent):
     (:meth:`_activity_values`, the provider's reading of its row) with its
     partner and the row itself as payload.  ``marketing.activity._record``
     keeps activities by their id, so a page read twice stores nothing twice,
-    and puts the unsubscribes on the blacklist.
+    and puts the unsubscribes on the blacklist.  A feed whose rows may come
+    malformed filters its pages with :meth:`_valid_rows`.
     """
 
     _name = "marketing.activity.feed.importer"
@@ -24,6 +27,9 @@ class MarketingActivityFeedImporter(AbstractComponent):
     _activity_contact_model = None
     #: key of a row holding the contact's remote id
     _activity_contact_key = None
+    #: keys a row must hold, and the key of its date, for :meth:`_valid_rows`
+    _activity_required_keys = ()
+    _activity_date_key = None
 
     def _apply_page(self, page, state):
         return self._store_activities(page.records)
@@ -50,6 +56,54 @@ class MarketingActivityFeedImporter(AbstractComponent):
         return (
             self.env["marketing.activity"].sudo()._record(self.backend_record, values)
         )
+
+    def _valid_rows(self, records):
+        """The rows of a page that can be stored; the others become review
+        items.
+
+        Why: a row without its id (the dedupe key), its date or its contact,
+        or in an unexpected shape, failed the whole page, and the job
+        retried it forever without moving the cursor.
+        """
+        if not isinstance(records, list):
+            if records:
+                self._issue(
+                    "import",
+                    "unexpected_shape",
+                    self.env._(
+                        "%s sent an activity page that is not a list",
+                        self.backend_record._provider_label,
+                    ),
+                    payload=records,
+                )
+            return []
+        valid = []
+        for record in records:
+            problem = self._row_problem(record)
+            if problem:
+                external_id = record.get("id") if isinstance(record, dict) else None
+                self._issue(
+                    "import",
+                    "invalid_activity",
+                    problem,
+                    external_id=str(external_id) if external_id else None,
+                    payload=record,
+                )
+            else:
+                valid.append(record)
+        return valid
+
+    def _row_problem(self, record):
+        """What makes ``record`` unfit to store, or None."""
+        if not isinstance(record, dict):
+            return self.env._("An activity is not an object")
+        for key in self._activity_required_keys:
+            if not isinstance(record.get(key), str | int) or record.get(key) in ("", 0):
+                return self.env._("An activity has no %s", key)
+        date_key = self._activity_date_key
+        if date_key and utc_naive(record[date_key]) is None:
+            return self.env._("An activity has an unreadable %s", date_key)
+        return None
 
     def _before_activities(self, rows, partners):
         """Hook: read what the rows of a page need at once, before each is

@@ -4,7 +4,7 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
-from odoo.addons.connector_marketing_base.tools.dates import utc_naive, utc_text
+from odoo.addons.connector_marketing_base.tools.dates import utc_text
 
 from ..models.marketo_backend import ACTIVITY_TYPES
 
@@ -60,6 +60,8 @@ class MarketoActivityImporter(Component):
     _feed_result = _lt("%(read)s activities read, %(applied)s new")
     _activity_contact_model = "marketo.res.partner"
     _activity_contact_key = "leadId"
+    _activity_required_keys = ("marketoGUID", "activityDate", "leadId")
+    _activity_date_key = "activityDate"
 
     def _fetch_page(self, state):
         adapter = self.component(usage="backend.adapter")
@@ -69,54 +71,12 @@ class MarketoActivityImporter(Component):
                 token, self.backend_record._activity_type_ids()
             ),
         )
-        return page._replace(records=self._valid(page.records))
+        return page._replace(records=self._valid_rows(page.records))
 
     def _apply_page(self, page, state):
         created = super()._apply_page(page, state)
         self._refresh_scored_leads(page.records)
         return created
-
-    def _valid(self, records):
-        """The activities the page can store; the others become review items.
-
-        Why: a record Marketo sends without ``marketoGUID`` (our dedupe key),
-        ``activityDate`` or ``leadId``, or in an unexpected shape, failed the
-        whole page, and the job retried it forever without moving the token.
-        """
-        if not isinstance(records, list):
-            if records:
-                self._issue(
-                    "import",
-                    "unexpected_shape",
-                    self.env._("Marketo sent an activity page that is not a list"),
-                    payload=records,
-                )
-            return []
-        valid = []
-        for record in records:
-            problem = self._problem(record)
-            if problem:
-                external_id = record.get("id") if isinstance(record, dict) else None
-                self._issue(
-                    "import",
-                    "invalid_activity",
-                    problem,
-                    external_id=str(external_id) if external_id else None,
-                    payload=record,
-                )
-            else:
-                valid.append(record)
-        return valid
-
-    def _problem(self, record):
-        if not isinstance(record, dict):
-            return self.env._("An activity is not an object")
-        for key in ("marketoGUID", "activityDate", "leadId"):
-            if not isinstance(record.get(key), str | int) or record.get(key) in ("", 0):
-                return self.env._("An activity has no %s", key)
-        if utc_naive(record["activityDate"]) is None:
-            return self.env._("An activity has an unreadable activityDate")
-        return None
 
     def _refresh_scored_leads(self, records):
         """Score changes do not appear in the lead-changes feed: re-read the
