@@ -6,7 +6,7 @@ from odoo import fields
 
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
-from odoo.addons.connector_marketing_base.tools.dates import utc_text
+from odoo.addons.connector_marketing_base.tools.dates import iso_z, utc_text
 from odoo.addons.queue_job.job import identity_exact
 
 #: tracking report → marketing.activity type
@@ -27,17 +27,6 @@ REPORTED_ROLES = ("primary_email", "resend")
 #: missed; activities are kept by id, so twice is once)
 CAMPAIGNS_CURSOR = "campaigns"
 CAMPAIGNS_OVERLAP = timedelta(minutes=5)
-ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def utc_text_of(value):
-    """ISO-8601 UTC text of a datetime or of Constant Contact's date text
-    (offsets allowed), so cursor dates compare as text; None when empty."""
-    if not value:
-        return None
-    if isinstance(value, str):
-        return utc_text(value, ISO_FORMAT) or value
-    return value.strftime(ISO_FORMAT)
 
 
 def tracking_cursor(campaign_activity_id, kind):
@@ -109,14 +98,14 @@ class ConstantContactEngagementImporter(Component):
         window_start = now - timedelta(days=backend.engagement_days or 30)
         state = cursors._get(backend, CAMPAIGNS_CURSOR) or {}
         after = state.get("after")
-        if not after or after < utc_text_of(window_start):
-            after = utc_text_of(window_start)
+        if not after or after < iso_z(window_start):
+            after = iso_z(window_start)
         known = dict(state.get("known") or {})
         href = None
         while True:
             campaigns, href = adapter.campaigns_page(href, after_date=after)
             for campaign in campaigns:
-                updated = utc_text_of(campaign.get("updated_at")) or utc_text_of(now)
+                updated = iso_z(campaign.get("updated_at")) or iso_z(now)
                 for activity_id in self._reported_activities(campaign):
                     known[activity_id] = [campaign.get("name"), updated]
             if not href:
@@ -124,12 +113,12 @@ class ConstantContactEngagementImporter(Component):
         known = {
             activity_id: value
             for activity_id, value in known.items()
-            if value[1] >= utc_text_of(window_start)
+            if value[1] >= iso_z(window_start)
         }
         cursors._set(
             backend,
             CAMPAIGNS_CURSOR,
-            {"after": utc_text_of(now - CAMPAIGNS_OVERLAP), "known": known},
+            {"after": iso_z(now - CAMPAIGNS_OVERLAP), "known": known},
         )
         return {activity_id: value[0] for activity_id, value in known.items()}
 

@@ -9,7 +9,7 @@ from odoo import fields
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.component.core import Component
-from odoo.addons.connector_marketing_base.tools.dates import utc_naive
+from odoo.addons.connector_marketing_base.tools.dates import iso_z, utc_naive
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
 from .adapter.api import ExportAlreadyQueued
@@ -48,8 +48,8 @@ class MarketoExtractImporter(Component):
         adapter = self.component(usage="backend.adapter")
         cursors = self.env["marketing.sync.cursor"].sudo()
         state = cursors._get(backend, "bulk") or {
-            "start": backend.initial_load_since.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "began": fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start": iso_z(backend.initial_load_since),
+            "began": iso_z(fields.Datetime.now()),
         }
         if not state.get("export_id"):
             return self._create(adapter, cursors, state)
@@ -95,7 +95,7 @@ class MarketoExtractImporter(Component):
     def _create(self, adapter, cursors, state):
         """Create the window's export and keep its id (not queued yet)."""
         start = utc_naive(state["start"])
-        end = min(start + WINDOW, fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
+        end = iso_z(min(start + WINDOW, fields.Datetime.now()))
         export_id = adapter.extract_create(state["start"], end)
         cursors._set(
             self.backend_record,
