@@ -43,8 +43,10 @@ class ActivecampaignBatchExporter(Component):
         outcomes["tags removed"] += self._remove_lost_tags(known)
         outcomes["subscribed"] += self._first_subscriptions(
             bound.filtered(
-                lambda b: payloads[b.id].get("_new")
-                and payloads[b.id].get("consent") == "subscribed"
+                lambda b: (
+                    payloads[b.id].get("_new")
+                    and payloads[b.id].get("consent") == "subscribed"
+                )
             ),
             payloads,
         )

@@ -18,6 +18,7 @@ TRACKED = {
     "name",
 }
 
+
 class ActivecampaignOrderListener(Component):
     """An order changes → its deal follows, on every backend with a pipeline.
 
@@ -57,6 +58,6 @@ class ActivecampaignOrderListener(Component):
                 )
             )
             if mine:
-                yield from self.env["activecampaign.sale.order"].sudo()._bind(
-                    backend, mine
+                yield from (
+                    self.env["activecampaign.sale.order"].sudo()._bind(backend, mine)
                 )

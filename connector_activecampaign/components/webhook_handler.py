@@ -49,7 +49,7 @@ class ActivecampaignWebhookHandler(Component):
             return self.env._("Initiated by the API: our own write")
         if (event.event_type or "").startswith("deal_"):
             return self.env._("Deals follow Odoo's orders")
-        return None
+        return super()._ignore_reason(event)
 
     def _event_activity(self, event):
         payload = event.payload or {}

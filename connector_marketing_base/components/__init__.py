@@ -11,6 +11,7 @@ from . import importer
 from . import batch_importer
 from . import export_lock
 from . import export_slicer
+from . import export_binding
 from . import exporter
 from . import record_exporter
 from . import listener

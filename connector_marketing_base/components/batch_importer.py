@@ -66,7 +66,7 @@ class MarketingBatchImporter(AbstractComponent):
                 backend.with_delay(
                     priority=30,
                     description=backend._job_description(
-                        self.env._(label) % chunk.count
+                        self._text(label, chunk.count)
                     ),
                 ).import_contacts_chunk(chunk)
                 batch = []

@@ -31,6 +31,17 @@ class MarketingConnectorComponent(AbstractComponent):
             ._report_many(self.backend_record, direction, reason_code, items)
         )
 
+    def _text(self, label, values):
+        """``label``, a lazy translation a component declares (``_feed_result``,
+        ``_job_label``...), in the user's language with its placeholders
+        filled from ``values``.
+
+        Why a helper: ``env._`` translates a lazy term but takes no
+        arguments with it; the term is translated first, then filled.
+        """
+        text = self.env._(label)
+        return text % values
+
     def _memo(self, name):
         """A dict that lives as long as this component instance.
 

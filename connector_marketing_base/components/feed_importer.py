@@ -109,7 +109,6 @@ class MarketingFeedImporter(AbstractComponent):
     def _summary(self, page, applied):
         """The job's result text: ``_feed_result`` with the records read and
         what was applied, counted."""
-        return self.env._(self._feed_result) % {
-            "read": len(page.records),
-            "applied": len(applied),
-        }
+        return self._text(
+            self._feed_result, {"read": len(page.records), "applied": len(applied)}
+        )

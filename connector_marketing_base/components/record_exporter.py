@@ -135,10 +135,9 @@ class MarketingSingleExporter(AbstractComponent):
             return self.env._(
                 "%(n)s records: %(details)s", n=total, details=oc.details(outcomes)
             )
-        return self.env._(self._result_label) % {
-            "n": total,
-            "details": oc.details(outcomes),
-        }
+        return self._text(
+            self._result_label, {"n": total, "details": oc.details(outcomes)}
+        )
 
     def enqueue_all(self):
         """Bind the records to export (:meth:`_records_to_export`) and
@@ -158,13 +157,10 @@ class MarketingSingleExporter(AbstractComponent):
             chunk.with_delay(
                 priority=20,
                 description=backend._job_description(
-                    self.env._(self._job_label) % len(chunk)
+                    self._text(self._job_label, len(chunk))
                 ),
             ).export_batch()
-        return self.env._(self._enqueue_result) % {
-            "p": len(pending),
-            "n": len(bindings),
-        }
+        return self._text(self._enqueue_result, {"p": len(pending), "n": len(bindings)})
 
     def _records_to_export(self):
         """Hook: the Odoo records :meth:`enqueue_all` exports."""

@@ -56,8 +56,8 @@ class MarketingWebhookHandler(AbstractComponent):
 
     def _ignore_reason(self, event):
         """Hook: why ``event`` is not applied at all (e.g. our own write
-        coming back), or None."""
-        return None
+        coming back), or an empty text."""
+        return ""
 
     def _refresh(self, event):
         """Read the contact of ``event`` again through the API and import it."""
@@ -82,9 +82,7 @@ class MarketingWebhookHandler(AbstractComponent):
             payload=event.payload or {},
         )
         activities = (
-            self.env["marketing.activity"]
-            .sudo()
-            ._record(self.backend_record, [values])
+            self.env["marketing.activity"].sudo()._record(self.backend_record, [values])
         )
         return self.env._("%s activity stored", len(activities))
 
