@@ -23,6 +23,18 @@ class MarketingConnectorComponent(AbstractComponent):
             ._report(self.backend_record, direction, reason_code, reason, **kwargs)
         )
 
+    def _issue_refused(self, result, record, payload, default):
+        """File the export review item of a record the platform refused:
+        the platform's own code and message from its per-record ``result``
+        (``default``: the message when it gave none)."""
+        return self._issue(
+            "export",
+            result.get("code") or "rejected",
+            result.get("message") or default,
+            record=record,
+            payload=payload,
+        )
+
     def _issue_many(self, direction, reason_code, items):
         """File review items of one reason in one go (see ``_report_many``)."""
         return (

@@ -218,12 +218,8 @@ class MarketingBatchExporter(AbstractComponent):
                 if result.get("status") in oc.ACCEPTED:
                     accepted.append((binding, digest, result))
                     continue
-                self._issue(
-                    "export",
-                    result.get("code") or "rejected",
-                    result.get("message") or self.env._("Rejected by the platform"),
-                    record=binding,
-                    payload=payload,
+                self._issue_refused(
+                    result, binding, payload, self.env._("Rejected by the platform")
                 )
                 outcomes[oc.REVIEW] += 1
             outcomes.update(
