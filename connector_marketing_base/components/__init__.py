@@ -19,3 +19,4 @@ from . import reconciler
 from . import webhook_handler
 from . import bulk_import
 from . import consent
+from . import unsubscribe_feed
