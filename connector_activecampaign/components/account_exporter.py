@@ -1,9 +1,12 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import BadDataError
 from odoo.addons.connector_marketing_base.tools.normalize import nfc, truncate
-from odoo.addons.connector_marketing_base.tools.outcomes import details
+
+_lt = LazyTranslate(__name__)
 
 NAME_LENGTH = 255
 
@@ -21,6 +24,7 @@ class ActivecampaignAccountExporter(Component):
     _inherit = ["marketing.single.exporter", "activecampaign.base"]
     _apply_on = ["activecampaign.account"]
     _usage = "batch.exporter"
+    _result_label = _lt("%(n)s accounts: %(details)s")
 
     def _payload(self, binding):
         company = binding.odoo_id
@@ -33,9 +37,6 @@ class ActivecampaignAccountExporter(Component):
         return self.backend_adapter.save_account(
             binding.external_id, payload, marker=f"res.partner,{binding.odoo_id.id}"
         )
-
-    def _summary(self, total, outcomes):
-        return self.env._("%(n)s accounts: %(d)s", n=total, d=details(outcomes))
 
 
 class ActivecampaignAccountRecordExporter(Component):

@@ -1,6 +1,7 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import (
@@ -8,11 +9,10 @@ from odoo.addons.connector_marketing_base.exceptions import (
     ConfigurationError,
 )
 from odoo.addons.connector_marketing_base.tools.normalize import nfc, truncate
-from odoo.addons.connector_marketing_base.tools.outcomes import details
+
+_lt = LazyTranslate(__name__)
 
 TITLE_LENGTH = 255
-#: orders exported per job (one call each)
-DEALS_PER_JOB = 50
 #: the binding model of the deal's contact
 CONTACT_MODEL = "activecampaign.res.partner"
 
@@ -31,6 +31,9 @@ class ActivecampaignDealExporter(Component):
     _inherit = ["marketing.single.exporter", "activecampaign.base"]
     _apply_on = ["activecampaign.sale.order"]
     _usage = "batch.exporter"
+    _job_label = _lt("Export %s deals")
+    _result_label = _lt("%(n)s deals: %(details)s")
+    _enqueue_result = _lt("%(p)s of %(n)s orders to export")
 
     def _stage(self, order):
         """The mapped stage of the order's state (nothing is exported, not
@@ -120,38 +123,16 @@ class ActivecampaignDealExporter(Component):
             binding.external_id, payload, marker=f"sale.order,{binding.odoo_id.id}"
         )
 
-    def _summary(self, total, outcomes):
-        return self.env._("%(n)s deals: %(d)s", n=total, d=details(outcomes))
-
-    def enqueue_all(self):
-        """Bind the orders of synced customers and enqueue their export."""
+    def _records_to_export(self):
+        """The orders of synced customers in a state the stage mapping knows."""
         backend = self.backend_record
         states = backend.deal_stage_ids.filtered("order_state").mapped("order_state")
-        orders = self.env["sale.order"].search(
+        return self.env["sale.order"].search(
             [
                 ("company_id", "=", backend.company_id.id),
                 ("state", "in", states),
                 ("partner_id", "any", backend._partner_domain()),
             ]
-        )
-        bindings = self.model._bind(backend, orders)
-        pending = bindings.filtered(
-            lambda b: (
-                not b.external_id
-                or not b.sync_date
-                or b.odoo_id.write_date > b.sync_date
-            )
-        )
-        for start in range(0, len(pending), DEALS_PER_JOB):
-            chunk = pending[start : start + DEALS_PER_JOB]
-            chunk.with_delay(
-                priority=20,
-                description=backend._job_description(
-                    self.env._("Export %s deals", len(chunk))
-                ),
-            ).export_batch()
-        return self.env._(
-            "%(p)s of %(n)s orders to export", p=len(pending), n=len(bindings)
         )
 
 

@@ -3,6 +3,7 @@
 from collections import Counter
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_marketing_base.components.export_slicer import chunks
 
 from .adapter.api import UNSUBSCRIBED
 
@@ -27,35 +28,31 @@ class ActivecampaignBatchExporter(Component):
     company_export_job = "export_accounts"
     company_chunk_size = 100
 
-    def _apply_accepted(self, accepted, payloads, bulk=False):
-        outcomes = super()._apply_accepted(accepted, payloads, bulk=bulk)
-        if bulk:
-            bound = [
-                (binding, digest)
-                for binding, digest, result in accepted
-                if binding.external_id == str(result["external_id"])
-            ]
-            known = {
-                binding.external_id: payloads[binding.id]
-                for binding, __ in bound
-                if not payloads[binding.id].get("_new")
-                and not payloads[binding.id].get("_subscribe")
-            }
-            outcomes = Counter(outcomes)
-            outcomes["tags removed"] += self._remove_lost_tags(known)
-            outcomes["subscribed"] += self._first_subscriptions(
-                [
-                    (binding, digest)
-                    for binding, digest in bound
-                    if payloads[binding.id].get("_new")
-                    and payloads[binding.id].get("consent") == "subscribed"
-                ],
-                payloads,
-            )
-            outcomes = +outcomes
-        return outcomes
+    def _after_export_chunk(self, bound, payloads, bulk):
+        """After a bulk import: the lost tags of known contacts are taken
+        off, new contacts are subscribed for the first time."""
+        outcomes = Counter(super()._after_export_chunk(bound, payloads, bulk))
+        if not bulk:
+            return outcomes
+        known = {
+            binding.external_id: payloads[binding.id]
+            for binding in bound
+            if not payloads[binding.id].get("_new")
+            and not payloads[binding.id].get("_subscribe")
+        }
+        outcomes["tags removed"] += self._remove_lost_tags(known)
+        outcomes["subscribed"] += self._first_subscriptions(
+            bound.filtered(
+                lambda b: (
+                    payloads[b.id].get("_new")
+                    and payloads[b.id].get("consent") == "subscribed"
+                )
+            ),
+            payloads,
+        )
+        return +outcomes
 
-    def _first_subscriptions(self, items, payloads):
+    def _first_subscriptions(self, bindings, payloads):
         """Subscribe to the default list the contacts a bulk import just
         created, and only those never on any list.
 
@@ -67,20 +64,18 @@ class ActivecampaignBatchExporter(Component):
         they are.
         """
         list_id = self.backend_record.list_id
-        if not list_id or not items:
+        if not list_id or not bindings:
             return 0
         adapter = self.backend_adapter
-        by_id = {binding.external_id: (binding, digest) for binding, digest in items}
-        ids = list(by_id)
+        by_id = {binding.external_id: binding for binding in bindings}
         fresh = []
-        for start in range(0, len(ids), adapter.page_size):
-            statuses = adapter.list_statuses_of(ids[start : start + adapter.page_size])
-            for contact_id, lists in statuses.items():
+        for ids in chunks(list(by_id), adapter.page_size):
+            for contact_id, lists in adapter.list_statuses_of(ids).items():
                 if str(list_id) in lists or UNSUBSCRIBED in lists.values():
                     continue
-                binding, digest = by_id[contact_id]
+                binding = by_id[contact_id]
                 payload = dict(payloads[binding.id], _new=False, _subscribe=True)
-                fresh.append((binding, payload, digest))
+                fresh.append((binding, payload, binding.export_hash))
         if len(fresh) >= adapter.bulk_min:
             self._send_bulk(fresh)
         else:
@@ -110,11 +105,9 @@ class ActivecampaignBatchExporter(Component):
         )
         names += [n for n in (backend.tag_customer, backend.tag_lead) if n]
         managed = {name.lower() for name in names}
-        ids = list(payloads)
         removed = 0
-        for start in range(0, len(ids), adapter.page_size):
-            current = adapter.contact_tags_of(ids[start : start + adapter.page_size])
-            for contact_id, links in current.items():
+        for ids in chunks(list(payloads), adapter.page_size):
+            for contact_id, links in adapter.contact_tags_of(ids).items():
                 wanted = {t.lower() for t in payloads[contact_id].get("tags") or []}
                 for link_id, name in links.items():
                     if name and name.lower() in managed - wanted:
@@ -196,11 +189,7 @@ class ActivecampaignBatchExporter(Component):
 
     def _link_account(self, binding, payload):
         company = self.env["res.partner"].browse(payload["account"])
-        Account = self.env["activecampaign.account"]
-        account = Account._bind(self.backend_record, company)
-        if not account.external_id:
-            with self.backend_record.work_on(Account._name) as work:
-                work.component(usage="batch.exporter").run(account)
+        account = self._export_dependency(company, "activecampaign.account")
         if not account.external_id:
             return  # the account went to review: its issue says why
         binding.account_contact_id = self.backend_adapter.link_account(

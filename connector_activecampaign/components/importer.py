@@ -1,7 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields
-
 from odoo.addons.component.core import Component
 
 from .adapter.api import UNSUBSCRIBED
@@ -53,12 +51,7 @@ class ActivecampaignRecordImporter(Component):
                 + [("kind", "=", "tag"), ("category_id", "!=", False)]
             ).mapped("category_id")
         linked = memo["all"] = memo["all"] | categories
-        partner = binding.odoo_id.with_context(connector_no_export=True)
-        gone = (partner.category_id & linked) - categories
-        commands = [fields.Command.link(c.id) for c in categories - partner.category_id]
-        commands += [fields.Command.unlink(c.id) for c in gone]
-        if commands:
-            partner.write({"category_id": commands})
+        Tag._set_partner_categories(binding.odoo_id, categories, linked)
 
     def _import_account(self, binding, link):
         """The account becomes the partner's company (found by its binding,

@@ -1,8 +1,10 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.component.core import Component
-from odoo.addons.component_event import skip_if
-from odoo.addons.queue_job.job import identity_exact
+
+_lt = LazyTranslate(__name__)
 
 #: order fields a deal follows
 TRACKED = {
@@ -26,20 +28,19 @@ class ActivecampaignOrderListener(Component):
     """
 
     _name = "activecampaign.sale.order.listener"
-    _inherit = "base.connector.listener"
+    _inherit = "marketing.export.listener"
     _apply_on = ["sale.order", "sale.order.line"]
+    _tracked_fields = TRACKED
+    _export_on_create = True
+    _export_job_label = _lt("Export deal of")
 
-    @skip_if(lambda self, record, **kwargs: self.no_connector_export(record))
-    def on_record_create(self, record, fields=None):
-        self._export(record)
+    def _changes_matter(self, record, fields):
+        # any change of an order line may change its order's deal
+        return record._name == "sale.order.line" or super()._changes_matter(
+            record, fields
+        )
 
-    @skip_if(lambda self, record, **kwargs: self.no_connector_export(record))
-    def on_record_write(self, record, fields=None):
-        if record._name == "sale.order" and fields and not TRACKED & set(fields):
-            return
-        self._export(record)
-
-    def _export(self, record):
+    def _bindings_to_export(self, record):
         orders = record.order_id if record._name == "sale.order.line" else record
         backends = (
             self.env["activecampaign.backend"]
@@ -56,12 +57,7 @@ class ActivecampaignOrderListener(Component):
                     and (o.state in s or o.activecampaign_bind_ids)
                 )
             )
-            if not mine:
-                continue
-            Binding = self.env["activecampaign.sale.order"].sudo()
-            for binding in Binding._bind(backend, mine):
-                binding.with_delay(
-                    priority=10,
-                    identity_key=identity_exact,
-                    description=binding._job_description(self.env._("Export deal of")),
-                ).export_record()
+            if mine:
+                yield from (
+                    self.env["activecampaign.sale.order"].sudo()._bind(backend, mine)
+                )

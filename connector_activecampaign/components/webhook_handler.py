@@ -38,54 +38,24 @@ class ActivecampaignWebhookHandler(Component):
     _name = "activecampaign.res.partner.webhook.handler"
     _inherit = ["marketing.webhook.handler", "activecampaign.base"]
     _apply_on = ["activecampaign.res.partner"]
+    _refresh_events = REFRESH_TYPES
+    _activity_events = ACTIVITY_TYPES
 
-    def _handle(self, event):
-        payload = event.payload or {}
-        kind = event.event_type or ""
+    def _ignore_reason(self, event):
         if (
             self.backend_record.webhook_ignore_api
-            and payload.get("initiated_by") == "api"
+            and (event.payload or {}).get("initiated_by") == "api"
         ):
-            return "ignored", self.env._("Initiated by the API: our own write")
-        if kind.startswith("deal_"):
-            return "ignored", self.env._("Deals follow Odoo's orders")
-        results = []
-        if kind in REFRESH_TYPES and event.external_id:
-            # first: a contact Odoo does not know yet gets its partner
-            __, result = super()._handle(event)
-            results.append(result)
-        if kind in ACTIVITY_TYPES:
-            results.append(self._record_activity(event, payload))
-        if not results:
-            return "ignored", self.env._("Event type %s is not used", kind)
-        return "done", "; ".join(results)
+            return self.env._("Initiated by the API: our own write")
+        if (event.event_type or "").startswith("deal_"):
+            return self.env._("Deals follow Odoo's orders")
+        return super()._ignore_reason(event)
 
-    def _record_activity(self, event, payload):
-        binding = (
-            self.binder_for().to_internal(event.external_id)
-            if event.external_id
-            else None
-        )
-        moment = utc_text(payload.get("date_time")) or fields.Datetime.now()
-        activities = (
-            self.env["marketing.activity"]
-            .sudo()
-            ._record(
-                self.backend_record,
-                [
-                    {
-                        "external_id": event.dedupe_key,
-                        "activity_type": ACTIVITY_TYPES[event.event_type],
-                        "occurred_at": moment,
-                        "partner_id": binding.odoo_id.id if binding else False,
-                        "email": payload.get("contact[email]"),
-                        "campaign": payload.get("campaign[name]")
-                        or payload.get("list"),
-                        "detail": payload.get("link[url]")
-                        or payload.get("bounce[description]"),
-                        "payload": payload,
-                    }
-                ],
-            )
-        )
-        return self.env._("%s activity stored", len(activities))
+    def _event_activity(self, event):
+        payload = event.payload or {}
+        return {
+            "occurred_at": utc_text(payload.get("date_time")) or fields.Datetime.now(),
+            "email": payload.get("contact[email]"),
+            "campaign": payload.get("campaign[name]") or payload.get("list"),
+            "detail": payload.get("link[url]") or payload.get("bounce[description]"),
+        }

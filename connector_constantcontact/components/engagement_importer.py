@@ -6,7 +6,7 @@ from odoo import fields
 
 from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
-from odoo.addons.connector_marketing_base.tools.dates import utc_text
+from odoo.addons.connector_marketing_base.tools.dates import iso_z, utc_text
 from odoo.addons.queue_job.job import identity_exact
 
 #: tracking report → marketing.activity type
@@ -27,17 +27,6 @@ REPORTED_ROLES = ("primary_email", "resend")
 #: missed; activities are kept by id, so twice is once)
 CAMPAIGNS_CURSOR = "campaigns"
 CAMPAIGNS_OVERLAP = timedelta(minutes=5)
-ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def utc_text_of(value):
-    """ISO-8601 UTC text of a datetime or of Constant Contact's date text
-    (offsets allowed), so cursor dates compare as text; None when empty."""
-    if not value:
-        return None
-    if isinstance(value, str):
-        return utc_text(value, ISO_FORMAT) or value
-    return value.strftime(ISO_FORMAT)
 
 
 def tracking_cursor(campaign_activity_id, kind):
@@ -109,14 +98,14 @@ class ConstantContactEngagementImporter(Component):
         window_start = now - timedelta(days=backend.engagement_days or 30)
         state = cursors._get(backend, CAMPAIGNS_CURSOR) or {}
         after = state.get("after")
-        if not after or after < utc_text_of(window_start):
-            after = utc_text_of(window_start)
+        if not after or after < iso_z(window_start):
+            after = iso_z(window_start)
         known = dict(state.get("known") or {})
         href = None
         while True:
             campaigns, href = adapter.campaigns_page(href, after_date=after)
             for campaign in campaigns:
-                updated = utc_text_of(campaign.get("updated_at")) or utc_text_of(now)
+                updated = iso_z(campaign.get("updated_at")) or iso_z(now)
                 for activity_id in self._reported_activities(campaign):
                     known[activity_id] = [campaign.get("name"), updated]
             if not href:
@@ -124,12 +113,12 @@ class ConstantContactEngagementImporter(Component):
         known = {
             activity_id: value
             for activity_id, value in known.items()
-            if value[1] >= utc_text_of(window_start)
+            if value[1] >= iso_z(window_start)
         }
         cursors._set(
             backend,
             CAMPAIGNS_CURSOR,
-            {"after": utc_text_of(now - CAMPAIGNS_OVERLAP), "known": known},
+            {"after": iso_z(now - CAMPAIGNS_OVERLAP), "known": known},
         )
         return {activity_id: value[0] for activity_id, value in known.items()}
 
@@ -166,10 +155,12 @@ class ConstantContactTrackingImporter(Component):
     """
 
     _name = "constantcontact.tracking.importer"
-    _inherit = ["marketing.feed.importer", "constantcontact.base"]
+    _inherit = ["marketing.activity.feed.importer", "constantcontact.base"]
     _usage = "activity.feed.importer"
     _apply_on = ["marketing.activity"]
     _feed_job = "import_tracking"
+    _activity_contact_model = "constantcontact.res.partner"
+    _activity_contact_key = "contact_id"
 
     def run(self, campaign_activity_id, kind, campaign_name=None, count=None):
         return super().run(campaign_activity_id, kind, campaign_name, count)
@@ -201,16 +192,6 @@ class ConstantContactTrackingImporter(Component):
             done["count"] = count
         return Page(fresh, done, False)
 
-    def _apply_page(self, page, state):
-        __, kind, campaign_name, __ = self._feed_args
-        return (
-            self.env["marketing.activity"]
-            .sudo()
-            ._record(
-                self.backend_record, self._values(page.records, kind, campaign_name)
-            )
-        )
-
     def _feed_description(self):
         return self.env._("Import next %s page", self._feed_args[1])
 
@@ -222,34 +203,24 @@ class ConstantContactTrackingImporter(Component):
             new=len(created),
         )
 
-    def _values(self, rows, kind, campaign_name):
-        bindings = self.binder_for("constantcontact.res.partner").to_internal_many(
-            {r.get("contact_id") for r in rows if r.get("contact_id")}
-        )
-        values = []
-        for row in rows:
-            binding = bindings.get(row.get("contact_id"))
-            values.append(
-                {
-                    "external_id": ":".join(
-                        str(row.get(key) or "")
-                        for key in (
-                            "campaign_activity_id",
-                            "tracking_activity_type",
-                            "contact_id",
-                            "created_time",
-                            "link_id",
-                        )
-                    ),
-                    "activity_type": REPORTS[kind],
-                    "occurred_at": utc_text(row.get("created_time")),
-                    "partner_id": binding.odoo_id.id if binding else False,
-                    "email": row.get("email_address"),
-                    "campaign": campaign_name,
-                    "detail": row.get("link_url")
-                    or row.get("bounce_message")
-                    or row.get("opt_out_reason"),
-                    "payload": row,
-                }
-            )
-        return values
+    def _activity_values(self, row, partner):
+        __, kind, campaign_name, __ = self._feed_args
+        return {
+            "external_id": ":".join(
+                str(row.get(key) or "")
+                for key in (
+                    "campaign_activity_id",
+                    "tracking_activity_type",
+                    "contact_id",
+                    "created_time",
+                    "link_id",
+                )
+            ),
+            "activity_type": REPORTS[kind],
+            "occurred_at": utc_text(row.get("created_time")),
+            "email": row.get("email_address"),
+            "campaign": campaign_name,
+            "detail": row.get("link_url")
+            or row.get("bounce_message")
+            or row.get("opt_out_reason"),
+        }

@@ -1,25 +1,25 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.addons.component.core import Component
-from odoo.addons.component_event import skip_if
 
 
 class ConstantContactCategoryListener(Component):
-    """A bound partner's categories changed: sync its list memberships."""
+    """A bound partner's categories changed: sync its list memberships (one
+    job per backend that syncs lists, see the list exporter)."""
 
     _name = "constantcontact.res.partner.category.listener"
-    _inherit = "base.connector.listener"
+    _inherit = "marketing.export.listener"
     _apply_on = ["res.partner"]
+    _tracked_fields = frozenset({"category_id"})
 
-    @skip_if(lambda self, record, **kwargs: self.no_connector_export(record))
-    def on_record_write(self, record, fields=None):
-        if fields and "category_id" not in fields:
-            return
-        bindings = (
+    def _bindings_to_export(self, record):
+        return (
             self.env["constantcontact.res.partner"]
             .sudo()
             .search([("odoo_id", "in", record.ids), ("external_id", "!=", False)])
         )
+
+    def _enqueue_exports(self, bindings):
         for backend in bindings.backend_id.filtered(
             lambda b: b.active and b.list_category_ids
         ):

@@ -1,7 +1,5 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import Counter
-
 from odoo import fields
 
 from odoo.addons.component.core import Component
@@ -51,36 +49,14 @@ class ConstantContactRecordExporter(Component):
     ``PUT /contacts/{id}`` replaces the whole contact: the current contact is
     read first and only the fields Odoo owns are changed, so phones of other
     kinds, other addresses, unmapped custom fields, list memberships, tags
-    and consent stay as they are.  The steps are the base's single-record
-    exporter's (hash skip, the email's export lock, as a batch takes it); a
+    and consent stay as they are.  The steps are the base's
+    (``marketing.contact.updater``: hash skip, the email's export lock); a
     partner without a contact yet goes through the bulk path like any other.
     """
 
     _name = "constantcontact.res.partner.record.exporter"
-    _inherit = [
-        "marketing.record.exporter",
-        "marketing.single.exporter",
-        "constantcontact.base",
-    ]
+    _inherit = ["marketing.contact.updater", "constantcontact.base"]
     _apply_on = ["constantcontact.res.partner"]
-
-    def run(self, binding):
-        if not binding.external_id:
-            return self.component(usage="batch.exporter").run(binding)
-        return self._summary(1, Counter([self.export_one(binding)]))
-
-    @property
-    def _batch_exporter(self):
-        return self.component(usage="batch.exporter")
-
-    def _payload(self, binding):
-        return self._batch_exporter._payload(binding)
-
-    def _hash_of(self, payload):
-        return self._batch_exporter._hash_of(payload)
-
-    def _lock(self, binding):
-        self._lock_emails([binding.email_normalized])
 
     def _export(self, binding, row, digest):
         try:
@@ -113,9 +89,6 @@ class ConstantContactRecordExporter(Component):
         self._put(binding, contact, self.merge(contact, row))
         self._bind_export(binding, binding.external_id, digest)
         return oc.UPDATED
-
-    def _summary(self, total, outcomes):
-        return self._batch_exporter._summary(total, outcomes)
 
     def _put(self, binding, contact, body):
         try:
@@ -242,20 +215,4 @@ class ConstantContactConsentExporter(Component):
     _name = "constantcontact.res.partner.consent.exporter"
     _inherit = ["marketing.consent.exporter", "constantcontact.base"]
     _apply_on = ["constantcontact.res.partner"]
-
-    def run(self, bindings):
-        exporter = self.component(usage="record.exporter")
-        bindings = self._still_opted_out(bindings)
-        outcomes = Counter()
-        for binding in bindings:
-            try:
-                with self._isolated():
-                    outcomes[exporter.unsubscribe(binding)] += 1
-            except BadDataError as err:
-                self._issue("export", err.code, str(err), record=binding)
-                outcomes[oc.REVIEW] += 1
-        return self.env._(
-            "%(n)s contacts to unsubscribe: %(details)s",
-            n=len(bindings),
-            details=oc.details(outcomes),
-        )
+    _unsubscribe_alone = True

@@ -3,6 +3,7 @@ from . import adapter
 from . import binder
 from . import mapper
 from . import feed_importer
+from . import activity_feed
 from . import importer_matching
 from . import importer_conflicts
 from . import importer_page
@@ -10,6 +11,7 @@ from . import importer
 from . import batch_importer
 from . import export_lock
 from . import export_slicer
+from . import export_binding
 from . import exporter
 from . import record_exporter
 from . import listener
@@ -17,3 +19,4 @@ from . import reconciler
 from . import webhook_handler
 from . import bulk_import
 from . import consent
+from . import unsubscribe_feed

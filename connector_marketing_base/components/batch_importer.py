@@ -1,5 +1,6 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import itertools
 from collections import Counter
 
 from odoo.addons.component.core import AbstractComponent
@@ -44,6 +45,32 @@ class MarketingBatchImporter(AbstractComponent):
         """Import records already read (a chunk of a bulk extract file)."""
         outcomes = self._import_records(records)
         return self._summary_text(len(records), outcomes, False)
+
+    def enqueue_chunks(self, rows, size, label):
+        """One job importing each ``size`` rows (:meth:`run_records`), for
+        rows a platform hands over at once (a bulk extract file): enqueued
+        as ``rows``, an iterator, is read, so only one chunk is in memory.
+        The rows are personal data: they are staged
+        (``marketing.import.chunk``), the job carries the chunk's id.
+        ``label`` (a lazy translation, "Import %s ...") describes the jobs.
+        Returns the number of rows."""
+        backend = self.backend_record
+        Chunk = self.env["marketing.import.chunk"].sudo()
+        count, batch = 0, []
+        for row in itertools.chain(rows, [None]):
+            if row is not None:
+                batch.append(row)
+                count += 1
+            if batch and (row is None or len(batch) == size):
+                chunk = Chunk._stage(backend, batch)
+                backend.with_delay(
+                    priority=30,
+                    description=backend._job_description(
+                        self._text(label, chunk.count)
+                    ),
+                ).import_contacts_chunk(chunk)
+                batch = []
+        return count
 
     def _import_records(self, records):
         return Counter(self.component(usage="record.importer").run_many(records))

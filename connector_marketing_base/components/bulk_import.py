@@ -85,12 +85,11 @@ class MarketingBulkImportFollower(AbstractComponent):
             if result.get("status") in oc.ACCEPTED and result.get("external_id"):
                 accepted.append((binding, item.export_hash, result))
                 continue
-            self._issue(
-                "export",
-                result.get("code") or "rejected",
-                result.get("message") or self.env._("Refused by the bulk import"),
-                record=binding,
-                payload=item.payload,
+            self._issue_refused(
+                result,
+                binding,
+                item.payload,
+                self.env._("Refused by the bulk import"),
             )
             outcomes[oc.REVIEW] += 1
         exporter = self.component(usage="batch.exporter")

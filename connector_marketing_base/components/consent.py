@@ -10,11 +10,16 @@ to a backend; a provider only says how a contact is unsubscribed (its
 ``consent.exporter``'s ``run``), when re-exporting is not enough.
 """
 
+from collections import Counter
+
 from markupsafe import Markup, escape
 
 from odoo.tools import SQL
 
 from odoo.addons.component.core import AbstractComponent, Component
+
+from ..exceptions import BadDataError
+from ..tools import outcomes as oc
 
 #: bound contacts unsubscribed per job
 UNSUBSCRIBE_BATCH = 500
@@ -28,13 +33,18 @@ class MarketingConsentExporter(AbstractComponent):
     batches; the scheduler runs it every cycle, the blacklist listener at
     once.  ``run`` unsubscribes a batch: by default through the batch export,
     whose payload already says the opt-out (``_consent_values``) in as few
-    calls as the provider allows; a provider whose export cannot say it
-    overrides ``run``.
+    calls as the provider allows; a provider whose export cannot say it sets
+    ``_unsubscribe_alone``: each contact is unsubscribed by its record
+    exporter's ``unsubscribe(binding)`` (an outcome), in a savepoint of its
+    own.
     """
 
     _name = "marketing.consent.exporter"
     _inherit = "marketing.base"
     _usage = "consent.exporter"
+
+    #: whether each contact is unsubscribed alone (see the class)
+    _unsubscribe_alone = False
 
     def _pending(self):
         """Ids of the bound contacts of this backend whose partner opted out
@@ -80,9 +90,29 @@ class MarketingConsentExporter(AbstractComponent):
 
     def run(self, bindings):
         bindings = self._still_opted_out(bindings)
+        if self._unsubscribe_alone:
+            return self._unsubscribe_each(bindings)
         if not bindings:
             return self.env._("No contact left to unsubscribe")
         return self.component(usage="batch.exporter").run(bindings)
+
+    def _unsubscribe_each(self, bindings):
+        """One call each: a refused contact files a review item, the others
+        go on."""
+        exporter = self.component(usage="record.exporter")
+        outcomes = Counter()
+        for binding in bindings:
+            try:
+                with self._isolated():
+                    outcomes[exporter.unsubscribe(binding)] += 1
+            except BadDataError as err:
+                self._issue("export", err.code, str(err), record=binding)
+                outcomes[oc.REVIEW] += 1
+        return self.env._(
+            "%(n)s contacts to unsubscribe: %(details)s",
+            n=len(bindings),
+            details=oc.details(outcomes),
+        )
 
 
 class MarketingConsentListener(Component):

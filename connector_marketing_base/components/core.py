@@ -23,6 +23,18 @@ class MarketingConnectorComponent(AbstractComponent):
             ._report(self.backend_record, direction, reason_code, reason, **kwargs)
         )
 
+    def _issue_refused(self, result, record, payload, default):
+        """File the export review item of a record the platform refused:
+        the platform's own code and message from its per-record ``result``
+        (``default``: the message when it gave none)."""
+        return self._issue(
+            "export",
+            result.get("code") or "rejected",
+            result.get("message") or default,
+            record=record,
+            payload=payload,
+        )
+
     def _issue_many(self, direction, reason_code, items):
         """File review items of one reason in one go (see ``_report_many``)."""
         return (
@@ -30,6 +42,17 @@ class MarketingConnectorComponent(AbstractComponent):
             .sudo()
             ._report_many(self.backend_record, direction, reason_code, items)
         )
+
+    def _text(self, label, values):
+        """``label``, a lazy translation a component declares (``_feed_result``,
+        ``_job_label``...), in the user's language with its placeholders
+        filled from ``values``.
+
+        Why a helper: ``env._`` translates a lazy term but takes no
+        arguments with it; the term is translated first, then filled.
+        """
+        text = self.env._(label)
+        return text % values
 
     def _memo(self, name):
         """A dict that lives as long as this component instance.
@@ -83,6 +106,21 @@ class MarketingConnectorComponent(AbstractComponent):
                 values["export_hash"] = exporter._payload_hash(binding)
             binding._write_sync_columns({binding.id: values})
         return added
+
+    def _export_dependency(self, record, binding_model, usage="record.exporter"):
+        """The binding of ``record`` on ``binding_model``, exported first
+        when it has no remote id yet (found or created: ``_bind``).
+
+        For a record that links to another one on the platform (a deal to
+        its contact, a contact to its account): the exporters of both sides
+        use it, so a dependency is bound and sent the same way everywhere.
+        """
+        backend = self.backend_record
+        dependency = self.env[binding_model]._bind(backend, record)
+        if not dependency.external_id:
+            with backend.work_on(binding_model) as work:
+                work.component(usage=usage).run(dependency)
+        return dependency
 
     def _unsubscribe_message(self, detail=""):
         """The blacklist note of an unsubscribe read from this backend."""

@@ -3,8 +3,6 @@
 from collections import Counter
 from typing import NamedTuple
 
-import psycopg2
-
 from odoo import fields
 
 from odoo.addons.component.core import AbstractComponent
@@ -48,6 +46,7 @@ class MarketingBatchExporter(AbstractComponent):
         "base.exporter",
         "marketing.export.lock",
         "marketing.export.slicer",
+        "marketing.export.binding",
         "marketing.base",
     ]
     _usage = "batch.exporter"
@@ -219,12 +218,8 @@ class MarketingBatchExporter(AbstractComponent):
                 if result.get("status") in oc.ACCEPTED:
                     accepted.append((binding, digest, result))
                     continue
-                self._issue(
-                    "export",
-                    result.get("code") or "rejected",
-                    result.get("message") or self.env._("Rejected by the platform"),
-                    record=binding,
-                    payload=payload,
+                self._issue_refused(
+                    result, binding, payload, self.env._("Rejected by the platform")
                 )
                 outcomes[oc.REVIEW] += 1
             outcomes.update(
@@ -293,7 +288,7 @@ class MarketingBatchExporter(AbstractComponent):
                 if binding.external_id == str(result["external_id"])
             ]
         )
-        self._after_export_chunk(bound, payloads, bulk)
+        outcomes.update(self._after_export_chunk(bound, payloads, bulk) or ())
         if not self._has_after_export_steps():
             return outcomes
         for binding in bound:
@@ -313,7 +308,7 @@ class MarketingBatchExporter(AbstractComponent):
     def _after_export_chunk(self, bound, payloads, bulk):
         """Hook: what follows the export of a whole chunk at once (review
         items of one reason filed together, see ``_issue_many``), before the
-        per-contact :meth:`_after_export`."""
+        per-contact :meth:`_after_export`; may return outcomes to count."""
 
     def _has_after_export_steps(self):
         """Whether this provider overrides :meth:`_after_export`.
@@ -328,74 +323,6 @@ class MarketingBatchExporter(AbstractComponent):
         """Hook: what the platform needs once a contact exists (tags, lists,
         company links), for providers whose upsert cannot carry it all.  A
         ``BadDataError`` here files a review item for that record only."""
-
-    def _bind_accepted(self, accepted, payloads):
-        """Bind the remote ids of a chunk in one go; per record if that fails.
-
-        A failure here means the platform gave two of our partners one
-        contact id (it merged them by email): found out record by record.
-        """
-        now = fields.Datetime.now()
-        try:
-            with self._isolated():
-                self.model._write_sync_columns(
-                    {
-                        binding.id: {
-                            "external_id": str(result["external_id"]),
-                            "export_hash": digest,
-                            "sync_date": now,
-                            "opt_out_sent": self._says_opt_out(
-                                binding, payloads[binding.id]
-                            ),
-                        }
-                        for binding, digest, result in accepted
-                    }
-                )
-        except psycopg2.IntegrityError:
-            self.env.invalidate_all()
-            return Counter(
-                self._apply_result(binding, payloads[binding.id], digest, result)
-                for binding, digest, result in accepted
-            )
-        bindings = self.model.browse([binding.id for binding, __, __ in accepted])
-        self.env["marketing.sync.issue"].sudo()._resolve(
-            self.backend_record, record=bindings, directions=("export",)
-        )
-        return Counter(result["status"] for __, __, result in accepted)
-
-    def _apply_result(self, binding, payload, digest, result):
-        status = result["status"]
-        try:
-            with self._isolated():
-                self.binder.bind(result["external_id"], binding)
-                binding.write(
-                    {
-                        "export_hash": digest,
-                        "sync_date": fields.Datetime.now(),
-                        "opt_out_sent": self._says_opt_out(binding, payload),
-                    }
-                )
-        except psycopg2.IntegrityError:
-            self.env.invalidate_all()
-            other = self.binder.to_internal(result["external_id"])
-            self._issue(
-                "export",
-                "duplicate_remote",
-                self.env._(
-                    "The platform merged %(a)s into the contact of %(b)s "
-                    "(remote id %(id)s): they share an email.",
-                    a=binding.display_name,
-                    b=other.display_name,
-                    id=result["external_id"],
-                ),
-                record=binding,
-                payload=payload,
-            )
-            return oc.REVIEW
-        self.env["marketing.sync.issue"].sudo()._resolve(
-            self.backend_record, record=binding, directions=("export",)
-        )
-        return status
 
     def _summary(self, total, outcomes):
         return self.env._(

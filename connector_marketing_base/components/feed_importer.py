@@ -25,7 +25,9 @@ class MarketingFeedImporter(AbstractComponent):
     its next page: the backend method ``_feed_job`` called with the same
     arguments as this run, at ``_feed_priority``, in the chain
     ``_feed_chain`` (its identity key: one pending page per chain), with
-    :meth:`_feed_description` in Queue > Jobs.
+    :meth:`_feed_description` in Queue > Jobs.  Its texts are declarations
+    too (``_feed_label``, ``_feed_result``): a feed's job reads the same on
+    every provider, and a provider writes no method to say it.
     """
 
     _name = "marketing.feed.importer"
@@ -38,6 +40,13 @@ class MarketingFeedImporter(AbstractComponent):
     _feed_priority = 20
     #: chain of the next-page job (its identity key); None: no identity key
     _feed_chain = None
+    #: what the next-page job does, as operators read it in Queue > Jobs (a
+    #: lazy translation, ``LazyTranslate(__name__)`` of the provider's module)
+    _feed_label = None
+    #: the job's result text (lazy translation): ``%(read)s`` is the number
+    #: of records the page held, ``%(applied)s`` the number of what
+    #: :meth:`_apply_page` returned (activities stored, partners unbound...)
+    _feed_result = None
 
     def run(self, *args):
         """Read one page of the feed; return the job's result text."""
@@ -82,8 +91,8 @@ class MarketingFeedImporter(AbstractComponent):
         return page.state
 
     def _feed_description(self):
-        """Hook: what the next-page job does, as operators read it."""
-        raise NotImplementedError
+        """What the next-page job does, as operators read it (``_feed_label``)."""
+        return self.env._(self._feed_label)
 
     def _enqueue_next(self):
         backend = self.backend_record
@@ -98,5 +107,8 @@ class MarketingFeedImporter(AbstractComponent):
         return job(*self._feed_args)
 
     def _summary(self, page, applied):
-        """Hook: the job's result text."""
-        raise NotImplementedError
+        """The job's result text: ``_feed_result`` with the records read and
+        what was applied, counted."""
+        return self._text(
+            self._feed_result, {"read": len(page.records), "applied": len(applied)}
+        )

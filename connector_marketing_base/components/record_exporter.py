@@ -9,6 +9,7 @@ from odoo.addons.component.core import AbstractComponent
 from ..exceptions import BadDataError
 from ..tools import outcomes as oc
 from ..tools.normalize import payload_hash
+from .export_slicer import chunks
 
 
 class MarketingRecordExporter(AbstractComponent):
@@ -17,9 +18,9 @@ class MarketingRecordExporter(AbstractComponent):
     By default a batch of one: the binding goes through its model's
     ``batch.exporter``, so one record and a batch obey the same rules
     (forgotten people, hash skip, opt-outs, locks) and answer the same
-    summary.  A provider whose single export differs from its batch one
-    (Constant Contact updates a known contact read-modify-write) inherits
-    ``marketing.single.exporter`` too and overrides :meth:`run`.
+    summary.  A provider whose update of a known contact differs from its
+    batch export (Constant Contact updates it read-modify-write) uses
+    ``marketing.contact.updater`` instead.
     """
 
     _name = "marketing.record.exporter"
@@ -56,6 +57,16 @@ class MarketingSingleExporter(AbstractComponent):
     _name = "marketing.single.exporter"
     _inherit = ["base.exporter", "marketing.export.lock", "marketing.base"]
 
+    #: records exported per job of :meth:`enqueue_all` (one call each)
+    records_per_job = 50
+    #: texts naming the records (lazy translations, ``LazyTranslate(__name__)``):
+    #: "Export %s <records>" describes their export jobs, "%(n)s <records>:
+    #: %(details)s" is the result of one, "%(p)s of %(n)s <records> to
+    #: export" the result of :meth:`enqueue_all`
+    _job_label = None
+    _result_label = None
+    _enqueue_result = None
+
     def run(self, bindings):
         outcomes = Counter(self.export_one(binding) for binding in bindings)
         return self._summary(len(bindings), outcomes)
@@ -77,16 +88,6 @@ class MarketingSingleExporter(AbstractComponent):
 
     def _export_dependencies(self, binding):
         """Hook: export what ``binding`` links to (:meth:`_export_dependency`)."""
-
-    def _export_dependency(self, record, binding_model, usage="record.exporter"):
-        """The binding of ``record`` on ``binding_model``, exported first
-        when it has no remote id yet (found or created: ``_bind``)."""
-        backend = self.backend_record
-        dependency = self.env[binding_model]._bind(backend, record)
-        if not dependency.external_id:
-            with backend.work_on(binding_model) as work:
-                work.component(usage=usage).run(dependency)
-        return dependency
 
     def _payload(self, binding):
         return self.mapper.map_record(binding).values()
@@ -129,6 +130,76 @@ class MarketingSingleExporter(AbstractComponent):
         )
 
     def _summary(self, total, outcomes):
-        return self.env._(
-            "%(n)s records: %(details)s", n=total, details=oc.details(outcomes)
+        """``_result_label`` with the number of records and their outcomes."""
+        if not self._result_label:
+            return self.env._(
+                "%(n)s records: %(details)s", n=total, details=oc.details(outcomes)
+            )
+        return self._text(
+            self._result_label, {"n": total, "details": oc.details(outcomes)}
         )
+
+    def enqueue_all(self):
+        """Bind the records to export (:meth:`_records_to_export`) and
+        enqueue the export of those never exported or changed since their
+        last sync, :attr:`records_per_job` per job (the hash check then
+        skips those whose payload did not really change)."""
+        backend = self.backend_record
+        bindings = self.model._bind(backend, self._records_to_export())
+        pending = bindings.filtered(
+            lambda b: (
+                not b.external_id
+                or not b.sync_date
+                or b.odoo_id.write_date > b.sync_date
+            )
+        )
+        for chunk in chunks(pending, self.records_per_job):
+            chunk.with_delay(
+                priority=20,
+                description=backend._job_description(
+                    self._text(self._job_label, len(chunk))
+                ),
+            ).export_batch()
+        return self._text(self._enqueue_result, {"p": len(pending), "n": len(bindings)})
+
+    def _records_to_export(self):
+        """Hook: the Odoo records :meth:`enqueue_all` exports."""
+        raise NotImplementedError
+
+
+class MarketingContactUpdater(AbstractComponent):
+    """Export one contact alone: a known one through the steps of
+    ``marketing.single.exporter``, a new one through the batch exporter.
+
+    For a platform whose update of a known contact is not its batch export
+    (Constant Contact's batch is an asynchronous import; a contact changed
+    alone is read and written back whole).  The payload, its hash and the
+    result text are the batch exporter's, so either path skips what the
+    other sent, and the lock is the batch's email lock, so a batch and a
+    single update of one person exclude each other.  The provider writes
+    :meth:`_export` (and what it needs): how one contact is updated.
+    """
+
+    _name = "marketing.contact.updater"
+    _inherit = ["marketing.record.exporter", "marketing.single.exporter"]
+
+    def run(self, binding):
+        if not binding.external_id:
+            return self._batch_exporter.run(binding)
+        return self._summary(1, Counter([self.export_one(binding)]))
+
+    @property
+    def _batch_exporter(self):
+        return self.component(usage="batch.exporter")
+
+    def _payload(self, binding):
+        return self._batch_exporter._payload(binding)
+
+    def _hash_of(self, payload):
+        return self._batch_exporter._hash_of(payload)
+
+    def _lock(self, binding):
+        self._lock_emails([binding.email_normalized])
+
+    def _summary(self, total, outcomes):
+        return self._batch_exporter._summary(total, outcomes)

@@ -11,10 +11,20 @@ provider sent it.  No ``odoo`` import: tier 1 loads this file by path.
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["ODOO_FORMAT", "local_day", "seconds_until", "utc_naive", "utc_text"]
+__all__ = [
+    "ISO_Z_FORMAT",
+    "ODOO_FORMAT",
+    "iso_z",
+    "local_day",
+    "seconds_until",
+    "utc_naive",
+    "utc_text",
+]
 
 #: Odoo's datetime text (``fields.Datetime.to_string``), second precision
 ODOO_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: ISO 8601 UTC text with ``Z``: what the platforms take in date filters
+ISO_Z_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def utc_naive(value):
@@ -37,6 +47,17 @@ def utc_text(value, fmt=ODOO_FORMAT):
     ``None`` when empty or unreadable."""
     moment = utc_naive(value)
     return moment.strftime(fmt) if moment else None
+
+
+def iso_z(value):
+    """``value`` (a naive UTC datetime, or a platform's ISO 8601 text with
+    any offset) as ISO 8601 UTC text with ``Z``, so that stored cursor dates
+    compare as text; ``None`` when empty (unreadable text is kept as it is)."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        return utc_text(value, ISO_Z_FORMAT) or value
+    return value.strftime(ISO_Z_FORMAT)
 
 
 def local_day(tz_name, now=None):

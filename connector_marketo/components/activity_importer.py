@@ -1,11 +1,14 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
-from odoo.addons.connector_marketing_base.tools.dates import utc_naive, utc_text
+from odoo.addons.connector_marketing_base.tools.dates import utc_text
 
 from ..models.marketo_backend import ACTIVITY_TYPES
+
+_lt = LazyTranslate(__name__)
 
 
 class MarketoTokenFeedImporter(AbstractComponent):
@@ -47,12 +50,18 @@ class MarketoActivityImporter(Component):
     """
 
     _name = "marketo.activity.importer"
-    _inherit = "marketo.token.feed.importer"
+    _inherit = ["marketing.activity.feed.importer", "marketo.token.feed.importer"]
     _usage = "activity.feed.importer"
     _apply_on = ["marketing.activity"]
     _feed_cursor = "activities"
     _feed_job = "import_activities_page"
     _feed_chain = "import:activities"
+    _feed_label = _lt("Import next activity page")
+    _feed_result = _lt("%(read)s activities read, %(applied)s new")
+    _activity_contact_model = "marketo.res.partner"
+    _activity_contact_key = "leadId"
+    _activity_required_keys = ("marketoGUID", "activityDate", "leadId")
+    _activity_date_key = "activityDate"
 
     def _fetch_page(self, state):
         adapter = self.component(usage="backend.adapter")
@@ -62,70 +71,14 @@ class MarketoActivityImporter(Component):
                 token, self.backend_record._activity_type_ids()
             ),
         )
-        return page._replace(records=self._valid(page.records))
+        return page._replace(records=self._valid_rows(page.records))
 
     def _apply_page(self, page, state):
-        adapter = self.component(usage="backend.adapter")
-        values = self._values(adapter, page.records)
-        created = (
-            self.env["marketing.activity"].sudo()._record(self.backend_record, values)
-        )
-        self._refresh_scored_leads(adapter, page.records)
+        created = super()._apply_page(page, state)
+        self._refresh_scored_leads(page.records)
         return created
 
-    def _feed_description(self):
-        return self.env._("Import next activity page")
-
-    def _summary(self, page, created):
-        return self.env._(
-            "%(read)s activities read, %(new)s new",
-            read=len(page.records),
-            new=len(created),
-        )
-
-    def _valid(self, records):
-        """The activities the page can store; the others become review items.
-
-        Why: a record Marketo sends without ``marketoGUID`` (our dedupe key),
-        ``activityDate`` or ``leadId``, or in an unexpected shape, failed the
-        whole page, and the job retried it forever without moving the token.
-        """
-        if not isinstance(records, list):
-            if records:
-                self._issue(
-                    "import",
-                    "unexpected_shape",
-                    self.env._("Marketo sent an activity page that is not a list"),
-                    payload=records,
-                )
-            return []
-        valid = []
-        for record in records:
-            problem = self._problem(record)
-            if problem:
-                external_id = record.get("id") if isinstance(record, dict) else None
-                self._issue(
-                    "import",
-                    "invalid_activity",
-                    problem,
-                    external_id=str(external_id) if external_id else None,
-                    payload=record,
-                )
-            else:
-                valid.append(record)
-        return valid
-
-    def _problem(self, record):
-        if not isinstance(record, dict):
-            return self.env._("An activity is not an object")
-        for key in ("marketoGUID", "activityDate", "leadId"):
-            if not isinstance(record.get(key), str | int) or record.get(key) in ("", 0):
-                return self.env._("An activity has no %s", key)
-        if utc_naive(record["activityDate"]) is None:
-            return self.env._("An activity has an unreadable activityDate")
-        return None
-
-    def _refresh_scored_leads(self, adapter, records):
+    def _refresh_scored_leads(self, records):
         """Score changes do not appear in the lead-changes feed: re-read the
         scored leads here, so the opportunity threshold sees them."""
         lead_ids = {
@@ -135,46 +88,39 @@ class MarketoActivityImporter(Component):
         }
         if not lead_ids:
             return
+        adapter = self.component(usage="backend.adapter")
         with self.backend_record.work_on("marketo.res.partner") as work:
             work.component(usage="record.importer").run_many(
                 adapter.fetch_many(sorted(lead_ids))
             )
 
-    def _values(self, adapter, records):
-        bindings = self.binder_for("marketo.res.partner").to_internal_many(
-            {r["leadId"] for r in records}
-        )
-        # unsubscribes of leads Odoo does not know still need their email
+    def _before_activities(self, rows, partners):
+        """Unsubscribes of leads Odoo does not know still need their email:
+        read in one call."""
         unknown = {
             r["leadId"]
-            for r in records
-            if str(r["leadId"]) not in bindings
+            for r in rows
+            if str(r["leadId"]) not in partners
             and ACTIVITY_TYPES.get(r.get("activityTypeId")) == "unsubscribe"
         }
-        emails = {
-            str(lead["id"]): lead.get("email") for lead in adapter.fetch_many(unknown)
+        adapter = self.component(usage="backend.adapter")
+        self._memo("lead_emails").update(
+            {str(lead["id"]): lead.get("email") for lead in adapter.fetch_many(unknown)}
+        )
+
+    def _activity_values(self, record, partner):
+        attributes = {
+            a.get("name"): a.get("value") for a in record.get("attributes") or []
         }
-        values = []
-        for record in records:
-            lead_id = str(record["leadId"])
-            partner = bindings[lead_id].odoo_id if lead_id in bindings else None
-            attributes = {
-                a.get("name"): a.get("value") for a in record.get("attributes") or []
-            }
-            values.append(
-                {
-                    "external_id": record["marketoGUID"],
-                    "activity_type": ACTIVITY_TYPES.get(
-                        record.get("activityTypeId"), "other"
-                    ),
-                    "occurred_at": utc_text(record["activityDate"]),
-                    "partner_id": partner.id if partner else False,
-                    "email": partner.email if partner else emails.get(lead_id),
-                    "campaign": record.get("primaryAttributeValue"),
-                    "detail": attributes.get("Link")
-                    or attributes.get("Webpage URL")
-                    or attributes.get("Details"),
-                    "payload": record,
-                }
-            )
-        return values
+        return {
+            "external_id": record["marketoGUID"],
+            "activity_type": ACTIVITY_TYPES.get(record.get("activityTypeId"), "other"),
+            "occurred_at": utc_text(record["activityDate"]),
+            "email": partner.email
+            if partner
+            else self._memo("lead_emails").get(str(record["leadId"])),
+            "campaign": record.get("primaryAttributeValue"),
+            "detail": attributes.get("Link")
+            or attributes.get("Webpage URL")
+            or attributes.get("Details"),
+        }

@@ -1,6 +1,10 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools.translate import LazyTranslate
+
 from odoo.addons.component.core import Component
+
+_lt = LazyTranslate(__name__)
 
 
 class MarketoDeletedLeadImporter(Component):
@@ -22,6 +26,8 @@ class MarketoDeletedLeadImporter(Component):
     _feed_cursor = "deleted_leads"
     _feed_job = "import_deleted_leads_page"
     _feed_chain = "import:deleted_leads"
+    _feed_label = _lt("Import next page of deleted leads")
+    _feed_result = _lt("%(read)s deleted leads read, %(applied)s partners unbound")
 
     def _fetch_page(self, state):
         adapter = self.component(usage="backend.adapter")
@@ -42,14 +48,4 @@ class MarketoDeletedLeadImporter(Component):
                 id=binding.external_id,
                 partner=binding.odoo_id.display_name,
             ),
-        )
-
-    def _feed_description(self):
-        return self.env._("Import next page of deleted leads")
-
-    def _summary(self, page, unbound):
-        return self.env._(
-            "%(read)s deleted leads read, %(unbound)s partners unbound",
-            read=len(page.records),
-            unbound=len(unbound),
         )

@@ -2,19 +2,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import csv
 import io
-import itertools
 import logging
 from datetime import timedelta
 
 from odoo import fields
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.component.core import Component
-from odoo.addons.connector_marketing_base.tools.dates import utc_naive
+from odoo.addons.connector_marketing_base.tools.dates import iso_z, utc_naive
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
 from .adapter.api import ExportAlreadyQueued
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 #: Marketo accepts bulk extract filters of at most 31 days
 WINDOW = timedelta(days=31)
@@ -47,8 +48,8 @@ class MarketoExtractImporter(Component):
         adapter = self.component(usage="backend.adapter")
         cursors = self.env["marketing.sync.cursor"].sudo()
         state = cursors._get(backend, "bulk") or {
-            "start": backend.initial_load_since.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "began": fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start": iso_z(backend.initial_load_since),
+            "began": iso_z(fields.Datetime.now()),
         }
         if not state.get("export_id"):
             return self._create(adapter, cursors, state)
@@ -78,7 +79,11 @@ class MarketoExtractImporter(Component):
                 )
             )
         with adapter.extract_file(state["export_id"]) as stream:
-            count = self._enqueue_batches(self._rows(stream), adapter.batch_size)
+            count = self.component(usage="batch.importer").enqueue_chunks(
+                self._rows(stream),
+                adapter.batch_size,
+                _lt("Import %s leads of the initial load"),
+            )
         if state["end"] >= state["began"]:
             cursors._set(backend, "bulk", None)
             cursors._set(backend, "contacts", {"since": state["began"], "token": None})
@@ -87,32 +92,10 @@ class MarketoExtractImporter(Component):
         self._next_step()
         return self.env._("%s leads read; next window enqueued", count)
 
-    def _enqueue_batches(self, rows, size):
-        """One import job per ``size`` rows, enqueued as the file is read
-        (only one batch of rows is in memory); returns the number of rows."""
-        backend = self.backend_record
-        Chunk = self.env["marketing.import.chunk"].sudo()
-        count, batch = 0, []
-        for row in itertools.chain(rows, [None]):
-            if row is not None:
-                batch.append(row)
-                count += 1
-            if batch and (row is None or len(batch) == size):
-                # the rows are personal data: staged, the job carries an id
-                chunk = Chunk._stage(backend, batch)
-                backend.with_delay(
-                    priority=30,
-                    description=backend._job_description(
-                        self.env._("Import %s leads of the initial load", chunk.count)
-                    ),
-                ).import_contacts_chunk(chunk)
-                batch = []
-        return count
-
     def _create(self, adapter, cursors, state):
         """Create the window's export and keep its id (not queued yet)."""
         start = utc_naive(state["start"])
-        end = min(start + WINDOW, fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
+        end = iso_z(min(start + WINDOW, fields.Datetime.now()))
         export_id = adapter.extract_create(state["start"], end)
         cursors._set(
             self.backend_record,

@@ -39,13 +39,7 @@ class MarketoStageExporter(Component):
         # the lead id is Marketo's own key: only updateOnly takes it
         result = adapter.upsert([payload], lookup_field="id", action="updateOnly")[0]
         if result["status"] == "error":
-            self._issue(
-                "export",
-                result["code"],
-                result["message"],
-                record=binding,
-                payload=payload,
-            )
+            self._issue_refused(result, binding, payload, result["message"])
             return self.env._("Refused by Marketo: %s", result["message"])
         lead_ids = [int(binding.external_id)]
         if status != "open":

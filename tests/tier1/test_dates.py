@@ -95,3 +95,20 @@ def test_local_day_is_the_providers_day(dates):
     now = _aware("2026-01-02T03:00:00+00:00")
     assert dates.local_day("UTC", now).isoformat() == "2026-01-02"
     assert dates.local_day("America/Chicago", now).isoformat() == "2026-01-01"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        # a platform's text with an offset: UTC, with Z
+        ("2016-01-27T12:47:00-04:00", "2016-01-27T16:47:00Z"),
+        # a naive UTC datetime (Odoo's)
+        (datetime(2026, 3, 1, 8, 5, 9), "2026-03-01T08:05:09Z"),
+        # unreadable text is kept, empty is None
+        ("soon", "soon"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_iso_z(dates, value, expected):
+    assert dates.iso_z(value) == expected
