@@ -55,19 +55,6 @@ def nanp_e164(number):
     return "+1" + "".join(match.groups()) if match else number
 
 
-def error_entries(body):
-    """The ``{error_key, error_message}`` entries of an error body.
-
-    Constant Contact documents a list of them, and some answers (429s among
-    them) come as one object: both are read the same way.
-    """
-    if isinstance(body, dict):
-        return [body]
-    if isinstance(body, list):
-        return [entry for entry in body if isinstance(entry, dict)]
-    return []
-
-
 def utc_iso(text):
     """Constant Contact dates carry offsets (``…T12:47:00-04:00``): in UTC
     (an unreadable value is passed on as it came)."""
