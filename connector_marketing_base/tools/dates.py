@@ -11,10 +11,20 @@ provider sent it.  No ``odoo`` import: tier 1 loads this file by path.
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["ODOO_FORMAT", "local_day", "seconds_until", "utc_naive", "utc_text"]
+__all__ = [
+    "ISO_UTC_FORMAT",
+    "ODOO_FORMAT",
+    "iso_utc",
+    "local_day",
+    "seconds_until",
+    "utc_naive",
+    "utc_text",
+]
 
 #: Odoo's datetime text (``fields.Datetime.to_string``), second precision
 ODOO_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: ISO 8601 in UTC with ``Z``: how the platforms take a date-time parameter
+ISO_UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def utc_naive(value):
@@ -37,6 +47,11 @@ def utc_text(value, fmt=ODOO_FORMAT):
     ``None`` when empty or unreadable."""
     moment = utc_naive(value)
     return moment.strftime(fmt) if moment else None
+
+
+def iso_utc(moment):
+    """A naive UTC datetime (Odoo's) as a platform's date-time parameter."""
+    return moment.strftime(ISO_UTC_FORMAT)
 
 
 def local_day(tz_name, now=None):

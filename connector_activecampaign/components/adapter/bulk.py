@@ -68,10 +68,7 @@ class ActivecampaignAdapterBulk(AbstractComponent):
         (``[{"contact": 230, "failureReason": …}]``, nothing was queued) or
         plain strings, as for "Rate limit exceeded." (retry in a minute).
         """
-        try:
-            body = response.json()
-        except ValueError:
-            return None
+        body = self._json_body(response)
         if not isinstance(body, dict) or "failureReasons" not in body:
             return None
         message = str(body.get("message") or "")

@@ -6,13 +6,13 @@ from odoo import fields
 
 from odoo.addons.component.core import AbstractComponent
 from odoo.addons.connector_marketing_base.components.adapter import Page
+from odoo.addons.connector_marketing_base.tools.dates import iso_utc
 
 from .api import (
     DELETED_OVERLAP,
     PAGE_SIZE,
     PHONE_KINDS,
     SCAN_OVERLAP,
-    iso,
     nanp_e164,
     utc_iso,
 )
@@ -30,7 +30,7 @@ class ConstantContactAdapterRecords(AbstractComponent):
 
     def initial_state(self, full=False):
         since = None if full else self.backend_record.import_since
-        return {"since": iso(since) if since else None, "next": None}
+        return {"since": iso_utc(since) if since else None, "next": None}
 
     def contacts_page(self, params=None, next_href=None):
         """One raw page: ``(contacts, next_href)``."""
@@ -46,7 +46,7 @@ class ConstantContactAdapterRecords(AbstractComponent):
         or by a clock a little behind ours.  What the overlap reads again is
         imported again, which changes nothing (imports are idempotent).
         """
-        started = state.get("started") or iso(fields.Datetime.now() - SCAN_OVERLAP)
+        started = state.get("started") or iso_utc(fields.Datetime.now() - SCAN_OVERLAP)
         params = {
             "include": self.backend_record._include(),
             "limit": PAGE_SIZE,
@@ -113,7 +113,7 @@ class ConstantContactAdapterRecords(AbstractComponent):
         contacts = self._linked_all("contacts", "/contacts", params)
         gone = {c["contact_id"] for c in contacts if c.get("deleted_at")}
         cursors._set(
-            backend, "deleted_contacts", {"since": iso(started - DELETED_OVERLAP)}
+            backend, "deleted_contacts", {"since": iso_utc(started - DELETED_OVERLAP)}
         )
         return gone
 

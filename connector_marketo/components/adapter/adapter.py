@@ -17,7 +17,7 @@ from odoo.addons.connector_marketing_base.exceptions import (
     ReauthRequired,
     TransientError,
 )
-from odoo.addons.connector_marketing_base.tools.dates import seconds_until
+from odoo.addons.connector_marketing_base.tools.dates import iso_utc, seconds_until
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..mapper import REMOTE_KEYS
@@ -219,7 +219,7 @@ class MarketoAdapter(Component):
         if full:
             return {"mode": "bound", "offset": 0}
         since = self.backend_record.import_since or fields.Datetime.now()
-        return {"since": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "token": None}
+        return {"since": iso_utc(since), "token": None}
 
     def paging_token(self, since):
         body = self._call(
