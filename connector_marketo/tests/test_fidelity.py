@@ -188,7 +188,7 @@ class TestMarketoFidelity(MarketoCase):
         self.assertEqual(timeouts["leads.json"], 90, "Sync Leads: 90 s")
 
     def test_quota_reset_is_midnight_in_chicago(self):
-        reset = self.adapter()._seconds_to_quota_reset
+        reset = self.adapter()._quota_reset_seconds
         # 23:00 in Chicago in summer (CDT) and in winter (CST): one hour
         for day in ("2026-07-01", "2026-12-01"):
             now = datetime.fromisoformat(f"{day}T23:00:00").replace(tzinfo=CHICAGO)

@@ -8,7 +8,6 @@ from odoo.addons.component.core import Component
 from odoo.addons.connector_marketing_base.exceptions import (
     BadDataError,
     ConfigurationError,
-    RateLimited,
 )
 
 from .api import SIDELOADED, SYNC_KEYS
@@ -39,70 +38,52 @@ class ActivecampaignAdapter(Component):
     bulk_size = 250
     bulk_poll_seconds = 15
     updated_key = "udate"
+    #: ``DELETE /api/3/contacts/{id}`` deletes a contact: 200 ``{}``, 404
+    #: with a ``message`` when there is no such contact
+    contacts_path = "/contacts"
     #: seconds the next delta scan reaches back before the start of the last
     delta_overlap = 300
+
+    api_key_header = "Api-Token"
+    credentials_where = "Settings > Developer"
+    #: a 422 lists its errors, each with a ``title``
+    error_list_key = "errors"
+    error_text_keys = ("title", "detail", "message", "error_message", "error", "errors")
+    #: some clients meet the rate limit as 503: same remedy
+    rate_limit_statuses = (503,)
+    rate_limit_wait = 1.0
+    field_definition_keys = {
+        "remote_id": "id",
+        "label": "title",
+        "key": "perstag",
+        "field_type": "type",
+        "options": "_options",
+    }
+    multiple_field_types = ("listbox", "checkbox")
 
     def _base_url(self):
         return self.backend_record.api_url.rstrip("/") + "/api/3"
 
-    def _auth_headers(self):
-        return {"Api-Token": self.backend_record.sudo().api_key or ""}
-
-    def _drop_token(self):
-        """No token to refresh: a refused key stays refused."""
-
     def _classify(self, response, raw=False):
         status = response.status_code
         if status in (401, 403):
+            # a fixed key: no token to refresh, a refused key stays refused
             message = self._error_message(response)
             if "suspend" in message.lower() or "disabled" in message.lower():
-                text = self.env._(
-                    "ActiveCampaign says the account is suspended or disabled "
-                    "(%s): contact ActiveCampaign.",
-                    message,
+                raise ConfigurationError(
+                    self.env._(
+                        "ActiveCampaign says the account is suspended or "
+                        "disabled (%s): contact ActiveCampaign.",
+                        message,
+                    )
                 )
-            else:
-                text = self.env._(
-                    "ActiveCampaign refused the API key of backend %s: copy it "
-                    "again from Settings > Developer.",
-                    self.backend_record.name,
-                )
-            raise ConfigurationError(text)
-        if status == 503:
-            # some clients meet the rate limit as 503: same remedy (but a 5xx
-            # does not prove that a create was not carried out)
-            raise RateLimited(
-                "HTTP 503: " + self._error_message(response),
-                retry_after=self._retry_after(response) or 1.0,
-                maybe_applied=True,
-            )
-        if status == 429:
-            raise RateLimited(
-                "HTTP 429: " + self._error_message(response),
-                retry_after=self._retry_after(response) or 1.0,
-            )
+            raise ConfigurationError(self._credentials_refused("API key"))
         if status == 422:
             raise BadDataError(self._error_message(response), code=self._code(response))
         refusal = self._bulk_refusal(response) if status == 400 else None
         if refusal:
             raise refusal
         return super()._classify(response, raw=raw)
-
-    def _error_message(self, response):
-        """ActiveCampaign's own words: the ``errors[].title`` of a 422; any
-        other answer is read as the base reads it."""
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        errors = body.get("errors") if isinstance(body, dict) else None
-        if isinstance(errors, list) and errors:
-            return "; ".join(
-                str(e.get("title") or e.get("detail") or e)
-                for e in errors
-                if isinstance(e, dict)
-            )[:500]
-        return super()._error_message(response)
 
     @staticmethod
     def _code(response):
@@ -135,15 +116,8 @@ class ActivecampaignAdapter(Component):
         """
         ids = [str(i) for i in external_ids]
         present = set()
-        for start in range(0, len(ids), self.page_size):
-            chunk = ids[start : start + self.page_size]
-            body = (
-                self._call(
-                    "GET", "/contacts", params={"ids[]": chunk, "limit": len(chunk)}
-                )
-                or {}
-            )
-            present |= {str(c["id"]) for c in body.get("contacts") or []}
+        for __, body in self._contacts_by_ids(ids):
+            present |= {str(c["id"]) for c in self._items(body, "contacts")}
         gone = set()
         for contact_id in ids:
             if contact_id in present:
@@ -160,10 +134,7 @@ class ActivecampaignAdapter(Component):
         """One contact with its field values, tags, list statuses and account."""
         body = self._call("GET", f"/contacts/{external_id}") or {}
         if not body.get("contact"):
-            raise BadDataError(
-                self.env._("Contact %s not found on ActiveCampaign", external_id),
-                code="not_found",
-            )
+            raise self._not_found(external_id)
         details = {
             key: body[key]
             for key in (*SIDELOADED, "tags")
@@ -200,34 +171,24 @@ class ActivecampaignAdapter(Component):
             try:
                 answer = self._call("POST", "/contact/sync", json={"contact": body})
             except BadDataError as err:
-                results.append(
-                    {"status": "error", "code": err.code, "message": str(err)}
-                )
+                results.append(self._refused(err.code, str(err)))
                 continue
             contact = answer["contact"]
             new = contact.get("cdate") == contact.get("udate")
-            results.append(
-                {
-                    "status": "created" if new else "updated",
-                    "external_id": str(contact["id"]),
-                }
-            )
+            status = "created" if new else "updated"
+            results.append(self._saved(status, str(contact["id"])))
         return results
-
-    def delete(self, external_id):
-        """Delete a contact (``DELETE /api/3/contacts/{id}``): 200 ``{}``,
-        404 with a ``message`` when there is no such contact."""
-        return self._call("DELETE", f"/contacts/{external_id}")
 
     def count(self):
         body = self._call("GET", "/contacts", params={"limit": 1}) or {}
         return int((body.get("meta") or {}).get("total") or 0)  # a string
 
-    def list_fields(self):
+    def _custom_field_records(self):
         """Every custom field, 100 a page ("List all custom fields" takes
         ``limit``; ``offset`` as on every collection): an account with more
         than 100 fields has them all.  A page bringing no new field ends the
-        loop, should ``offset`` ever be ignored."""
+        loop, should ``offset`` ever be ignored.  The choices come in
+        ``fieldOptions``, kept on each field as ``_options``."""
         fields, options, offset = {}, {}, 0
         while True:
             body = (
@@ -247,14 +208,4 @@ class ActivecampaignAdapter(Component):
             total = int((body.get("meta") or {}).get("total") or 0)
             if len(page) < self.page_size or not new or 0 < total <= len(fields):
                 break
-        return [
-            {
-                "remote_id": field_id,
-                "label": field.get("title"),
-                "key": field.get("perstag"),
-                "field_type": field.get("type"),
-                "options": options.get(field_id),
-                "multiple": field.get("type") in ("listbox", "checkbox"),
-            }
-            for field_id, field in fields.items()
-        ]
+        return [dict(f, _options=options.get(i)) for i, f in fields.items()]

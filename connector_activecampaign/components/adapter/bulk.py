@@ -68,10 +68,7 @@ class ActivecampaignAdapterBulk(AbstractComponent):
         (``[{"contact": 230, "failureReason": …}]``, nothing was queued) or
         plain strings, as for "Rate limit exceeded." (retry in a minute).
         """
-        try:
-            body = response.json()
-        except ValueError:
-            return None
+        body = self._json_body(response)
         if not isinstance(body, dict) or "failureReasons" not in body:
             return None
         message = str(body.get("message") or "")
@@ -116,11 +113,7 @@ class ActivecampaignAdapterBulk(AbstractComponent):
                 if email not in found:
                     found.update(self._emails_of_address(email))
         results = [
-            {
-                "email": email,
-                "status": "updated" if sent.get(email) else "created",
-                "external_id": contact_id,
-            }
+            self._saved("updated" if sent.get(email) else "created", contact_id, email)
             for email, contact_id in found.items()
         ]
         reason = self.env._(
@@ -129,22 +122,13 @@ class ActivecampaignAdapterBulk(AbstractComponent):
             "value it refused)."
         )
         results += [
-            {
-                "email": email,
-                "status": "error",
-                "code": "ac_bulk_failure",
-                "message": reason % remote_id,
-            }
+            self._refused("ac_bulk_failure", reason % remote_id, email)
             for email in failed
         ]
         if status != "completed":
+            ended = self.env._("The import batch ended %s.", status)
             results += [
-                {
-                    "email": email,
-                    "status": "error",
-                    "code": f"ac_bulk_{status}",
-                    "message": self.env._("The import batch ended %s.", status),
-                }
+                self._refused(f"ac_bulk_{status}", ended, email)
                 for email in unnamed
                 if email not in found
             ]
@@ -154,12 +138,8 @@ class ActivecampaignAdapterBulk(AbstractComponent):
         """``{email: contact id}`` of these contacts, 100 per call."""
         found = {}
         ids = sorted(set(contact_ids), key=lambda i: (len(i), i))
-        for start in range(0, len(ids), self.page_size):
-            chunk = ids[start : start + self.page_size]
-            body = self._call(
-                "GET", "/contacts", params={"ids[]": chunk, "limit": self.page_size}
-            )
-            for contact in (body or {}).get("contacts") or []:
+        for chunk, body in self._contacts_by_ids(ids, self.page_size):
+            for contact in self._items(body, "contacts"):
                 if str(contact["id"]) in chunk and contact.get("email"):
                     found[email_key(contact["email"])] = str(contact["id"])
         return found

@@ -110,11 +110,23 @@ class ActivecampaignAdapterFeed(AbstractComponent):
         collections; what the answer did not side-load (``include`` is not
         in the published reference) is read per contact, never taken for
         "none"."""
+        shares = self._shares(body, SIDELOADED)
+        for contact_id, share in shares.items():
+            self._complete(contact_id, share)
+        return [
+            self._contact(c, details=shares[str(c["id"])])
+            for c in body.get("contacts") or []
+        ]
+
+    @staticmethod
+    def _shares(body, keys):
+        """Each contact's share of the side-loaded collections ``keys`` the
+        answer has (with every side-loaded tag, for their names)."""
         contacts = body.get("contacts") or []
         shares = {
             str(c["id"]): {"tags": list(body.get("tags") or [])} for c in contacts
         }
-        for key in SIDELOADED:
+        for key in keys:
             if key not in body:
                 continue
             for share in shares.values():
@@ -123,9 +135,7 @@ class ActivecampaignAdapterFeed(AbstractComponent):
                 share = shares.get(str(item.get("contact")))
                 if share is not None:
                     share[key].append(item)
-        for contact_id, share in shares.items():
-            self._complete(contact_id, share)
-        return [self._contact(c, details=shares[str(c["id"])]) for c in contacts]
+        return shares
 
     def _complete(self, contact_id, details):
         """Fill ``details`` of one contact through documented endpoints:
@@ -204,63 +214,43 @@ class ActivecampaignAdapterFeed(AbstractComponent):
             }
         return record
 
+    def _contacts_by_ids(self, ids, limit=None, **params):
+        """``GET /contacts`` with the documented ``ids[]`` filter, 100 ids a
+        call (``limit``: the page size asked, else the number of ids):
+        ``(ids, answer)`` of each call."""
+        for chunk in self._chunks(ids, self.page_size):
+            query = {"ids[]": chunk, "limit": limit or len(chunk), **params}
+            yield chunk, self._call("GET", "/contacts", params=query) or {}
+
     def contact_tags_of(self, contact_ids):
         """``{contact id: {contactTag id: tag name}}`` of up to 100 contacts
         (the documented ``ids[]`` filter, tags side-loaded when the answer
         has them, else read per contact)."""
-        body = (
-            self._call(
-                "GET",
-                "/contacts",
-                params={
-                    "ids[]": list(contact_ids),
-                    "limit": self.page_size,
-                    "include": "contactTags.tag",
-                },
-            )
-            or {}
-        )
         links = {}
-        for contact in body.get("contacts") or []:
-            contact_id = str(contact["id"])
-            details = {
-                "tags": list(body.get("tags") or []),
-                "fieldValues": [],
-                "contactLists": [],
-            }
-            if isinstance(body.get("contactTags"), list):
-                details["contactTags"] = [
-                    ct
-                    for ct in body["contactTags"]
-                    if str(ct.get("contact")) == contact_id
-                ]
-            self._complete(contact_id, details)
-            names = {str(t["id"]): t.get("tag") for t in details["tags"]}
-            links[contact_id] = {
-                str(ct["id"]): names.get(str(ct["tag"]))
-                for ct in details["contactTags"]
-            }
+        for __, body in self._contacts_by_ids(
+            contact_ids, self.page_size, include="contactTags.tag"
+        ):
+            for contact_id, details in self._shares(body, ["contactTags"]).items():
+                details.update(fieldValues=[], contactLists=[])
+                self._complete(contact_id, details)
+                names = {str(t["id"]): t.get("tag") for t in details["tags"]}
+                links[contact_id] = {
+                    str(ct["id"]): names.get(str(ct["tag"]))
+                    for ct in details["contactTags"]
+                }
         return links
 
     def list_statuses_of(self, contact_ids):
         """``{contact id: {list id: status}}`` of up to 100 contacts in one
         call (``ids[]`` with ``contactLists`` side-loaded)."""
-        body = (
-            self._call(
-                "GET",
-                "/contacts",
-                params={
-                    "ids[]": list(contact_ids),
-                    "limit": self.page_size,
-                    "include": "contactLists",
-                },
-            )
-            or {}
-        )
-        statuses = {str(c["id"]): {} for c in body.get("contacts") or []}
-        for link in body.get("contactLists") or []:
-            if str(link.get("contact")) in statuses:
-                statuses[str(link["contact"])][str(link["list"])] = str(
-                    link.get("status")
-                )
+        statuses = {}
+        for __, body in self._contacts_by_ids(
+            contact_ids, self.page_size, include="contactLists"
+        ):
+            statuses.update({str(c["id"]): {} for c in body.get("contacts") or []})
+            for link in body.get("contactLists") or []:
+                if str(link.get("contact")) in statuses:
+                    statuses[str(link["contact"])][str(link["list"])] = str(
+                        link.get("status")
+                    )
         return statuses

@@ -19,40 +19,46 @@ class ActivecampaignAdapterRecords(AbstractComponent):
     # ------------------------------------------------------------------
     def create_tag(self, name):
         try:
-            body = self._call(
-                "POST", "/tags", json={"tag": {"tag": name, "tagType": "contact"}}
-            )
+            body = self._post("/tags", "tag", tag=name, tagType="contact")
             return str(body["tag"]["id"])
         except BadDataError:
             # created meanwhile (by a person or another job): read it back
-            for tag in (self._call("GET", "/tags", params={"search": name}) or {}).get(
-                "tags"
-            ) or []:
-                if tag.get("tag", "").lower() == name.lower():
-                    return str(tag["id"])
+            tag_id = self._find(
+                "/tags",
+                {"search": name},
+                lambda tag: tag.get("tag", "").lower() == name.lower(),
+            )
+            if tag_id:
+                return str(tag_id)
             raise
 
+    def _find(self, path, params, match):
+        """The id of the first record of the list ``GET path`` answers that
+        ``match`` accepts (the list's filter may be looser: case, other
+        fields), or None; the list's key is the last part of ``path``."""
+        body = self._call("GET", path, params=params)
+        for record in (body or {}).get(path.rsplit("/", 1)[-1]) or []:
+            if match(record):
+                return record["id"]
+        return None
+
+    def _post(self, path, key, **values):
+        """POST one ``key`` record (bodies are wrapped in the resource name)."""
+        return self._call("POST", path, json={key: values})
+
     def add_contact_tag(self, contact_id, tag_id):
-        return self._call(
-            "POST",
-            "/contactTags",
-            json={"contactTag": {"contact": contact_id, "tag": tag_id}},
-        )
+        return self._post("/contactTags", "contactTag", contact=contact_id, tag=tag_id)
 
     def remove_contact_tag(self, contact_tag_id):
         return self._call("DELETE", f"/contactTags/{contact_tag_id}")
 
     def set_list_status(self, contact_id, list_id, status):
-        return self._call(
-            "POST",
+        return self._post(
             "/contactLists",
-            json={
-                "contactList": {
-                    "list": list_id,
-                    "contact": contact_id,
-                    "status": status,
-                }
-            },
+            "contactList",
+            list=list_id,
+            contact=contact_id,
+            status=status,
         )
 
     # ------------------------------------------------------------------
@@ -62,89 +68,78 @@ class ActivecampaignAdapterRecords(AbstractComponent):
         """Update an account, or create it once (``marker``: see
         ``_create_once``); found again by its name, unique on
         ActiveCampaign."""
-        if account_id:
-            body = self._call(
-                "PUT", f"/accounts/{account_id}", json={"account": values}
-            )
-            return str(body["account"]["id"])
-        return self._create_once(
+        return self._save(
             "account",
+            "/accounts",
+            account_id,
+            values,
             marker,
-            lambda: self._post_new("/accounts", "account", values),
             lambda: self._find_account(values["name"]),
         )
 
-    def _post_new(self, path, key, values):
-        """POST a new record, retried inside the job only after a 429."""
-        body = self._call("POST", path, json={key: values}, create=True)
-        return str(body[key]["id"])
+    def _save(self, key, path, record_id, values, marker, lookup):
+        """Update record ``record_id`` (``PUT``), or create it once (a
+        ``POST`` retried inside the job only after a 429; ``marker`` and
+        ``lookup``: see ``_create_once``): its id.  Bodies are wrapped in
+        the resource name ``key``."""
+        if record_id:
+            body = self._call("PUT", f"{path}/{record_id}", json={key: values})
+            return str(body[key]["id"])
+
+        def post():
+            body = self._call("POST", path, json={key: values}, create=True)
+            return str(body[key]["id"])
+
+        return self._create_once(key, marker, post, lookup)
 
     def _find_account(self, name):
         # List all accounts: ``search`` filters by name (case-insensitive)
-        body = self._call("GET", "/accounts", params={"search": name}) or {}
-        for account in body.get("accounts") or []:
-            if str(account.get("name", "")).lower() == name.lower():
-                return account["id"]
-        return None
+        return self._find(
+            "/accounts",
+            {"search": name},
+            lambda account: str(account.get("name", "")).lower() == name.lower(),
+        )
 
     def link_account(self, link_id, account_id, contact_id, job_title):
         values = {"account": account_id, "contact": contact_id, "jobTitle": job_title}
-        if link_id:
-            body = self._call(
-                "PUT", f"/accountContacts/{link_id}", json={"accountContact": values}
-            )
-            return str(body["accountContact"]["id"])
-        return self._create_once(
+        return self._save(
             "accountContact",
+            "/accountContacts",
+            link_id,
+            values,
             f"{contact_id}>{account_id}",
-            lambda: self._post_new("/accountContacts", "accountContact", values),
             lambda: self._find_account_link(account_id, contact_id),
         )
 
     def _find_account_link(self, account_id, contact_id):
         # List all associations: filters[contact] and filters[account]
-        body = self._call(
-            "GET",
+        return self._find(
             "/accountContacts",
-            params={"filters[contact]": contact_id, "filters[account]": account_id},
+            {"filters[contact]": contact_id, "filters[account]": account_id},
+            lambda link: (
+                str(link.get("contact")) == str(contact_id)
+                and str(link.get("account")) == str(account_id)
+            ),
         )
-        for link in (body or {}).get("accountContacts") or []:
-            if str(link.get("contact")) == str(contact_id) and str(
-                link.get("account")
-            ) == str(account_id):
-                return link["id"]
-        return None
 
     def save_deal(self, deal_id, values, marker):
         """Update a deal, or create it once (``marker``: see
         ``_create_once``); found again by its exact title, contact and
         pipeline (the title starts with the order's reference)."""
-        if deal_id:
-            body = self._call("PUT", f"/deals/{deal_id}", json={"deal": values})
-            return str(body["deal"]["id"])
-        return self._create_once(
-            "deal",
-            marker,
-            lambda: self._post_new("/deals", "deal", values),
-            lambda: self._find_deal(values),
+        return self._save(
+            "deal", "/deals", deal_id, values, marker, lambda: self._find_deal(values)
         )
 
     def _find_deal(self, values):
         # List all deals: filters[title] and filters[group] (pipeline)
-        body = self._call(
-            "GET",
+        return self._find(
             "/deals",
-            params={
-                "filters[title]": values["title"],
-                "filters[group]": values["group"],
-            },
+            {"filters[title]": values["title"], "filters[group]": values["group"]},
+            lambda deal: (
+                deal.get("title") == values["title"]
+                and str(deal.get("contact")) == str(values["contact"])
+            ),
         )
-        for deal in (body or {}).get("deals") or []:
-            if deal.get("title") == values["title"] and str(deal.get("contact")) == str(
-                values["contact"]
-            ):
-                return deal["id"]
-        return None
 
     def deal_group(self, group_id):
         body = self._call("GET", "/dealGroups", params={"limit": 100}) or {}
@@ -162,17 +157,13 @@ class ActivecampaignAdapterRecords(AbstractComponent):
         return (body or {}).get("dealStages") or []
 
     def create_webhook(self, name, url, events, sources):
-        body = self._call(
-            "POST",
+        body = self._post(
             "/webhooks",
-            json={
-                "webhook": {
-                    "name": name,
-                    "url": url,
-                    "events": events,
-                    "sources": sources,
-                    "listid": self.backend_record.list_id or "0",
-                }
-            },
+            "webhook",
+            name=name,
+            url=url,
+            events=events,
+            sources=sources,
+            listid=self.backend_record.list_id or "0",
         )
         return body["webhook"]

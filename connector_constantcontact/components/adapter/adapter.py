@@ -2,22 +2,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The Constant Contact adapter: its mixins, authentication and errors."""
 
-import urllib.parse
-
 from odoo.addons.component.core import Component
-from odoo.addons.connector_marketing_base.exceptions import (
-    RateLimited,
-    ReauthRequired,
-)
-from odoo.addons.connector_marketing_base.tools.dates import seconds_until
 
-from .api import IMPORT_MAX_ROWS, error_entries
+from .api import IMPORT_MAX_ROWS
 
 
 class ConstantContactAdapter(Component):
-    """Constant Contact v3: bearer tokens from the OAuth2 store, 429 bodies
-    that tell a short throttle (``throttled``) from the daily quota
-    (``quota_exceeded``), error lists, and ``_links.next`` paging."""
+    """Constant Contact v3: bearer tokens from the OAuth2 connection (the
+    base's), 429 bodies that tell a short throttle (``throttled``) from the
+    daily quota (``quota_exceeded``), error lists, and ``_links.next``
+    paging."""
 
     _name = "constantcontact.adapter"
     _inherit = [
@@ -37,64 +31,45 @@ class ConstantContactAdapter(Component):
     batch_size = 10_000
     external_key = "contact_id"
     updated_key = "updated_at"
+    #: DELETE a Contact (``DELETE /v3/contacts/{contact_id}``): 204 No
+    #: Content, 404 for an unknown contact
+    contacts_path = "/contacts"
     #: every export is one contacts_json_import, polled for up to an hour
     bulk_min = 1
     bulk_size = IMPORT_MAX_ROWS
     bulk_poll_seconds = 5
     bulk_max_polls = 720
 
+    #: ``_links.next.href`` paging
+    next_link_path = ("_links", "next", "href")
+    #: errors come as ``[{error_key, error_message}]`` (or one such object)
+    error_text_keys = ("error_message", "error_key")
+    #: a 429 that is not the daily quota is a short throttle (no Retry-After)
+    rate_limit_wait = 1
+    field_definition_keys = {
+        "remote_id": "custom_field_id",
+        "label": "label",
+        "key": "name",
+        "field_type": "type",
+        "options": "choices",
+    }
+    multiple_field_types = ("multi_select",)
+
     def _base_url(self):
         return self.backend_record.api_url
 
-    def _fetch_token(self, refresh_token):
-        return self.backend_record.sudo()._oauth_refresh(refresh_token)
-
     def _classify(self, response, raw=False):
+        """A 429 whose errors say ``quota_exceeded`` is the daily quota: every
+        job waits for midnight; any other 429 is the short throttle."""
         if response.status_code == 429:
-            keys = {
-                entry.get("error_key")
-                for entry in error_entries(self._json_or_none(response))
-            }
-            message = self._error_message(response)
-            if "quota_exceeded" in keys:
+            entries = self._error_entries(self._json_body(response))
+            if "quota_exceeded" in {entry.get("error_key") for entry in entries}:
                 self._quota_exhausted(
-                    seconds_until(self.backend_record._quota_timezone),
+                    self._quota_reset_seconds(),
                     self.env._(
                         "Constant Contact daily quota exhausted (%s); resumes "
                         "at 00:00 UTC",
                         self.backend_record.daily_quota,
                     ),
                 )
-            raise RateLimited(f"Constant Contact throttled: {message}", retry_after=1)
-        if response.status_code == 401:
-            raise ReauthRequired(self._error_message(response))
         return super()._classify(response, raw=raw)
-
-    @staticmethod
-    def _json_or_none(response):
-        try:
-            return response.json()
-        except ValueError:
-            return None
-
-    @staticmethod
-    def _error_message(response):
-        """Constant Contact answers errors as ``[{error_key, error_message}]``
-        (or one such object): every entry's message, joined."""
-        try:
-            body = response.json()
-        except ValueError:
-            return response.text[:200] or response.reason
-        entries = error_entries(body)
-        if entries:
-            return "; ".join(
-                str(e.get("error_message") or e.get("error_key") or e) for e in entries
-            )[:500]
-        return str(body)[:500]
-
-    def _path_of(self, href):
-        """``_links.next.href`` is relative to the host (``/v3/contacts?...``)."""
-        base_path = urllib.parse.urlsplit(self._base_url()).path.rstrip("/")
-        if base_path and href.startswith(base_path + "/"):
-            return href[len(base_path) :]
-        return href

@@ -6,7 +6,7 @@ and the sync components share."""
 import re
 from datetime import timedelta
 
-from odoo.addons.connector_marketing_base.tools.dates import utc_text
+from odoo.addons.connector_marketing_base.tools.dates import ISO_Z_FORMAT, utc_text
 
 #: contacts per page (the API's maximum)
 PAGE_SIZE = 500
@@ -35,13 +35,6 @@ DELETED_OVERLAP = timedelta(minutes=5)
 #: how far the next delta scan reaches back before the start of the last
 SCAN_OVERLAP = timedelta(minutes=5)
 
-#: Constant Contact's date-time parameters and answers: ISO 8601 in UTC
-ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def iso(moment):
-    return moment.strftime(ISO_FORMAT)
-
 
 def nanp_e164(number):
     """``+14155550100`` for a national US/Canada number, else the number.
@@ -55,20 +48,7 @@ def nanp_e164(number):
     return "+1" + "".join(match.groups()) if match else number
 
 
-def error_entries(body):
-    """The ``{error_key, error_message}`` entries of an error body.
-
-    Constant Contact documents a list of them, and some answers (429s among
-    them) come as one object: both are read the same way.
-    """
-    if isinstance(body, dict):
-        return [body]
-    if isinstance(body, list):
-        return [entry for entry in body if isinstance(entry, dict)]
-    return []
-
-
 def utc_iso(text):
     """Constant Contact dates carry offsets (``…T12:47:00-04:00``): in UTC
     (an unreadable value is passed on as it came)."""
-    return utc_text(text, ISO_FORMAT) or text
+    return utc_text(text, ISO_Z_FORMAT) or text

@@ -29,21 +29,14 @@ class ConstantContactAdapterBulk(AbstractComponent):
     def list_memberships(self, list_ids, contact_ids, add=True):
         """Add or remove contacts to lists, 500 ids per activity."""
         path = "/activities/%s_list_memberships" % ("add" if add else "remove")
-        activities = []
-        for start in range(0, len(contact_ids), MEMBERSHIP_BATCH):
-            activities.append(
-                self._call(
-                    "POST",
-                    path,
-                    json={
-                        "source": {
-                            "contact_ids": contact_ids[start : start + MEMBERSHIP_BATCH]
-                        },
-                        "list_ids": list_ids,
-                    },
-                )
+        return [
+            self._call(
+                "POST",
+                path,
+                json={"source": {"contact_ids": ids}, "list_ids": list_ids},
             )
-        return activities
+            for ids in self._chunks(contact_ids, MEMBERSHIP_BATCH)
+        ]
 
     def bulk_upsert(self, payloads):
         """Start an import into the default list; return the activity id.
@@ -91,31 +84,19 @@ class ConstantContactAdapterBulk(AbstractComponent):
             state=activity.get("state"),
             errors="; ".join(activity.get("activity_errors") or []) or "-",
         )
-        return [
-            {
-                "email": e,
-                "status": "error",
-                "code": f"import_{activity.get('state')}",
-                "message": message,
-            }
-            for e in emails
-        ]
+        code = f"import_{activity.get('state')}"
+        return [self._refused(code, message, email=e) for e in emails]
 
-    @staticmethod
-    def _row_error_results(activity, emails):
+    def _row_error_results(self, activity, emails):
         """The activity's row errors ("Row 3: ..."), rows numbered in the
         order the emails were sent (sorted)."""
         results = []
         for error in activity.get("activity_errors") or []:
             match = ROW_ERROR.match(error or "")
             if match and 0 < int(match["row"]) <= len(emails):
+                email = emails[int(match["row"]) - 1]
                 results.append(
-                    {
-                        "email": emails[int(match["row"]) - 1],
-                        "status": "error",
-                        "code": "constantcontact_import",
-                        "message": match["message"],
-                    }
+                    self._refused("constantcontact_import", match["message"], email)
                 )
         return results
 
@@ -133,13 +114,7 @@ class ConstantContactAdapterBulk(AbstractComponent):
                 ).lower()
                 if email in wanted:
                     wanted.discard(email)
-                    results.append(
-                        {
-                            "email": email,
-                            "status": "updated",
-                            "external_id": contact["contact_id"],
-                        }
-                    )
+                    results.append(self._saved("updated", contact["contact_id"], email))
             if not next_href:
                 break
         return results

@@ -6,13 +6,13 @@ from odoo import fields
 
 from odoo.addons.component.core import AbstractComponent
 from odoo.addons.connector_marketing_base.components.adapter import Page
+from odoo.addons.connector_marketing_base.tools.dates import iso_z
 
 from .api import (
     DELETED_OVERLAP,
     PAGE_SIZE,
     PHONE_KINDS,
     SCAN_OVERLAP,
-    iso,
     nanp_e164,
     utc_iso,
 )
@@ -26,25 +26,15 @@ class ConstantContactAdapterRecords(AbstractComponent):
     _name = "constantcontact.adapter.records"
 
     def check_connection(self):
-        body = self._call("GET", "/contact_lists", params={"limit": 1000})
-        return self.env._(
-            "Connected: %s contact lists", len((body or {}).get("lists") or [])
-        )
+        return self.env._("Connected: %s contact lists", len(self.lists()))
 
     def initial_state(self, full=False):
         since = None if full else self.backend_record.import_since
-        return {"since": iso(since) if since else None, "next": None}
+        return {"since": iso_z(since) if since else None, "next": None}
 
     def contacts_page(self, params=None, next_href=None):
         """One raw page: ``(contacts, next_href)``."""
-        if next_href:
-            body = self._call("GET", self._path_of(next_href))
-        else:
-            body = self._call("GET", "/contacts", params=params)
-        body = body or {}
-        return body.get("contacts") or [], (
-            (body.get("_links") or {}).get("next") or {}
-        ).get("href")
+        return self._linked_page("contacts", "/contacts", params, next_href)
 
     def search_page(self, state):
         """Contacts changed since ``state["since"]``, 500 per page.
@@ -56,7 +46,7 @@ class ConstantContactAdapterRecords(AbstractComponent):
         or by a clock a little behind ours.  What the overlap reads again is
         imported again, which changes nothing (imports are idempotent).
         """
-        started = state.get("started") or iso(fields.Datetime.now() - SCAN_OVERLAP)
+        started = state.get("started") or iso_z(fields.Datetime.now() - SCAN_OVERLAP)
         params = {
             "include": self.backend_record._include(),
             "limit": PAGE_SIZE,
@@ -120,40 +110,17 @@ class ConstantContactAdapterRecords(AbstractComponent):
         params = {"status": "deleted", "limit": PAGE_SIZE}
         if state.get("since"):
             params["updated_after"] = state["since"]
-        gone, href = set(), None
-        while True:
-            contacts, href = self.contacts_page(params, href)
-            gone |= {c["contact_id"] for c in contacts if c.get("deleted_at")}
-            if not href:
-                break
+        contacts = self._linked_all("contacts", "/contacts", params)
+        gone = {c["contact_id"] for c in contacts if c.get("deleted_at")}
         cursors._set(
-            backend, "deleted_contacts", {"since": iso(started - DELETED_OVERLAP)}
+            backend, "deleted_contacts", {"since": iso_z(started - DELETED_OVERLAP)}
         )
         return gone
-
-    def delete(self, external_id):
-        """DELETE a Contact (``DELETE /v3/contacts/{contact_id}``): 204 No
-        Content, 404 for an unknown contact."""
-        return self._call("DELETE", f"/contacts/{external_id}")
 
     def read_contact(self, external_id):
         """GET a Contact with every sub-resource, as Constant Contact
         answers it (not flattened for the import)."""
         return self.fetch_raw(external_id)
-
-    def list_fields(self):
-        """Custom field definitions for ``marketing.remote.field``."""
-        return [
-            {
-                "remote_id": field["custom_field_id"],
-                "label": field.get("label"),
-                "key": field.get("name"),
-                "field_type": field.get("type"),
-                "options": field.get("choices") or None,
-                "multiple": field.get("type") == "multi_select",
-            }
-            for field in self.custom_fields()
-        ]
 
     def find_raw(self, email):
         """The contact of an address, whatever its consent, or None."""
@@ -212,22 +179,14 @@ class ConstantContactAdapterRecords(AbstractComponent):
         return flat
 
     def lists(self):
-        body = self._call("GET", "/contact_lists", params={"limit": 1000})
-        return (body or {}).get("lists") or []
+        return self._items(
+            self._call("GET", "/contact_lists", params={"limit": 1000}), "lists"
+        )
 
     def create_list(self, name):
         return self._call("POST", "/contact_lists", json={"name": name})
 
-    def custom_fields(self):
-        fields_, href = [], None
-        while True:
-            if href:
-                body = self._call("GET", self._path_of(href))
-            else:
-                body = self._call(
-                    "GET", "/contact_custom_fields", params={"limit": 100}
-                )
-            fields_ += (body or {}).get("custom_fields") or []
-            href = (((body or {}).get("_links") or {}).get("next") or {}).get("href")
-            if not href:
-                return fields_
+    def _custom_field_records(self):
+        return self._linked_all(
+            "custom_fields", "/contact_custom_fields", {"limit": 100}
+        )

@@ -3,9 +3,12 @@
 """The contact API every provider adapter implements, and its token."""
 
 import io
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from odoo.addons.component.core import AbstractComponent
+
+from ...exceptions import BadDataError
 
 
 class Page(NamedTuple):
@@ -31,6 +34,9 @@ class MarketingAdapter(AbstractComponent):
     _name = "marketing.adapter"
     _inherit = [
         "marketing.adapter.http",
+        "marketing.adapter.errors",
+        "marketing.adapter.auth",
+        "marketing.adapter.paging",
         "marketing.adapter.create.once",
         "base.backend.adapter",
         "marketing.base",
@@ -48,9 +54,17 @@ class MarketingAdapter(AbstractComponent):
     #: seconds between two checks of a running bulk import, and how many
     bulk_poll_seconds = 10
     bulk_max_polls = 360
+    #: path of the contacts collection, where the provider follows the REST
+    #: convention of one URL per contact (see :meth:`delete`)
+    contacts_path = None
     #: key of the remote id and last-change time in a contact record
     external_key = "id"
     updated_key = "updated_at"
+    #: keys of a custom field definition, as the provider names them
+    #: (``remote_id``, ``label``, ``key``, ``field_type``, ``options``)
+    field_definition_keys = {}
+    #: field types whose value holds several choices
+    multiple_field_types = ()
 
     # ------------------------------------------------------------------
     # contact API each provider implements
@@ -80,8 +94,12 @@ class MarketingAdapter(AbstractComponent):
 
     def delete(self, external_id):
         """Delete one contact (its documented delete); raise on a refusal,
-        ``BadDataError`` with code ``not_found`` when there is no such one."""
-        raise NotImplementedError
+        ``BadDataError`` with code ``not_found`` when there is no such one.
+        By default the REST convention: ``DELETE {contacts_path}/{id}``,
+        a 404 for an unknown contact."""
+        if not self.contacts_path:
+            raise NotImplementedError
+        return self._call("DELETE", f"{self.contacts_path}/{external_id}")
 
     def is_deleted(self, record):
         """Whether ``record``, as a scan read it, is a contact the platform
@@ -110,8 +128,30 @@ class MarketingAdapter(AbstractComponent):
         raise NotImplementedError
 
     def list_fields(self):
-        """Custom field definitions (see ``marketing.remote.field._refresh``)."""
+        """Custom field definitions (see ``marketing.remote.field._refresh``):
+        the provider's definitions (:meth:`_custom_field_records`) read
+        through ``field_definition_keys``."""
+        return [self._field_definition(raw) for raw in self._custom_field_records()]
+
+    def _custom_field_records(self):
+        """The provider's custom field definitions, as it answers them."""
         raise NotImplementedError
+
+    def _field_definition(self, raw):
+        """One definition in the shape ``marketing.remote.field`` stores."""
+        keys = self.field_definition_keys
+        return {
+            "remote_id": str(raw[keys["remote_id"]]),
+            "label": raw.get(keys["label"]),
+            "key": raw.get(keys["key"]),
+            "field_type": raw.get(keys["field_type"]),
+            "options": self._field_options(raw),
+            "multiple": raw.get(keys["field_type"]) in self.multiple_field_types,
+        }
+
+    def _field_options(self, raw):
+        """The choices of a definition (None: free text)."""
+        return raw.get(self.field_definition_keys["options"]) or None
 
     def create_tag(self, name):
         """Create a tag on the platform; return its remote id."""
@@ -124,29 +164,77 @@ class MarketingAdapter(AbstractComponent):
     def external_id_of(self, record):
         return str(record[self.external_key])
 
-    # ------------------------------------------------------------------
-    # authentication (providers with tokens override _fetch_token)
-    # ------------------------------------------------------------------
-    def _auth_headers(self):
-        """Headers that authenticate a call (bearer token from the store)."""
-        self._current_token = (
-            self.env["marketing.token"]
-            .sudo()
-            ._get_access_token(self.backend_record, self._fetch_token)
+    def _bound_page(self, state, fetch_many):
+        """A page of a reconciliation scan read from our side: the bound
+        contacts, ``batch_size`` at a time by binding id, read back by
+        ``fetch_many(external_ids)`` (a provider without a listing of all
+        its contacts starts its full scan with ``{"mode": "bound",
+        "offset": 0}``)."""
+        bindings = self.env[self.backend_record._partner_binding_model].search(
+            [
+                ("backend_id", "=", self.backend_record.id),
+                ("external_id", "!=", False),
+            ],
+            order="id",
+            offset=state["offset"],
+            limit=self.batch_size,
         )
-        return {"Authorization": f"Bearer {self._current_token}"}
+        offset = state["offset"] + len(bindings)
+        more = len(bindings) == self.batch_size
+        records = fetch_many(bindings.mapped("external_id"))
+        return Page(records, {"mode": "bound", "offset": offset}, more)
 
-    def _fetch_token(self, refresh_token):
-        raise NotImplementedError
+    # ------------------------------------------------------------------
+    # results of upsert and bulk_status: one shape for every provider
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _saved(status, external_id, email=None):
+        """A contact the provider wrote (``status``: created or updated);
+        a bulk result names it by ``email``."""
+        result = {"status": status, "external_id": external_id}
+        return result if email is None else dict(result, email=email)
 
-    def _drop_token(self):
-        token = getattr(self, "_current_token", None)
-        if token:
-            self.env["marketing.token"].sudo()._invalidate(self.backend_record, token)
+    @staticmethod
+    def _refused(code, message, email=None):
+        """A contact the provider did not write, with its error code and
+        words; a bulk result names it by ``email``."""
+        result = {"status": "error", "code": code, "message": message}
+        return result if email is None else dict(result, email=email)
+
+    def _not_found(self, external_id):
+        """The error of a contact the provider does not have."""
+        return BadDataError(
+            self.env._(
+                "Contact %(id)s not found on %(provider)s",
+                id=external_id,
+                provider=self.backend_record._provider_label,
+            ),
+            code="not_found",
+        )
 
     # ------------------------------------------------------------------
     # files (bulk extracts)
     # ------------------------------------------------------------------
+    @contextmanager
+    def _file_stream(self, path, missing_code="no_file"):
+        """The file a ``GET path`` answers, as a text stream read as it
+        arrives (a large extract is hundreds of MB), closed afterwards; an
+        answer without a file is bad data (``missing_code``)."""
+        response = self._call("GET", path, raw="stream")
+        if response is None or not hasattr(response, "raw"):
+            raise BadDataError(
+                self.env._(
+                    "%(provider)s sent no file for %(path)s",
+                    provider=self.backend_record._provider_label,
+                    path=path,
+                ),
+                code=missing_code,
+            )
+        try:
+            yield self._text_stream(response)
+        finally:
+            response.close()
+
     @staticmethod
     def _text_stream(response):
         """The body of a streamed answer as a text file read as it arrives.

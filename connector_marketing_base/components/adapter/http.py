@@ -23,8 +23,8 @@ _logger = logging.getLogger(__name__)
 
 
 class MarketingAdapterHttp(AbstractComponent):
-    """Every call goes through :meth:`_call`; a provider whose dialect
-    differs from plain HTTP status codes overrides :meth:`_classify`."""
+    """Every call goes through :meth:`_call`; the answer is classified by
+    ``marketing.adapter.errors`` (:meth:`_classify`)."""
 
     _name = "marketing.adapter.http"
 
@@ -167,68 +167,3 @@ class MarketingAdapterHttp(AbstractComponent):
             raise
         finally:
             throttle._release(backend, lease, healthy)
-
-    def _classify(self, response, raw=False):
-        """Turn an HTTP answer into a result or one of the four error kinds.
-
-        The result is the parsed JSON body, or the text when ``raw`` (files),
-        or, when ``raw == "stream"``, the response itself with its body not
-        yet read (large files: see :meth:`_text_stream`).
-        """
-        status = response.status_code
-        if status < 300:
-            if raw == "stream":
-                return response
-            if raw:
-                return response.content.decode("utf-8")
-            return response.json() if response.content else None
-        message = self._error_message(response)
-        if status == 401:
-            raise ReauthRequired(message)
-        if status == 403:
-            raise ConfigurationError(
-                self.env._(
-                    "%(provider)s denied access (%(msg)s): check the permissions "
-                    "of the API user of backend %(backend)s.",
-                    provider=self.backend_record._provider_label,
-                    msg=message,
-                    backend=self.backend_record.name,
-                )
-            )
-        if status == 429:
-            raise RateLimited(message, retry_after=self._retry_after(response))
-        if status == 408 or status >= 500:
-            raise TransientError(
-                f"HTTP {status}: {message}", retry_after=self._retry_after(response)
-            )
-        if status == 404:
-            raise BadDataError(message, code="not_found")
-        raise BadDataError(f"HTTP {status}: {message}", code=f"http_{status}")
-
-    def _quota_exhausted(self, seconds, reason):
-        """Postpone every job of the backend until the quota resets."""
-        self.env["marketing.throttle"].sudo()._block(
-            self.backend_record, seconds, reason
-        )
-        raise RetryableJobError(reason, seconds=max(1, int(seconds)), ignore_retry=True)
-
-    @staticmethod
-    def _retry_after(response):
-        value = response.headers.get("Retry-After")
-        try:
-            return max(0.0, float(value)) if value else None
-        except ValueError:
-            return None
-
-    @staticmethod
-    def _error_message(response):
-        """The provider's own words, never our request (it holds secrets)."""
-        try:
-            body = response.json()
-        except ValueError:
-            return response.text[:200] or response.reason
-        if isinstance(body, dict):
-            for key in ("message", "error_message", "error", "errors"):
-                if body.get(key):
-                    return str(body[key])[:500]
-        return str(body)[:500]

@@ -6,8 +6,6 @@ activities and bulk extracts come from the mixins of this folder."""
 
 from datetime import UTC, datetime, time
 
-import requests
-
 from odoo import fields
 
 from odoo.addons.component.core import Component
@@ -19,7 +17,7 @@ from odoo.addons.connector_marketing_base.exceptions import (
     ReauthRequired,
     TransientError,
 )
-from odoo.addons.connector_marketing_base.tools.dates import seconds_until
+from odoo.addons.connector_marketing_base.tools.dates import iso_z, seconds_until
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..mapper import REMOTE_KEYS
@@ -55,49 +53,16 @@ class MarketoAdapter(Component):
 
     batch_size = 300
     updated_key = "updatedAt"
+    credentials_where = "Admin > LaunchPoint > View Details"
 
     def _base_url(self):
         return self.backend_record.rest_url
 
-    def _fetch_token(self, refresh_token):
-        """Client credentials in a form body (never in the URL, never logged)."""
-        backend = self.backend_record.sudo()
-        try:
-            response = self.session.post(
-                backend.identity_url.rstrip("/") + "/oauth/token",
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": backend.client_id or "",
-                    "client_secret": backend.client_secret or "",
-                },
-                timeout=self._timeout(),
-            )
-        except requests.RequestException as err:
-            raise TransientError(
-                self.env._("Marketo identity service unreachable")
-            ) from err
-        if response.status_code in (400, 401, 403):
-            raise ConfigurationError(
-                self.env._(
-                    "Marketo refused the client id / secret of backend %s "
-                    "(Admin > LaunchPoint > View Details).",
-                    backend.name,
-                )
-            )
-        if response.status_code != 200:
-            raise TransientError(f"identity answered HTTP {response.status_code}")
-        body = response.json()
-        return {"access_token": body["access_token"], "expires_in": body["expires_in"]}
+    def _token_url(self):
+        return self.backend_record.sudo().identity_url.rstrip("/") + "/oauth/token"
 
     def _classify(self, response, raw=False):
-        if response.status_code in (413, 414):
-            # batch sizes and POST with _method=GET keep us below both limits
-            raise BadDataError(
-                self.env._(
-                    "Marketo refused the request size (HTTP %s)", response.status_code
-                ),
-                code=f"http_{response.status_code}",
-            )
+        # 413, 414: batch sizes and POST with _method=GET keep us below both
         is_json = "json" in response.headers.get("Content-Type", "")
         if raw and is_json and response.status_code < 300:
             # a file call that failed: Marketo answers with its JSON envelope
@@ -120,7 +85,7 @@ class MarketoAdapter(Component):
         if code == "615":
             raise RateLimited(text, retry_after=1)
         if code == "607":
-            self._quota_exhausted(self._seconds_to_quota_reset(), text)
+            self._quota_exhausted(self._quota_reset_seconds(), text)
         if code in TRANSIENT_CODES:
             raise TransientError(text)
         if code == "603":
@@ -145,7 +110,7 @@ class MarketoAdapter(Component):
         if "quota" in lowered:
             raise RetryableJobError(
                 text,
-                seconds=max(1, int(self._seconds_to_quota_reset())),
+                seconds=max(1, int(self._quota_reset_seconds())),
                 ignore_retry=True,
             )
         if "already queued" in lowered:
@@ -153,8 +118,7 @@ class MarketoAdapter(Component):
         # the queue is full (10 jobs), or a 1029 we cannot tell: wait
         raise RetryableJobError(text, seconds=BULK_QUEUE_WAIT, ignore_retry=True)
 
-    @staticmethod
-    def _seconds_to_quota_reset(now=None):
+    def _quota_reset_seconds(self, now=None):
         """Seconds to the next midnight in Chicago.  The reference says both
         "12:00AM CST" and "midnight Central Time": in summer these are an
         hour apart, so a quota still spent in the first hour after midnight
@@ -166,14 +130,14 @@ class MarketoAdapter(Component):
     # ------------------------------------------------------------------
     # leads
     # ------------------------------------------------------------------
+    def _extra_fields(self):
+        """The backend's ``import_fields``: more lead fields to read."""
+        fields_ = (self.backend_record.import_fields or "").split(",")
+        return [f.strip() for f in fields_ if f.strip()]
+
     def lead_fields(self):
-        extra = [
-            f.strip()
-            for f in (self.backend_record.import_fields or "").split(",")
-            if f.strip()
-        ]
         mapped = self.backend_record._field_mappings("import").mapped("remote_field")
-        return list(dict.fromkeys([*LEAD_FIELDS, *extra, *mapped]))
+        return list(dict.fromkeys([*LEAD_FIELDS, *self._extra_fields(), *mapped]))
 
     def describe_fields(self):
         """REST names of the instance's lead fields (Describe Lead: "the
@@ -190,12 +154,12 @@ class MarketoAdapter(Component):
         """Every lead field the connector reads or writes on this backend."""
         backend = self.backend_record
         lines = backend._field_mappings("export") | backend._field_mappings("import")
-        extra = [f.strip() for f in (backend.import_fields or "").split(",")]
         return {
             *LEAD_FIELDS,
             *REMOTE_KEYS.values(),
             *lines.mapped("remote_field"),
-            *filter(None, [*extra, backend.stage_field, backend.deal_status_field]),
+            *self._extra_fields(),
+            *filter(None, [backend.stage_field, backend.deal_status_field]),
         }
 
     def missing_fields(self):
@@ -217,38 +181,45 @@ class MarketoAdapter(Component):
         return self.env._("Connected: %s lead fields readable", len(names))
 
     def fetch_many(self, lead_ids):
-        """Leads by id, 300 per call, as POST with ``_method=GET`` (no 414)."""
-        leads = []
-        lead_ids = [str(i) for i in lead_ids]
-        for start in range(0, len(lead_ids), self.batch_size):
+        """Leads by id."""
+        return self._read_by_filter(
+            "/rest/v1/leads.json",
+            "id",
+            lead_ids,
+            self.lead_fields(),
+            timeout=max(LEADS_BY_FILTER_TIMEOUT, self._timeout()),
+        )
+
+    def _read_by_filter(self, path, filter_type, values, fields_, **kwargs):
+        """Records whose ``filter_type`` is one of ``values``, 300 per call,
+        as POST with ``_method=GET``: no 414 however long the list."""
+        records = []
+        for chunk in self._chunks(values, self.batch_size):
             body = self._call(
                 "POST",
-                "/rest/v1/leads.json",
+                path,
                 params={"_method": "GET"},
                 data={
-                    "filterType": "id",
-                    "filterValues": ",".join(lead_ids[start : start + self.batch_size]),
-                    "fields": ",".join(self.lead_fields()),
+                    "filterType": filter_type,
+                    "filterValues": ",".join(chunk),
+                    "fields": ",".join(fields_),
                 },
-                timeout=max(LEADS_BY_FILTER_TIMEOUT, self._timeout()),
+                **kwargs,
             )
-            leads += body.get("result") or []
-        return leads
+            records += body.get("result") or []
+        return records
 
     def fetch(self, external_id):
         leads = self.fetch_many([external_id])
         if not leads:
-            raise BadDataError(
-                self.env._("Lead %s not found in Marketo", external_id),
-                code="not_found",
-            )
+            raise self._not_found(external_id)
         return leads[0]
 
     def initial_state(self, full=False):
         if full:
             return {"mode": "bound", "offset": 0}
         since = self.backend_record.import_since or fields.Datetime.now()
-        return {"since": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "token": None}
+        return {"since": iso_z(since), "token": None}
 
     def paging_token(self, since):
         body = self._call(
@@ -262,36 +233,18 @@ class MarketoAdapter(Component):
     def search_page(self, state):
         """Changed leads: one page of the lead-changes feed, then the leads."""
         if state.get("mode") == "bound":
-            return self._bound_page(state)
+            # reconciliation: Marketo cannot list every lead, the bound ones
+            return self._bound_page(state, self.fetch_many)
         token = state.get("token") or self.paging_token(state["since"])
-        body = self._call(
-            "GET",
+        body = self._token_page(
             "/rest/v1/activities/leadchanges.json",
-            params={
-                "nextPageToken": token,
-                "fields": ",".join(self.lead_fields()),
-                "batchSize": self.batch_size,
-            },
+            token,
+            fields=",".join(self.lead_fields()),
+            batchSize=self.batch_size,
         )
         lead_ids = list(dict.fromkeys(a["leadId"] for a in body.get("result") or []))
         state = dict(state, token=body.get("nextPageToken") or token)
         return Page(self.fetch_many(lead_ids), state, bool(body.get("moreResult")))
-
-    def _bound_page(self, state):
-        """Reconciliation scan: the bound leads, 300 at a time."""
-        bindings = self.env[self.backend_record._partner_binding_model].search(
-            [
-                ("backend_id", "=", self.backend_record.id),
-                ("external_id", "!=", False),
-            ],
-            order="id",
-            offset=state["offset"],
-            limit=self.batch_size,
-        )
-        offset = state["offset"] + len(bindings)
-        more = len(bindings) == self.batch_size
-        leads = self.fetch_many(bindings.mapped("external_id"))
-        return Page(leads, {"mode": "bound", "offset": offset}, more)
 
     def upsert(self, payloads, lookup_field=None, action="createOrUpdate"):
         """Sync Leads.  ``id`` goes in a record only with ``updateOnly``
@@ -324,18 +277,12 @@ class MarketoAdapter(Component):
         results = []
         for item in body.get("result") or []:
             if item.get("status") in ("created", "updated"):
-                results.append(
-                    {"status": item["status"], "external_id": str(item["id"])}
-                )
+                results.append(self._saved(item["status"], str(item["id"])))
             else:
                 reason = (item.get("reasons") or [{}])[0]
-                results.append(
-                    {
-                        "status": "error",
-                        "code": f"marketo_{reason.get('code', item.get('status'))}",
-                        "message": reason.get("message") or item.get("status"),
-                    }
-                )
+                code = f"marketo_{reason.get('code', item.get('status'))}"
+                message = reason.get("message") or item.get("status")
+                results.append(self._refused(code, message))
         return results
 
     def delete(self, external_id):

@@ -8,12 +8,7 @@ Marketo calls them "bulk" exports; here they are *extracts*, methods named
 direction with another contract.
 """
 
-from contextlib import contextmanager
-
 from odoo.addons.component.core import AbstractComponent
-from odoo.addons.connector_marketing_base.exceptions import (
-    BadDataError,
-)
 
 
 class MarketoAdapterBulk(AbstractComponent):
@@ -55,19 +50,9 @@ class MarketoAdapterBulk(AbstractComponent):
         body = self._call("GET", f"/bulk/v1/leads/export/{export_id}/status.json")
         return self._extract_job(body)["status"]
 
-    @contextmanager
     def extract_file(self, export_id):
         """The CSV of a completed export (not JSON) as a text stream, read
         as it arrives: a window of a large instance is hundreds of MB."""
-        response = self._call(
-            "GET", f"/bulk/v1/leads/export/{export_id}/file.json", raw="stream"
+        return self._file_stream(
+            f"/bulk/v1/leads/export/{export_id}/file.json", "marketo_no_file"
         )
-        if response is None or not hasattr(response, "raw"):
-            raise BadDataError(
-                self.env._("Marketo sent no file for export %s", export_id),
-                code="marketo_no_file",
-            )
-        try:
-            yield self._text_stream(response)
-        finally:
-            response.close()

@@ -31,50 +31,36 @@ class MarketoAdapterRecords(AbstractComponent):
         return body.get("result") or []
 
     def fetch_companies(self, keys):
-        """Marketo companies by ``externalCompanyId``, 300 per call."""
-        companies = []
-        keys = list(keys)
-        for start in range(0, len(keys), self.batch_size):
-            body = self._call(
-                "POST",
-                "/rest/v1/companies.json",
-                params={"_method": "GET"},
-                data={
-                    "filterType": "externalCompanyId",
-                    "filterValues": ",".join(keys[start : start + self.batch_size]),
-                    "fields": ",".join(COMPANY_FIELDS),
-                },
-            )
-            companies += body.get("result") or []
-        return companies
+        """Marketo companies by ``externalCompanyId``."""
+        return self._read_by_filter(
+            "/rest/v1/companies.json", "externalCompanyId", keys, COMPANY_FIELDS
+        )
 
     def set_program_status(self, program_id, lead_ids, status="Member"):
-        return self._call(
-            "POST",
-            f"/rest/v1/programs/{program_id}/members/status.json",
-            json={"statusName": status, "input": [{"leadId": i} for i in lead_ids]},
-        )
+        return self._members(program_id, "status", lead_ids, statusName=status)
 
     def remove_from_program(self, program_id, lead_ids):
+        return self._members(program_id, "delete", lead_ids)
+
+    def _members(self, program_id, action, lead_ids, **values):
+        """``POST /rest/v1/programs/{id}/members/{action}.json`` for leads."""
         return self._call(
             "POST",
-            f"/rest/v1/programs/{program_id}/members/delete.json",
-            json={"input": [{"leadId": i} for i in lead_ids]},
+            f"/rest/v1/programs/{program_id}/members/{action}.json",
+            json={**values, "input": [{"leadId": i} for i in lead_ids]},
         )
 
+    def _token_page(self, path, token, **params):
+        """One page of a feed paged by ``nextPageToken`` (the activity
+        feeds: the token comes from ``paging_token``, then from each page)."""
+        return self._call("GET", path, params={"nextPageToken": token, **params})
+
     def activities_page(self, token, type_ids):
-        return self._call(
-            "GET",
-            "/rest/v1/activities.json",
-            params={
-                "nextPageToken": token,
-                "activityTypeIds": ",".join(str(i) for i in type_ids[:10]),
-            },
+        type_ids = ",".join(str(i) for i in type_ids[:10])
+        return self._token_page(
+            "/rest/v1/activities.json", token, activityTypeIds=type_ids
         )
 
     def deleted_leads_page(self, token):
-        return self._call(
-            "GET",
-            "/rest/v1/activities/deletedleads.json",
-            params={"nextPageToken": token, "batchSize": self.batch_size},
-        )
+        path = "/rest/v1/activities/deletedleads.json"
+        return self._token_page(path, token, batchSize=self.batch_size)

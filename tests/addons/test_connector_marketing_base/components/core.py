@@ -4,8 +4,6 @@ from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector_marketing_base.components.adapter import Page
 from odoo.addons.connector_marketing_base.exceptions import (
     BadDataError,
-    ConfigurationError,
-    TransientError,
 )
 
 #: canonical contact key -> demo API key
@@ -36,32 +34,16 @@ class TestMarketingAdapter(Component):
     def _base_url(self):
         return self.backend_record.api_url
 
-    def _fetch_token(self, refresh_token):
-        backend = self.backend_record.sudo()
-        response = self.session.post(
-            self._base_url().rstrip("/") + "/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": backend.client_id or "",
-                "client_secret": backend.client_secret or "",
-            },
-            timeout=self._timeout(),
-        )
-        if response.status_code == 401:
-            raise ConfigurationError(
-                self.env._("Demo rejected the client id / secret of %s", backend.name)
-            )
-        if response.status_code != 200:
-            raise TransientError(f"token endpoint answered {response.status_code}")
-        return response.json()
+    credentials_where = "the demo's settings"
+
+    def _token_url(self):
+        """The client-credentials grant of the base, at the demo's URL."""
+        return self._base_url().rstrip("/") + "/oauth/token"
 
     def _classify(self, response, raw=False):
         """The demo tells a spent daily quota apart from the per-second limit."""
         if response.status_code == 429:
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
+            body = self._json_body(response) or {}
             if body.get("error") == "quota_exceeded":
                 self._quota_exhausted(
                     self._retry_after(response) or 3600,

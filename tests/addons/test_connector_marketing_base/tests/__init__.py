@@ -24,3 +24,4 @@ from . import test_cockpit
 from . import test_feed
 from . import test_remote_unsubscribe
 from . import test_record_exporter
+from . import test_adapter_patterns
