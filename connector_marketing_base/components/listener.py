@@ -29,15 +29,25 @@ class MarketingPartnerListener(Component):
     _inherit = "base.connector.listener"
     _apply_on = ["res.partner"]
 
-    def _bindings(self, partner):
-        for binding_model in partner._marketing_binding_models():
+    def _bindings(self, partner, companies=False):
+        """The partner's contact bindings; with ``companies``, also its
+        company bindings that are exported (``marketing.binding``)."""
+        models = partner._marketing_binding_models()
+        if companies:
+            exported = self.env.registry.descendants(["marketing.binding"], "_inherit")
+            models += [
+                model
+                for model in partner._marketing_company_binding_models()
+                if model._name in exported
+            ]
+        for binding_model in models:
             yield from binding_model.sudo()._bindings_of(partner)
 
     @skip_if(lambda self, record, **kwargs: self.no_connector_export(record))
     def on_record_write(self, record, fields=None):
         if fields and not set(fields) - _IGNORED_FIELDS:
             return
-        for binding in self._bindings(record):
+        for binding in self._bindings(record, companies=True):
             backend = binding.backend_id
             if not backend.active or not record.filtered_domain(
                 backend._partner_domain()
