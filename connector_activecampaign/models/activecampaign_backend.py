@@ -37,6 +37,8 @@ class ActivecampaignBackend(models.Model):
         "action_import_unsubscribes": [("list_id", "!=", False)],
         "action_export_orders": [("deal_pipeline_id", "!=", False)],
     }
+    # the sync cron also carries deals (action_export_orders)
+    _sync_exports = "partners and deals"
     _issue_reasons = {
         "ac_bulk_failure": _lt("ActiveCampaign bulk import failed for the contact"),
         "ac_bulk_invalid": _lt("ActiveCampaign bulk import refused rows"),
