@@ -3,7 +3,7 @@
 {
     "name": "ActiveCampaign Connector",
     "summary": "Synchronize contacts, tags, accounts and deals with ActiveCampaign",
-    "version": "18.0.1.0.2",
+    "version": "18.0.1.0.3",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",

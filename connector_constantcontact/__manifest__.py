@@ -4,7 +4,7 @@
     "name": "Constant Contact Connector",
     "summary": "Synchronize partners, lists, consent and engagement with "
     "Constant Contact (API v3, OAuth2)",
-    "version": "18.0.1.0.2",
+    "version": "18.0.1.0.3",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",

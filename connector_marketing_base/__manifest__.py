@@ -3,7 +3,7 @@
 {
     "name": "Marketing Connector Base",
     "summary": "Shared engine for syncing Odoo with marketing platforms",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.3.1",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-marketing",
     "author": "Marketing Connectors contributors, Odoo Community Association (OCA)",

@@ -94,8 +94,9 @@ namespaces = true
 
 [tool.setuptools.package-data]
 # every file of the addon (data, views, static...): namespaces = true above
-# makes each folder a package, so "*" reaches all of them
-"*" = ["*"]
+# makes each folder a package, so "*" reaches all of them; but for the
+# migrations/<version>/ folders, whose dotted names are no package names
+"*" = ["*", "migrations/*/*"]
 
 [tool.setuptools.exclude-package-data]
 "*" = ["*.pyc", "__pycache__/*"]

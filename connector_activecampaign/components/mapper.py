@@ -68,20 +68,10 @@ class ActivecampaignExportMapper(Component):
             "jobTitle": nfc(record.odoo_id.function or ""),
         }
 
-    def _remote_fields(self):
-        """The custom field definitions, read once per mapper (a mapper
-        serves one job: a search per contact was a sixth of an import)."""
-        return self._once(
-            "remote_fields",
-            lambda: self.env["marketing.remote.field"]._by_remote_id(
-                self.backend_record
-            ),
-        )
-
     def finalize(self, map_record, values):
         """Numeric keys of the mapping lines become ``fieldValues``."""
         values = super().finalize(map_record, values)
-        fields = self._remote_fields()
+        fields = self._remote_field_definitions()
         field_values = []
         for key in sorted(k for k in values if k.isdigit()):
             value = values.pop(key)

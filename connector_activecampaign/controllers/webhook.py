@@ -1,12 +1,10 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import http
-
 from odoo.addons.connector_marketing_base.controllers.webhook import (
-    MAX_BODY_BYTES,
     MarketingWebhookController,
     WebhookRejected,
     body_hash,
+    webhook_route,
 )
 
 #: longest event type accepted (ActiveCampaign's are short words)
@@ -44,16 +42,7 @@ def parse_activecampaign_webhook(data, httprequest):
 
 
 class ActivecampaignWebhook(MarketingWebhookController):
-    @http.route(
-        "/connector_activecampaign/webhook/<int:backend_id>/<string:secret>",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        # Odoo applies it before parsing a form body (werkzeug answers 413)
-        max_content_length=MAX_BODY_BYTES,
-    )
+    @webhook_route("/connector_activecampaign/webhook/<int:backend_id>/<string:secret>")
     def activecampaign_webhook(self, backend_id, secret, **kwargs):
         return self._accept(
             "activecampaign.backend",

@@ -3,5 +3,4 @@ from . import activecampaign_deal_stage
 from . import activecampaign_res_partner
 from . import activecampaign_account
 from . import activecampaign_sale_order
-from . import marketing_sync_issue
 from . import activecampaign_backend_job_data

@@ -6,8 +6,10 @@ from odoo import fields, models
 class ActivecampaignAccount(models.Model):
     """A company partner as an ActiveCampaign account (external id = account id).
 
-    Contacts of the company are linked to it through ``accountContacts``
-    with their job title (see the contact exporter).
+    The provider's company binding (``_company_binding_model``): exported
+    like a contact (hash, export jobs) but never taken for one.  Contacts of
+    the company are linked to it through ``accountContacts`` with their job
+    title (see the contact exporter).
     """
 
     _name = "activecampaign.account"
@@ -24,4 +26,12 @@ class ActivecampaignAccount(models.Model):
     )
     backend_id = fields.Many2one(
         "activecampaign.backend", required=True, ondelete="restrict", index=True
+    )
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    activecampaign_company_bind_ids = fields.One2many(
+        "activecampaign.account", "odoo_id", string="ActiveCampaign accounts"
     )

@@ -1,10 +1,12 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import secrets
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 #: webhook events registered by "Register webhook" (the contact events of
 #: ActiveCampaign's webhook reference that the connector handles)
@@ -30,6 +32,21 @@ class ActivecampaignBackend(models.Model):
     _description = "ActiveCampaign Backend"
     _provider_label = "ActiveCampaign"
     _partner_binding_model = "activecampaign.res.partner"
+    _company_binding_model = "activecampaign.account"
+    _scheduled_buttons = {
+        "action_import_unsubscribes": [("list_id", "!=", False)],
+        "action_export_orders": [("deal_pipeline_id", "!=", False)],
+    }
+    # the sync cron also carries deals (action_export_orders)
+    _sync_exports = "partners and deals"
+    _issue_reasons = {
+        "ac_bulk_failure": _lt("ActiveCampaign bulk import failed for the contact"),
+        "ac_bulk_invalid": _lt("ActiveCampaign bulk import refused rows"),
+        "ac_bulk_refused": _lt("ActiveCampaign refused the bulk import"),
+        "no_name": _lt("Company without a name"),
+        "contact_missing": _lt("Deal contact not on ActiveCampaign"),
+        "unknown_stage": _lt("Unknown deal stage"),
+    }
 
     api_url = fields.Char(
         string="API URL",
@@ -57,10 +74,6 @@ class ActivecampaignBackend(models.Model):
         default="Odoo-Lead",
         help="Tag of the other contacts coming from Odoo.",
     )
-    import_since = fields.Datetime(
-        help="Changes older than this are not read by the first delta import.",
-        default=lambda self: fields.Datetime.now() - timedelta(days=30),
-    )
     deal_pipeline_id = fields.Char(string="Pipeline id")
     deal_currency_id = fields.Many2one(
         "res.currency",
@@ -85,7 +98,6 @@ class ActivecampaignBackend(models.Model):
         "writes echoed back: they are stored but not applied.",
     )
     webhook_url = fields.Char(compute="_compute_webhook_url")
-    remote_field_count = fields.Integer(compute="_compute_remote_field_count")
     # ActiveCampaign: 5 requests per second per account
     rate_limit_calls = fields.Integer(default=5)
     rate_limit_window = fields.Float(default=1.0)
@@ -104,13 +116,6 @@ class ActivecampaignBackend(models.Model):
                 f"{base}/connector_activecampaign/webhook/{backend.id}/<secret>"
                 if backend.id
                 else ""
-            )
-
-    def _compute_remote_field_count(self):
-        Field = self.env["marketing.remote.field"]
-        for backend in self:
-            backend.remote_field_count = (
-                Field.search_count(backend._scope_domain()) if backend.id else 0
             )
 
     def _webhook_target(self):
@@ -143,11 +148,7 @@ class ActivecampaignBackend(models.Model):
             )
         message = self.env._("Webhook %s registered on ActiveCampaign", hook.get("id"))
         self.message_post(body=message)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": "success"},
-        }
+        return self._notification(message)
 
     def action_read_pipeline(self):
         """Read the pipeline's currency and stages (stage mapping lines)."""
@@ -194,34 +195,20 @@ class ActivecampaignBackend(models.Model):
     def import_unsubscribes_page(self):
         """Job: one page of contacts unsubscribed from the default list →
         Odoo's blacklist; enqueues the next page."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="unsubscribe.feed.importer").run()
+        return self._run_component("unsubscribe.feed.importer")
 
     @api.private
     def export_accounts(self, partner_ids):
         """Job: company partners → ActiveCampaign accounts."""
-        self.ensure_one()
-        self._check_can_sync()
         companies = self.env["res.partner"].browse(partner_ids).exists()
         Account = self.env["activecampaign.account"]
-        with self.work_on(Account._name) as work:
-            return work.component(usage="batch.exporter").run(
-                Account._bind(self, companies)
-            )
+        return self._run_component(
+            "batch.exporter", Account._bind(self, companies), model=Account._name
+        )
 
     @api.private
     def export_deals(self):
         """Job: bind the orders of the sync domain and enqueue their export."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on("activecampaign.sale.order") as work:
-            return work.component(usage="batch.exporter").enqueue_all()
-
-    @api.model
-    def _scheduler_sync(self):
-        result = super()._scheduler_sync()
-        self.search([("list_id", "!=", False)]).action_import_unsubscribes()
-        self.search([("deal_pipeline_id", "!=", False)]).action_export_orders()
-        return result
+        return self._run_component(
+            "batch.exporter", model="activecampaign.sale.order", method="enqueue_all"
+        )

@@ -30,16 +30,3 @@ class ActivecampaignBackend(models.Model):
             functions[binding, "export_record"] = job("export")
             functions[binding, "export_batch"] = job("batch")
         return functions
-
-    @api.model
-    def _crons(self):
-        """The sync also carries deals."""
-        crons = super()._crons()
-        __, method, number, interval = crons["sync"]
-        crons["sync"] = (
-            "ActiveCampaign: import changes, export pending partners and deals",
-            method,
-            number,
-            interval,
-        )
-        return crons

@@ -28,6 +28,3 @@ class ResPartner(models.Model):
     activecampaign_bind_ids = fields.One2many(
         "activecampaign.res.partner", "odoo_id", string="ActiveCampaign contacts"
     )
-    activecampaign_account_ids = fields.One2many(
-        "activecampaign.account", "odoo_id", string="ActiveCampaign accounts"
-    )

@@ -13,3 +13,4 @@ from . import test_attacker
 from . import test_consent
 from . import test_privacy
 from . import test_deletions
+from . import test_bindings

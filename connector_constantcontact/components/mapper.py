@@ -50,24 +50,15 @@ class ConstantContactMapperMixin(AbstractComponent):
     """Custom field values: type conversions from the cached definitions.
 
     A mapping line's remote field is a custom field id (the definitions are
-    cached in ``marketing.remote.field``) or one of the row keys above.
+    cached in ``marketing.remote.field``, read by the mapper's
+    ``_remote_field_definitions``) or one of the row keys above.
     """
 
     _name = "constantcontact.mapper.mixin"
     _inherit = "marketing.base"
 
-    def _definitions(self):
-        cache = self._memo("custom_fields")
-        if "defs" not in cache:
-            cache["defs"] = (
-                self.env["marketing.remote.field"]
-                .sudo()
-                ._by_remote_id(self.backend_record)
-            )
-        return cache["defs"]
-
     def _definition(self, line):
-        definition = self._definitions().get(line.remote_field)
+        definition = self._remote_field_definitions().get(line.remote_field)
         if definition is None and line.remote_field in LENGTH_LIMITS:
             return None
         if definition is None:
@@ -160,7 +151,7 @@ class ConstantContactExportMapper(Component):
     def finalize(self, map_record, values):
         """Custom fields become ``cf:<name>`` keys (the import's dialect)."""
         values = super().finalize(map_record, values)
-        definitions = self._definitions()
+        definitions = self._remote_field_definitions()
         custom = {k: v for k, v in values.items() if k in definitions}
         if len(custom) > MAX_CUSTOM_FIELDS:
             raise BadDataError(

@@ -1,8 +1,9 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 #: what the contact reads include (everything the import maps or keeps)
 CONTACT_INCLUDE = (
@@ -23,6 +24,13 @@ class ConstantContactBackend(models.Model):
     _description = "Constant Contact Backend"
     _provider_label = "Constant Contact"
     _partner_binding_model = "constantcontact.res.partner"
+    _issue_reasons = {
+        "constantcontact_import": _lt("Constant Contact import failed for the contact"),
+        "phone_not_imported": _lt("Phone left out by the bulk import"),
+        "unknown_list": _lt("Unknown contact list"),
+        "unknown_custom_field": _lt("Unknown custom field"),
+        "too_many_custom_fields": _lt("Too many custom fields"),
+    }
     _health_engagement_methods = ("import_engagement", "import_tracking")
 
     api_url = fields.Char(
@@ -49,10 +57,6 @@ class ConstantContactBackend(models.Model):
         string="Default list ID",
         help="Every exported contact joins this Constant Contact list (a bulk "
         "import needs at least one list).",
-    )
-    import_since = fields.Datetime(
-        help="The first delta import reads contacts changed since this date.",
-        default=lambda self: fields.Datetime.now() - timedelta(days=30),
     )
     engagement_days = fields.Integer(
         default=30,
@@ -102,31 +106,27 @@ class ConstantContactBackend(models.Model):
     @api.private
     def import_engagement(self):
         """Job: list recent campaigns, enqueue one job per tracking report."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on("marketing.activity") as work:
-            return work.component(usage="activity.feed.scanner").run()
+        return self._run_component("activity.feed.scanner", model="marketing.activity")
 
     @api.private
     def import_tracking(
         self, campaign_activity_id, kind, campaign_name=None, count=None
     ):
         """Job: one tracking report, newest rows first, down to the last known."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on("marketing.activity") as work:
-            return work.component(usage="activity.feed.importer").run(
-                campaign_activity_id, kind, campaign_name, count
-            )
+        return self._run_component(
+            "activity.feed.importer",
+            campaign_activity_id,
+            kind,
+            campaign_name,
+            count,
+            model="marketing.activity",
+        )
 
     @api.private
     def export_list_memberships(self, binding_ids):
         """Job: add / remove contacts to the lists of their categories."""
-        self.ensure_one()
-        self._check_can_sync()
         bindings = self.env[self._partner_binding_model].browse(binding_ids).exists()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="list.exporter").run(bindings)
+        return self._run_component("list.exporter", bindings)
 
     @api.model
     def _scheduler_engagement(self):

@@ -96,12 +96,22 @@ class MarketingPartnerListener(Component):
     _ignored_fields = _IGNORED_FIELDS
     _export_job_label = _lt("Export partner")
 
-    def _bindings(self, partner):
-        for binding_model in partner._marketing_binding_models():
+    def _bindings(self, partner, companies=False):
+        """The partner's contact bindings; with ``companies``, also its
+        company bindings that are exported (``marketing.binding``)."""
+        models = partner._marketing_binding_models()
+        if companies:
+            exported = self.env.registry.descendants(["marketing.binding"], "_inherit")
+            models += [
+                model
+                for model in partner._marketing_company_binding_models()
+                if model._name in exported
+            ]
+        for binding_model in models:
             yield from binding_model.sudo()._bindings_of(partner)
 
     def _bindings_to_export(self, record):
-        for binding in self._bindings(record):
+        for binding in self._bindings(record, companies=True):
             backend = binding.backend_id
             if backend.active and record.filtered_domain(backend._partner_domain()):
                 yield binding

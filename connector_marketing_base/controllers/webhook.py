@@ -2,13 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Webhook plumbing the provider routes reuse.
 
-A provider controller declares its route (``type="http"``, ``auth="none"``,
-``csrf=False``, ``max_content_length=MAX_BODY_BYTES``: Odoo parses a
-form-encoded body before the controller runs, and only that route option
-caps it in time), and calls :meth:`MarketingWebhookController._accept` with
-the secret it received (URL part or header) and a parser for its body
-format.  The controller only authenticates, stores and enqueues: it answers
-in milliseconds, whatever the platform sends.  A new delivery costs four
+A provider controller declares its route with :func:`webhook_route` (the
+route options every webhook needs) and calls
+:meth:`MarketingWebhookController._accept` with the secret it received (URL
+part or header) and a parser for its body format.  The controller only
+authenticates, stores and enqueues: it answers in milliseconds, whatever
+the platform sends.  A new delivery costs four
 statements of its own (the backend's secret, the event's ``INSERT``, the
 job's ``INSERT`` and the event's link to it); ``tests/bench/bench_webhooks.py``
 measures it against Odoo's JSON-RPC ``create``.
@@ -46,6 +45,23 @@ class RedactWebhookSecrets(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = _SECRET_IN_PATH.sub(r"\1***", record.msg)
         return True
+
+
+def webhook_route(path):
+    """The route of a provider's webhook: ``type="http"`` (platforms post
+    JSON or forms, not JSON-RPC), no user, no CSRF token, no session, and
+    ``max_content_length``: Odoo parses a form-encoded body before the
+    controller runs, and only that route option caps it in time (werkzeug
+    answers 413)."""
+    return http.route(
+        path,
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        max_content_length=MAX_BODY_BYTES,
+    )
 
 
 class WebhookRejected(Exception):

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from odoo import api, fields, models
@@ -32,8 +33,17 @@ class MarketingBackend(models.AbstractModel):
     _description = "Marketing Platform Backend (abstract)"
     #: name of the provider shown in job descriptions ("Marketo")
     _provider_label = "Marketing platform"
-    #: binding model of contacts (``<provider>.res.partner``)
+    #: the provider's contact binding model (``<provider>.res.partner``):
+    #: exactly one per provider, the people the connector syncs (see
+    #: ``res.partner._marketing_binding_models`` and readme/DEVELOP.rst)
     _partner_binding_model = None
+    #: the provider's company binding model, if its platform has company
+    #: records of its own (Marketo companies, ActiveCampaign accounts)
+    _company_binding_model = None
+    #: review reason codes only this provider files → their labels, as
+    #: ``odoo.tools.LazyTranslate`` strings of the provider's module (see
+    #: ``marketing.sync.issue._provider_reason_labels``)
+    _issue_reasons = {}
     #: the time zone of the provider's day: its daily quota resets at
     #: midnight there, and the limiter counts calls by that day
     _quota_timezone = "UTC"
@@ -79,6 +89,10 @@ class MarketingBackend(models.AbstractModel):
         help="Delete the remote contact when its partner is deleted in Odoo. "
         "Off by default: the platform keeps consent and engagement history.",
     )
+    import_since = fields.Datetime(
+        help="Changes older than this are not read by the first delta import.",
+        default=lambda self: fields.Datetime.now() - timedelta(days=30),
+    )
     webhook_secret = fields.Char(
         groups="base.group_system",
         copy=False,
@@ -111,6 +125,7 @@ class MarketingBackend(models.AbstractModel):
     )
     throttle_status = fields.Char(compute="_compute_throttle_status")
     issue_count = fields.Integer(compute="_compute_issue_count")
+    remote_field_count = fields.Integer(compute="_compute_remote_field_count")
 
     #: endpoint fields (every URL that receives a credential) and, for each,
     #: the host names the provider documents, as regular expressions
@@ -176,6 +191,15 @@ class MarketingBackend(models.AbstractModel):
         Throttle = self.env["marketing.throttle"]
         for backend in self:
             backend.throttle_status = Throttle._status_text(backend)
+
+    def _compute_remote_field_count(self):
+        """Custom field definitions cached for the backend (the form's
+        "Custom fields" button)."""
+        Field = self.env["marketing.remote.field"]
+        for backend in self:
+            backend.remote_field_count = (
+                Field.search_count(backend._scope_domain()) if backend.id else 0
+            )
 
     def _compute_issue_count(self):
         data = self.env["marketing.sync.issue"]._read_group(

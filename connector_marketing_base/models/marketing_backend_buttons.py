@@ -35,15 +35,22 @@ class MarketingBackend(models.AbstractModel):
                 "health_checked_at": fields.Datetime.now(),
             }
         )
+        return self._notification(
+            message,
+            "success" if state == "ok" else "danger",
+            title=self.env._("Connection to %s", self._provider_label),
+        )
+
+    def _notification(self, message, kind="success", title=None):
+        """What a button that acted now answers: a notification saying what
+        it did (a failure stays on screen until read)."""
+        params = {"message": message, "type": kind, "sticky": kind == "danger"}
+        if title:
+            params["title"] = title
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {
-                "title": self.env._("Connection to %s", self._provider_label),
-                "message": message,
-                "type": "success" if state == "ok" else "danger",
-                "sticky": state != "ok",
-            },
+            "params": params,
         }
 
     def _button_enqueue(
@@ -128,11 +135,7 @@ class MarketingBackend(models.AbstractModel):
         for backend in self:
             backend._check_can_sync()
             message = backend.refresh_remote_fields()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": "success"},
-        }
+        return self._notification(message)
 
     def action_open_remote_fields(self):
         return self._open_scoped(

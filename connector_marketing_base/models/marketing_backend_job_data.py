@@ -42,6 +42,11 @@ class MarketingBackend(models.AbstractModel):
 
     _inherit = "marketing.backend"
 
+    #: what the sync cron exports, in its name ("<label>: import changes,
+    #: export pending <...>"); a provider whose scheduled buttons export
+    #: more says so
+    _sync_exports = "partners"
+
     @api.model
     def _job_functions(self):
         """``{(model, method): (channel kind, retry pattern)}`` of every job
@@ -80,7 +85,7 @@ class MarketingBackend(models.AbstractModel):
         label = self._provider_label
         return {
             "sync": (
-                f"{label}: import changes, export pending partners",
+                f"{label}: import changes, export pending {self._sync_exports}",
                 "_scheduler_sync",
                 15,
                 "minutes",

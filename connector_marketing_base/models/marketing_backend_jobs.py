@@ -17,51 +17,57 @@ class MarketingBackend(models.AbstractModel):
 
     _inherit = "marketing.backend"
 
+    #: the provider's own buttons the sync cron presses too, each on the
+    #: backends of a domain: ``{button: domain}``
+    _scheduled_buttons = {}
+
+    def _run_component(
+        self, usage, *args, model=None, method="run", check_sync=True, **kwargs
+    ):
+        """What a job does: on this one backend (one that may sync, unless
+        ``check_sync`` is off for a read-only job), call ``method`` of the
+        component of ``usage`` working on ``model`` (the partner binding
+        model by default).  Why one helper: every job of the base and of the
+        providers is these lines, and the checks must not differ by job.
+        """
+        self.ensure_one()
+        if check_sync:
+            self._check_can_sync()
+        with self.work_on(model or self._partner_binding_model) as work:
+            return getattr(work.component(usage=usage), method)(*args, **kwargs)
+
     @api.private
     def import_contacts_page(self, cursor_name="contacts"):
         """Import one page of changed contacts; enqueue the next page."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="batch.importer").run(cursor_name)
+        return self._run_component("batch.importer", cursor_name)
 
     def _import_records(self, records):
         """Import contacts already read elsewhere (a staged bulk extract
         chunk).  Not a job: a job carries the chunk's id
         (``import_contacts_chunk``), never the contacts themselves."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="batch.importer").run_records(records)
+        return self._run_component("batch.importer", records, method="run_records")
 
     @api.private
     def import_contact(self, external_id, force_create=False):
         """Import one contact by id (webhook refresh, review-queue retry)."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="record.importer").run(
-                external_id, force_create=force_create
-            )
+        return self._run_component(
+            "record.importer", external_id, force_create=force_create
+        )
 
     @api.private
     def export_contacts(self, after_id=0):
         """Bind the partners of the sync domain and export them in batches
         (a slice of partners after ``after_id`` per job; see
         ``marketing.batch.exporter.enqueue_all``)."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="batch.exporter").enqueue_all(after_id=after_id)
+        return self._run_component(
+            "batch.exporter", method="enqueue_all", after_id=after_id
+        )
 
     @api.private
     def export_opt_outs(self):
         """Job: carry the opt-outs made in Odoo since the last sync to the
         platform (the contacts are unsubscribed in batches)."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="consent.exporter").enqueue()
+        return self._run_component("consent.exporter", method="enqueue")
 
     def _enqueue_opt_outs(self):
         for backend in self:
@@ -83,9 +89,12 @@ class MarketingBackend(models.AbstractModel):
     @api.private
     def follow_bulk_import(self, tracker):
         """Check a running bulk import; re-enqueues itself until it is done."""
-        self.ensure_one()
-        with self.work_on(tracker.binding_model) as work:
-            return work.component(usage="bulk.import.follower").run(tracker)
+        return self._run_component(
+            "bulk.import.follower",
+            tracker,
+            model=tracker.binding_model,
+            check_sync=False,
+        )
 
     @api.private
     def refresh_remote_fields(self):
@@ -99,16 +108,12 @@ class MarketingBackend(models.AbstractModel):
     @api.private
     def process_webhook_event(self, event):
         """Apply one stored webhook event (see the provider's webhook.handler)."""
-        self.ensure_one()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="webhook.handler").run(event)
+        return self._run_component("webhook.handler", event, check_sync=False)
 
     @api.private
     def reconcile_contacts_page(self, cursor_name="reconcile"):
         """Compare counts and field hashes with the remote side, page by page."""
-        self.ensure_one()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="reconciler").run(cursor_name)
+        return self._run_component("reconciler", cursor_name, check_sync=False)
 
     @api.private
     def cleanup_old_records(self):
@@ -144,11 +149,14 @@ class MarketingBackend(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _scheduler_sync(self):
-        """Delta import and export of pending changes for every active backend."""
+        """Delta import and export of pending changes for every active
+        backend, then the provider's :attr:`_scheduled_buttons`."""
         for backend in self.search([]):
             backend.action_import_contacts()
             backend.action_export_contacts()
             backend._enqueue_opt_outs()
+        for button, domain in self._scheduled_buttons.items():
+            getattr(self.search(domain), button)()
 
     @api.model
     def _scheduler_maintenance(self):

@@ -89,11 +89,11 @@ class MarketingSyncIssue(models.Model):
     def _reason_labels(self):
         """Reason code → label shown to the reviewer.
 
-        The base declares the codes its components file; a provider addon
-        with codes of its own extends it (``_inherit`` this model, return
-        ``dict(super()._reason_labels(), my_code=self.env._("..."))``).
-        Labels are built on each call, in the reader's language; a code
-        nobody declared is still shown readably (:func:`humanize_code`).
+        The base declares the codes its components file; a provider declares
+        its own on its backend (``_issue_reasons``, see
+        :meth:`_provider_reason_labels`).  Labels are built on each call, in
+        the reader's language; a code nobody declared is still shown
+        readably (:func:`humanize_code`).
         """
         return {
             # matching and conflicts
@@ -126,7 +126,20 @@ class MarketingSyncIssue(models.Model):
             "bulk_rows_refused": self.env._("Rows refused by a bulk import"),
             "bulk_no_result": self.env._("Bulk import gave no result"),
             "bulk_timeout": self.env._("Bulk import timed out"),
-        }
+        } | self._provider_reason_labels()
+
+    @api.model
+    def _provider_reason_labels(self):
+        """The labels every installed provider declares on its backend:
+        ``_issue_reasons = {code: _lt("label")}`` (``odoo.tools.LazyTranslate``
+        of the provider's module, translated here in the reader's language).
+        Why on the backend: a provider is a form of declarations; its codes
+        sit with its other tables instead of in an override of this model."""
+        labels = {}
+        for name in self.env.registry.descendants(["marketing.backend"], "_inherit"):
+            for code, label in self.env[name]._issue_reasons.items():
+                labels[code] = label._translate(self.env.lang)
+        return labels
 
     @api.model
     def _reason_label_of(self, code):

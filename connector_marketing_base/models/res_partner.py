@@ -81,14 +81,29 @@ class ResPartner(models.Model):
         }
 
     def _marketing_binding_models(self):
-        """Every installed binding model of partners (one per provider)."""
-        names = self.env.registry.descendants(["marketing.binding"], "_inherit")
-        return [
-            self.env[name]
-            for name in sorted(names)
+        """The contact binding model of every installed provider (one per
+        provider: its backend's ``_partner_binding_model``).
+
+        Only contacts: what works on people (consent, erasure, tombstones,
+        the status popup, the remote deletion of an unlinked partner) must
+        not take a company binding (an ActiveCampaign account) for a
+        contact, whose remote id means something else on the platform.
+        """
+        return self._marketing_provider_models("_partner_binding_model")
+
+    def _marketing_company_binding_models(self):
+        """The company binding model of every installed provider that has
+        one (its backend's ``_company_binding_model``)."""
+        return self._marketing_provider_models("_company_binding_model")
+
+    def _marketing_provider_models(self, attribute):
+        backends = self.env.registry.descendants(["marketing.backend"], "_inherit")
+        names = {
+            getattr(self.env[name], attribute)
+            for name in backends
             if not self.env[name]._abstract
-            and self.env[name]._inherits.get("res.partner")
-        ]
+        }
+        return [self.env[name] for name in sorted(names - {None})]
 
     def _marketing_opted_out(self):
         """Whether this person said no to marketing: the one rule every

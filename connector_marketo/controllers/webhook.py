@@ -2,13 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 
-from odoo import http
 from odoo.http import request
 
 from odoo.addons.connector_marketing_base.controllers.webhook import (
-    MAX_BODY_BYTES,
     MarketingWebhookController,
     WebhookRejected,
+    webhook_route,
 )
 
 SECRET_HEADER = "X-Marketo-Webhook-Secret"  # noqa: S105 (a header name)
@@ -40,16 +39,7 @@ def parse_marketo_webhook(data, httprequest):
 
 
 class MarketoWebhook(MarketingWebhookController):
-    @http.route(
-        "/connector_marketo/webhook/<int:backend_id>",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        # Odoo applies it before parsing a form body (werkzeug answers 413)
-        max_content_length=MAX_BODY_BYTES,
-    )
+    @webhook_route("/connector_marketo/webhook/<int:backend_id>")
     def marketo_webhook(self, backend_id, **kwargs):
         return self._accept(
             "marketo.backend",

@@ -1,8 +1,9 @@
 # Copyright 2026 Marketing Connectors contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 #: Marketo activity type ids → marketing.activity types
 ACTIVITY_TYPES = {
@@ -26,7 +27,24 @@ class MarketoBackend(models.Model):
     _description = "Marketo Backend"
     _provider_label = "Marketo"
     _partner_binding_model = "marketo.res.partner"
+    _company_binding_model = "marketo.company"
+    _scheduled_buttons = {
+        "action_import_activities": [],
+        "action_import_deleted_leads": [],
+    }
     _health_engagement_methods = ("import_activities_page",)
+    # record-level Marketo errors arrive as ``marketo_<code>``; the frequent
+    # ones are named, any other reads "Marketo <code>"
+    _issue_reasons = {
+        "marketo_no_file": _lt("Marketo sent no export file"),
+        "marketo_1003": _lt("Marketo: invalid value"),
+        "marketo_1004": _lt("Marketo: lead not found"),
+        "marketo_1005": _lt("Marketo: lead already exists"),
+        "marketo_1006": _lt("Marketo: field not found"),
+        "marketo_1007": _lt("Marketo: several leads match"),
+        "invalid_activity": _lt("Malformed Marketo activity"),
+        "unexpected_shape": _lt("Unexpected answer from Marketo"),
+    }
     #: "the daily quota resets at midnight Central Time" (REST API, Quota)
     _quota_timezone = "America/Chicago"
 
@@ -64,10 +82,6 @@ class MarketoBackend(models.Model):
     import_fields = fields.Char(
         help="Extra Marketo fields to read (comma separated REST names), "
         "for the field mapping.",
-    )
-    import_since = fields.Datetime(
-        help="Changes older than this are not read by the first delta import.",
-        default=lambda self: fields.Datetime.now() - timedelta(days=30),
     )
     initial_load_since = fields.Datetime(
         default="2006-01-01 00:00:00",
@@ -168,15 +182,7 @@ class MarketoBackend(models.Model):
         self._check_manager_access()
         self.ensure_one()
         partner = partner or self.resync_partner_id
-        binding = self.env[self._partner_binding_model].search(
-            [("backend_id", "=", self.id), ("odoo_id", "=", partner.id)]
-        )
-        if not binding:
-            binding = (
-                self.env[self._partner_binding_model]
-                .with_context(connector_no_export=True)
-                .create({"backend_id": self.id, "odoo_id": partner.id})
-            )
+        binding = self.env[self._partner_binding_model]._bind(self, partner)
         if binding.external_id:
             self.with_delay(
                 priority=10,
@@ -192,40 +198,22 @@ class MarketoBackend(models.Model):
     # ------------------------------------------------------------------
     @api.private
     def import_activities_page(self):
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on("marketing.activity") as work:
-            return work.component(usage="activity.feed.importer").run()
+        return self._run_component("activity.feed.importer", model="marketing.activity")
 
     @api.private
     def import_deleted_leads_page(self):
         """Leads deleted in Marketo: unbind their partners (never delete them)."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="deletion.feed.importer").run()
+        return self._run_component("deletion.feed.importer")
 
     @api.private
     def bulk_extract_step(self):
         """One step of the initial load; reschedules itself until done."""
-        self.ensure_one()
-        self._check_can_sync()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="extract.importer").run()
+        return self._run_component("extract.importer")
 
     @api.private
     def export_companies(self, partner_ids):
         """Job: company partners → Marketo companies (``externalCompanyId``)."""
-        self.ensure_one()
-        self._check_can_sync()
         companies = self.env["res.partner"].browse(partner_ids).exists()
-        with self.work_on(self._partner_binding_model) as work:
-            return work.component(usage="batch.exporter").export_companies(companies)
-
-    @api.model
-    def _scheduler_sync(self):
-        result = super()._scheduler_sync()
-        for backend in self.search([]):
-            backend.action_import_activities()
-            backend.action_import_deleted_leads()
-        return result
+        return self._run_component(
+            "batch.exporter", companies, method="export_companies"
+        )

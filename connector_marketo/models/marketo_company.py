@@ -10,9 +10,12 @@ class MarketoCompany(models.Model):
     derived from the partner (``odoo-<id>``).  A company that exists in
     Marketo under another key (created there, or by a CRM sync) gets one when
     the import meets a lead linked to it, so the partner made from it keeps
-    that key both ways.  Deliberately not a ``marketing.binding``: a company
-    is not a contact, and the contact listener and exporters must not treat
-    it as one.
+    that key both ways.
+
+    The provider's company binding (``_company_binding_model``), and an
+    ``external.binding`` only, not a ``marketing.binding``: the record is
+    a key, never exported on its own (the companies go with the lead
+    export), so it has no payload hash and no export job.
     """
 
     _name = "marketo.company"

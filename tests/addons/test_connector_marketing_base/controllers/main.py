@@ -1,12 +1,12 @@
 import json
 
-from odoo import http
 from odoo.http import request
 
 from odoo.addons.connector_marketing_base.controllers.webhook import (
     MarketingWebhookController,
     WebhookRejected,
     body_hash,
+    webhook_route,
 )
 
 
@@ -26,14 +26,7 @@ def parse_demo_webhook(data, httprequest):
 
 
 class TestMarketingWebhook(MarketingWebhookController):
-    @http.route(
-        "/test_connector_marketing_base/webhook/<int:backend_id>",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-    )
+    @webhook_route("/test_connector_marketing_base/webhook/<int:backend_id>")
     def webhook(self, backend_id, **kwargs):
         secret = request.httprequest.headers.get("X-Webhook-Secret")
         return self._accept(
